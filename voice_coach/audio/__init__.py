@@ -1,0 +1,1 @@
+"""Audio: reading files, capturing from a microphone or a file, playing back, cue tones."""

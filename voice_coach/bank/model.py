@@ -1,0 +1,95 @@
+"""Plain dataclasses for the bank. No I/O here: files.py reads and validates them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+STAR_TAGS = ("S", "T", "A", "R")
+
+
+@dataclass
+class Principle:
+    id: str
+    name: str
+    definition: str = ""
+
+
+@dataclass
+class Question:
+    id: str
+    principle: str
+    text: str
+    follow_ups: list[str] = field(default_factory=list)
+    target_s: float | None = None
+    hard_limit_s: float | None = None
+    stories: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Bullet:
+    id: str
+    text: str
+    star: str | None = None
+    children: list[Bullet] = field(default_factory=list)
+
+    def walk(self) -> Iterator[Bullet]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Story:
+    id: str
+    title: str
+    principles: list[str] = field(default_factory=list)
+    bullets: list[Bullet] = field(default_factory=list)
+
+    def all_bullets(self) -> list[Bullet]:
+        """Every bullet, nested ones included, in reading order."""
+        return [b for top in self.bullets for b in top.walk()]
+
+
+@dataclass
+class Interviewer:
+    name: str
+    principles: list[str]
+    minutes: float = 60.0
+    focus: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Loop:
+    id: str
+    title: str
+    interviewers: list[Interviewer]
+
+
+@dataclass
+class Rubric:
+    id: str
+    title: str
+    prompt: str
+    points: list[str]
+
+
+@dataclass
+class Bank:
+    principles: dict[str, Principle] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+    stories: dict[str, Story] = field(default_factory=dict)
+    loops: dict[str, Loop] = field(default_factory=dict)
+    rubrics: dict[str, Rubric] = field(default_factory=dict)
+
+    def questions_for(self, principle: str | None = None) -> list[Question]:
+        return [q for q in self.questions.values() if principle is None or q.principle == principle]
+
+    def principle_id(self, name_or_id: str) -> str | None:
+        """Resolve a principle given by id or by name, case-insensitively."""
+        key = name_or_id.strip().lower()
+        for p in self.principles.values():
+            if key in (p.id.lower(), p.name.lower()):
+                return p.id
+        return None

@@ -1,0 +1,110 @@
+"""Settings and paths: XDG data and cache folders, overridable by config file and environment.
+
+Precedence: environment variables > $XDG_CONFIG_HOME/voice-coach/config.toml > defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from voice_coach.errors import UserError
+
+MODELS = ("tiny.en", "base")
+ENGINES = ("faster-whisper",)
+
+
+def _xdg(var: str, default: str) -> Path:
+    value = os.environ.get(var)
+    return Path(value) if value else Path.home() / default
+
+
+def shipped_bank_dir() -> Path:
+    """The bank that ships with the project (top-level question_bank/ next to the package)."""
+    return Path(__file__).resolve().parent.parent / "question_bank"
+
+
+@dataclass
+class Settings:
+    data_dir: Path
+    cache_dir: Path
+    recordings_dir: Path
+    bank_dirs: list[Path]
+    model: str = "base"
+    engine: str = "faster-whisper"
+    target_s: float = 120.0
+    hard_limit_s: float = 210.0
+    silence_stop_s: float = 4.0
+    wpm_band: tuple[float, float] = (130.0, 160.0)
+    wpm_flags: tuple[float, float] = (110.0, 190.0)
+    tts_rate: int = 175
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "history.sqlite3"
+
+    @property
+    def user_bank_dir(self) -> Path:
+        return self.bank_dirs[-1]
+
+
+def config_path() -> Path:
+    return _xdg("XDG_CONFIG_HOME", ".config") / "voice-coach" / "config.toml"
+
+
+def load_settings() -> Settings:
+    """Build settings from defaults, the optional config file and the environment."""
+    data_dir = _xdg("XDG_DATA_HOME", ".local/share") / "voice-coach"
+    cache_dir = _xdg("XDG_CACHE_HOME", ".cache") / "voice-coach"
+    file_values: dict = {}
+    path = config_path()
+    if path.is_file():
+        try:
+            file_values = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise UserError(f"config file is not valid TOML: {exc}", where=str(path),
+                            fix="correct the line named above, or delete the file to use defaults") from exc
+
+    def pick(key: str, env: str, default):
+        return os.environ.get(env) or file_values.get(key) or default
+
+    data_dir = Path(pick("data_dir", "VOICE_COACH_DATA_DIR", data_dir)).expanduser()
+    cache_dir = Path(pick("cache_dir", "VOICE_COACH_CACHE_DIR", cache_dir)).expanduser()
+    # Inside a checkout (a recordings/ folder in the working directory) recordings land there.
+    local = Path.cwd() / "recordings"
+    rec_default = local if local.is_dir() else data_dir / "recordings"
+    recordings_dir = Path(pick("recordings_dir", "VOICE_COACH_RECORDINGS_DIR", rec_default)).expanduser()
+    user_bank = Path(pick("bank_dir", "VOICE_COACH_BANK_DIR", data_dir / "bank")).expanduser()
+    settings = Settings(
+        data_dir=data_dir,
+        cache_dir=cache_dir,
+        recordings_dir=recordings_dir,
+        bank_dirs=[shipped_bank_dir(), user_bank],
+        model=str(pick("model", "VOICE_COACH_MODEL", "base")),
+        engine=str(pick("engine", "VOICE_COACH_ENGINE", "faster-whisper")),
+    )
+    for key in ("target_s", "hard_limit_s", "silence_stop_s"):
+        if key in file_values:
+            value = file_values[key]
+            if not isinstance(value, int | float) or value <= 0:
+                raise UserError(f"'{key}' must be a positive number of seconds, not {value!r}",
+                                where=str(path), fix=f"set e.g. {key} = 120")
+            setattr(settings, key, float(value))
+    if "wpm_band" in file_values:
+        band = file_values["wpm_band"]
+        if not (isinstance(band, list) and len(band) == 2 and all(isinstance(x, int | float) for x in band)
+                and band[0] < band[1]):
+            raise UserError(f"'wpm_band' must be two numbers, low then high, not {band!r}",
+                            where=str(path), fix="set e.g. wpm_band = [130, 160]")
+        settings.wpm_band = (float(band[0]), float(band[1]))
+    check_model(settings.model)
+    return settings
+
+
+def check_model(model: str) -> str:
+    if model not in MODELS:
+        raise UserError(f"unknown model '{model}'", fix=f"choose one of: {', '.join(MODELS)}")
+    return model

@@ -1,0 +1,1 @@
+"""Reports: the answer report in the terminal (HTML and Markdown come later)."""

@@ -1,0 +1,128 @@
+"""Delivery metrics from word timestamps, as PRODUCT.md "Metrics, defined" states them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from voice_coach.scoring.text import norm
+from voice_coach.speech.engines import Word
+
+PAUSE_S = 1.0
+LONG_PAUSE_S = 2.5
+EXCLUDED_PAUSE_S = 2.0  # pauses longer than this do not count as speaking time
+
+ALWAYS_FILLERS = frozenset("um umm uh uhh uhm er erm ah ahh eh hmm hm hmmm mm mmm basically actually".split())
+# These count only when set off: at a sentence start, next to a comma, or next to a pause.
+SET_OFF_FILLERS = (("you", "know"), ("i", "mean"), ("sort", "of"), ("kind", "of"), ("like",), ("so",),
+                   ("right",))
+SET_OFF_GAP_S = 0.3
+
+
+@dataclass
+class DeliveryBands:
+    wpm_band: tuple[float, float] = (130.0, 160.0)
+    wpm_flags: tuple[float, float] = (110.0, 190.0)
+
+
+def _set_off_before(words: list[Word], i: int) -> bool:
+    if i == 0:
+        return True
+    prev = words[i - 1]
+    if prev.word.rstrip().endswith((",", ".", "?", "!", ";", ":", "-")):
+        return True
+    return _gap(prev, words[i]) >= SET_OFF_GAP_S
+
+
+def _set_off_after(words: list[Word], j: int) -> bool:
+    if words[j].word.rstrip().endswith((",", ".", "?", "!", ";", ":", "-")):
+        return True
+    if j + 1 >= len(words):
+        return True
+    return _gap(words[j], words[j + 1]) >= SET_OFF_GAP_S
+
+
+def _gap(a: Word, b: Word) -> float:
+    if a.end is None or b.start is None:
+        return 0.0
+    return b.start - a.end
+
+
+def find_fillers(words: list[Word]) -> list[dict]:
+    """Filler words and phrases with their start times."""
+    normed = [norm(w.word) for w in words]
+    found: list[dict] = []
+    i = 0
+    while i < len(words):
+        if normed[i] in ALWAYS_FILLERS:
+            found.append({"word": normed[i], "start": words[i].start})
+            i += 1
+            continue
+        for phrase in SET_OFF_FILLERS:
+            n = len(phrase)
+            if tuple(normed[i : i + n]) == phrase and (
+                _set_off_before(words, i) or _set_off_after(words, i + n - 1)
+            ):
+                # "so" / "like" / "right" also need the word itself not to be the sentence's verb or
+                # object; the set-off rule is the spec's proxy for that.
+                found.append({"word": " ".join(phrase), "start": words[i].start})
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+def i_we_ratio(words: list[Word]) -> float | None:
+    """Share of first-person singular among I/we subject pronouns (None when neither occurs)."""
+    singular = plural = 0
+    for w in words:
+        t = norm(w.word)
+        if t in ("i", "i'm", "i've", "i'd", "i'll"):
+            singular += 1
+        elif t in ("we", "we're", "we've", "we'd", "we'll"):
+            plural += 1
+    total = singular + plural
+    return round(singular / total, 3) if total else None
+
+
+def delivery(words: list[Word], duration_s: float | None, target_s: float,
+             bands: DeliveryBands | None = None) -> dict:
+    """The 'delivery' block of the answer report. Timing keys are None for a typed answer."""
+    bands = bands or DeliveryBands()
+    fillers = find_fillers(words)
+    timed = [w for w in words if w.start is not None and w.end is not None]
+    ratio = i_we_ratio(words)
+    if not timed:
+        return {"speaking_s": None, "wpm": None, "pauses": [], "long_pauses": None,
+                "fillers": {"count": len(fillers), "per_min": None, "items": fillers},
+                "i_we_ratio": ratio, "target_s": target_s, "flags": []}
+    pauses, excluded, long_pauses = [], 0.0, 0
+    for a, b in zip(timed, timed[1:], strict=False):
+        gap = b.start - a.end
+        if gap >= PAUSE_S:
+            pauses.append({"start": round(a.end, 3), "end": round(b.start, 3)})
+        if gap > EXCLUDED_PAUSE_S:
+            excluded += gap
+        if gap >= LONG_PAUSE_S:
+            long_pauses += 1
+    speaking = max(0.0, timed[-1].end - timed[0].start - excluded)
+    wpm = len(words) / speaking * 60.0 if speaking > 0 else 0.0
+    per_min = len(fillers) / speaking * 60.0 if speaking > 0 else 0.0
+    flags = []
+    if wpm and wpm < bands.wpm_flags[0]:
+        flags.append(f"slow: {wpm:.0f} wpm (aim for {bands.wpm_band[0]:.0f}-{bands.wpm_band[1]:.0f})")
+    elif wpm > bands.wpm_flags[1]:
+        flags.append(f"fast: {wpm:.0f} wpm (aim for {bands.wpm_band[0]:.0f}-{bands.wpm_band[1]:.0f})")
+    if per_min > 4.8:
+        flags.append(f"many fillers: {per_min:.1f} per minute (about 1.2 reads as fluent)")
+    if long_pauses:
+        flags.append(f"{long_pauses} long pause(s) of {LONG_PAUSE_S} s or more")
+    length = duration_s or speaking
+    if length > target_s * 1.5:
+        flags.append(f"long: {length:.0f} s against a target of {target_s:.0f} s")
+    if ratio is not None and ratio < 0.5:
+        flags.append("'we' outnumbers 'I': say what you did yourself")
+    return {"speaking_s": round(speaking, 2), "wpm": round(wpm, 1), "pauses": pauses,
+            "long_pauses": long_pauses,
+            "fillers": {"count": len(fillers), "per_min": round(per_min, 2), "items": fillers},
+            "i_we_ratio": ratio, "target_s": target_s, "flags": flags}

@@ -1,0 +1,79 @@
+"""STAR parts: a label per sentence (Situation, Task, Action, Result or other), time per part.
+
+Order of evidence, as measured here: the S/T/A/R tag of the user's own bullet the sentence
+matches, then cue-phrase rules, then position in the answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from voice_coach.scoring.text import Sentence
+
+PARTS = {"S": "situation", "T": "task", "A": "action", "R": "result"}
+
+_CUES = {
+    "R": r"\b(as a result|in the end|ultimately|the result|resulted|outcome|we ended up|ended up|"
+         r"increas\w*|reduc\w*|decreas\w*|improv\w*|sav(ed|ing)|grew|dropped|fell|cut|launched|"
+         r"(i|we) learned|lesson|went from|percent|%|since then|stayed)\b",
+    "T": r"\b(my (goal|task|job|role|responsibility)|i (was|were) (asked|responsible|tasked)|i needed to|"
+         r"i had to|we had to|i wanted to|the goal was|needed to|challenge was|had to (convince|decide|find))\b",
+    "A": r"\b(i (decided|organized|organised|asked|wrote|built|created|met|called|set up|started|led|ran|"
+         r"pulled|found|fixed|made|proposed|presented|shared|published|scheduled|interviewed|worked|"
+         r"talked|reached out|took|went|brought|changed|designed|hired|coached|gave|drove|pushed)|"
+         r"so i|then i|first,? i|next,? i|after that)\b",
+    "S": r"\b(at the time|back (then|in)|when i was|i was (working|leading|running)|our (company|team|"
+         r"product|ceo)|the company|there was|we were|we had|it was|context|startup|offsite)\b",
+}
+_COMPILED = {k: re.compile(v, re.I) for k, v in _CUES.items()}
+QUANTITY = re.compile(
+    r"(\d|%|\$|€|£|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|hundred|thousand|million|billion|half|double|doubled|tripled|twice|"
+    r"percent|dozens?)\b)", re.I)
+
+
+def label_sentence(text: str, bullet_tag: str | None, position: float) -> str | None:
+    """One of S, T, A, R, or None for 'other'."""
+    if bullet_tag in PARTS:
+        return bullet_tag
+    for tag in ("R", "T", "A", "S"):
+        if _COMPILED[tag].search(text):
+            return tag
+    if position < 0.2:
+        return "S"
+    return "A" if position < 0.85 else None
+
+
+def star_block(sents: list[Sentence], labels: list[str | None]) -> dict:
+    """The 'star' block of the report: presence, seconds, share and evidence per part."""
+    timed = all(s.seconds is not None for s in sents)
+    weight = [(s.seconds if timed else len(s.text.split())) or 0.0 for s in sents]
+    total = sum(w for w, lab in zip(weight, labels, strict=True) if lab) or 1.0
+    block: dict = {}
+    for tag, part in PARTS.items():
+        idx = [i for i, lab in enumerate(labels) if lab == tag]
+        amount = sum(weight[i] for i in idx)
+        block[part] = {
+            "present": bool(idx),
+            "seconds": round(amount, 2) if timed else None,
+            "share": round(amount / total, 3),
+            "evidence": sents[idx[0]].text if idx else "",
+        }
+    results = [sents[i].text for i, lab in enumerate(labels) if lab == "R"]
+    block["quantified_result"] = any(QUANTITY.search(t) for t in results)
+    return block
+
+
+def star_flags(block: dict) -> list[str]:
+    flags = []
+    if not block["result"]["present"]:
+        flags.append("no Result: say how it ended, with a number if you can")
+    elif not block["quantified_result"]:
+        flags.append("Result has no number: quantify it (%, time, money, people)")
+    if block["situation"]["share"] > 1 / 3:
+        flags.append(f"Situation takes {block['situation']['share']:.0%} of the answer (keep it under a third)")
+    if block["action"]["present"] and block["action"]["share"] < 0.4:
+        flags.append(f"Action is only {block['action']['share']:.0%} of the answer (aim for about 60%)")
+    if not block["action"]["present"]:
+        flags.append("no Action: say what you did, step by step")
+    return flags

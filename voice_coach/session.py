@@ -1,0 +1,250 @@
+"""The practice and demo flow: ask, record, transcribe, score, store, report.
+
+This module wires the parts together; the parts (bank, audio, speech, scoring, store, report)
+know nothing of it or of the CLI.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+
+from voice_coach.audio.capture import FileSource, MicSource, Recorder, StopRules, Tick
+from voice_coach.bank.model import Bank, Question, Story
+from voice_coach.config import Settings
+from voice_coach.errors import UserError
+from voice_coach.scoring.analyze import analyze
+from voice_coach.scoring.delivery import DeliveryBands
+from voice_coach.speech import tts
+from voice_coach.speech.engines import Engine, make_engine
+from voice_coach.store import Store, new_session_id
+
+
+def pick_questions(bank: Bank, principles: list[str] | None = None, count: int = 1, story: str | None = None,
+                   question_ids: list[str] | None = None, seed: int | None = None) -> list[Question]:
+    """Questions for a session: named ones, or a shuffled pick over the given principles."""
+    if question_ids:
+        missing = [q for q in question_ids if q not in bank.questions]
+        if missing:
+            raise UserError(f"unknown question id: {', '.join(missing)}",
+                            fix="see the ids with `voice-coach bank list`")
+        return [bank.questions[q] for q in question_ids]
+    pool = list(bank.questions.values())
+    if principles:
+        ids = []
+        for p in principles:
+            pid = bank.principle_id(p)
+            if pid is None:
+                raise UserError(f"unknown principle '{p}'",
+                                fix="use a principle id or name from `voice-coach bank list`")
+            ids.append(pid)
+        pool = [q for q in pool if q.principle in ids]
+    if story:
+        if story not in bank.stories:
+            raise UserError(f"unknown story id '{story}'", fix="see the ids with `voice-coach bank list`")
+        serves = set(bank.stories[story].principles)
+        pool = [q for q in pool if story in q.stories or q.principle in serves] or pool
+    if not pool:
+        raise UserError("no questions match that choice", fix="pick other principles or drop --story")
+    rng = random.Random(seed)
+    rng.shuffle(pool)
+    return pool[: max(1, count)]
+
+
+def answer_script(story: Story) -> str:
+    """What the demo's synthetic candidate says: the story's bullets, told in order."""
+    lines = [b.text.rstrip(".") + "." for b in story.all_bullets()]
+    return " ".join(lines)
+
+
+@dataclass
+class AnswerResult:
+    attempt_id: int
+    report: dict | None
+    audio_path: Path
+    stopped_by: str
+    latency_s: float | None = None
+    error: str | None = None
+
+
+@dataclass
+class Session:
+    settings: Settings
+    bank: Bank
+    store: Store
+    kind: str
+    model: str
+    engine_name: str = "faster-whisper"
+    console: Console = field(default_factory=lambda: Console(stderr=True))
+    out: Console = field(default_factory=Console)
+    session_id: str = field(default_factory=new_session_id)
+    results: list[AnswerResult] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.folder = self.settings.recordings_dir / self.session_id
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.chmod(0o700)
+        except OSError as exc:
+            raise UserError(f"cannot create the recordings folder: {exc}", where=str(self.folder),
+                            fix="set VOICE_COACH_RECORDINGS_DIR to a writable folder") from exc
+        self.engine: Engine = make_engine(self.engine_name, self.model, self.settings.cache_dir)
+        self._load_error: BaseException | None = None
+        self._loader = threading.Thread(target=self._load, daemon=True)
+        self.store.start_session(self.kind, self.engine_name, self.model, self.session_id)
+
+    # -- model loading overlaps with the question being spoken ----------------------------
+    def start_loading(self) -> None:
+        self._loader.start()
+
+    def _load(self) -> None:
+        try:
+            self.engine.load(progress=lambda m: self.console.print(f"[dim]{m}[/dim]"))
+        except BaseException as exc:  # re-raised in the main thread by wait_loaded()
+            self._load_error = exc
+
+    def wait_loaded(self) -> None:
+        if self._loader.is_alive() or self._loader.ident is not None:
+            self._loader.join()
+        else:
+            self._load()
+        if self._load_error:
+            raise self._load_error
+
+    # -- one question ------------------------------------------------------------------
+    def record_and_score(self, n: int, question: Question, source: MicSource | FileSource,
+                         story_id: str | None = None, live: bool = False) -> AnswerResult:
+        target = question.target_s or self.settings.target_s
+        rules = StopRules(silence_after_speech_s=self.settings.silence_stop_s,
+                          hard_limit_s=question.hard_limit_s or self.settings.hard_limit_s)
+        path = self.folder / f"q{n}-answer.wav"
+        recorder = Recorder(source, path, rules)
+        attempt = self.store.start_attempt(self.session_id, question.id, question.principle, story_id,
+                                           str(path), self.engine_name, self.model)
+        if live:
+            recorder.on_tick = _clock(self.console, target, rules.hard_limit_s)
+            _stop_on_enter(recorder)
+        try:
+            recording = recorder.record()
+        finally:
+            if live:
+                self.console.print()
+        self.console.print(f"[dim]recorded {recording.duration_s:.1f} s ({recording.stopped_by}) -> {path}[/dim]")
+        self.store.set_status(attempt, "transcribing", recording.duration_s)
+        t_end = time.perf_counter()
+        try:
+            from voice_coach.audio.files import load_audio
+
+            self.wait_loaded()
+            audio = load_audio(path)
+            with self.console.status("transcribing..."):
+                transcript = self.engine.transcribe(audio)
+            report = analyze(transcript, self.bank, question, story_id=story_id, audio_path=path,
+                             target_s=self.settings.target_s,
+                             bands=DeliveryBands(self.settings.wpm_band, self.settings.wpm_flags))
+        except (UserError, Exception) as exc:
+            self.store.set_status(attempt, "failed", error=str(exc))
+            raise
+        latency = time.perf_counter() - t_end
+        self.store.complete_attempt(attempt, report, latency)
+        result = AnswerResult(attempt, report, path, recording.stopped_by, latency)
+        self.results.append(result)
+        return result
+
+    def summary(self) -> None:
+        from voice_coach.report.terminal import render_summary
+
+        self.store.finish_session(self.session_id)
+        render_summary(self.session_id, [r.report for r in self.results if r.report], self.out)
+
+
+def _clock(console: Console, target_s: float, hard_s: float) -> Callable[[Tick], None]:
+    """A live one-line clock against the target, refreshed every half second."""
+    last = [-1.0]
+
+    def tick(t: Tick) -> None:
+        if t.elapsed_s - last[0] < 0.5:
+            return
+        last[0] = t.elapsed_s
+        over = " [bold red]over target[/bold red]" if t.elapsed_s > target_s else ""
+        dot = "[red]●[/red]" if t.speaking else "○"
+        console.print(f"\r{dot} {_mmss(t.elapsed_s)} / target {_mmss(target_s)} (stops at {_mmss(hard_s)}) "
+                      f"- press Enter when done{over}   ", end="")
+
+    return tick
+
+
+def _mmss(s: float) -> str:
+    return f"{int(s // 60)}:{int(s % 60):02d}"
+
+
+def _stop_on_enter(recorder: Recorder) -> None:
+    """Enter stops the recording (only when a person is at a terminal)."""
+    if not sys.stdin or not sys.stdin.isatty():
+        return
+
+    def wait() -> None:
+        try:
+            sys.stdin.readline()
+        except (OSError, ValueError):
+            return
+        recorder.request_stop()
+
+    threading.Thread(target=wait, daemon=True).start()
+
+
+def speak(text: str, path: Path, settings: Settings, play: bool = True) -> Path:
+    """Render the question to a WAV (kept with the session) and play it."""
+    tts.synthesize(text, path, rate=settings.tts_rate)
+    if play:
+        from voice_coach.audio.playback import play as play_audio
+
+        play_audio(path)
+    return path
+
+
+def run_practice(session: Session, questions: list[Question], story_id: str | None = None,
+                 device: str | None = None) -> None:
+    from voice_coach.audio.cues import cue_tone
+    from voice_coach.audio.playback import play
+    from voice_coach.report.terminal import render
+
+    session.start_loading()
+    for n, question in enumerate(questions, start=1):
+        session.out.print(f"\n[bold]Question {n}/{len(questions)}[/bold] ({question.principle})")
+        session.out.print(f"[bold]{question.text}[/bold]")
+        speak(question.text, session.folder / f"q{n}-question.wav", session.settings)
+        play(cue_tone())
+        result = session.record_and_score(n, question, MicSource(device), story_id=story_id, live=True)
+        render(result.report, session.out)
+    session.summary()
+
+
+def run_demo(session: Session, questions: list[Question], speed: float = 0.0, voice: str | None = None,
+             rate: int = 165, show: Callable[[dict], None] | None = None) -> list[AnswerResult]:
+    """The practice flow with a synthetic candidate: no microphone, no speaker."""
+    session.start_loading()
+    for n, question in enumerate(questions, start=1):
+        story_id = next((s for s in question.stories if s in session.bank.stories), None)
+        if story_id is None:
+            story_id = next(iter(session.bank.stories))
+        story = session.bank.stories[story_id]
+        session.out.print(f"\n[bold]Question {n}/{len(questions)}[/bold] ({question.principle})")
+        session.out.print(f"[bold]{question.text}[/bold]")
+        q_path = speak(question.text, session.folder / f"q{n}-question.wav", session.settings, play=False)
+        script = answer_script(story)
+        (session.folder / f"q{n}-script.txt").write_text(script + "\n", encoding="utf-8")
+        voice_wav = tts.synthesize(script, session.folder / f"q{n}-candidate-voice.wav", rate=rate, voice=voice)
+        session.out.print(f"[dim]question audio: {q_path}\ncandidate telling '{story.title}': {voice_wav}[/dim]")
+        result = session.record_and_score(n, question, FileSource(voice_wav, speed=speed), story_id=None)
+        if show:
+            show(result.report)
+    session.summary()
+    return session.results

@@ -1,0 +1,1 @@
+"""Speech: text to speech (espeak-ng via pyttsx3) and speech to text (Whisper engines)."""

@@ -1,0 +1,150 @@
+"""History in SQLite: one row per session, one per attempt, written before transcription starts.
+
+WAL mode, every write in its own transaction, the schema versioned with PRAGMA user_version.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from voice_coach.errors import UserError
+
+SCHEMA_VERSION = 1
+_MIGRATIONS = {
+    1: """
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,              -- practice, demo, analyze, loop
+        started_at REAL NOT NULL,
+        finished_at REAL,
+        engine TEXT, model TEXT
+    );
+    CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        question_id TEXT, principle TEXT, story_id TEXT,
+        audio_path TEXT,
+        status TEXT NOT NULL,            -- recording, transcribing, done, failed
+        created_at REAL NOT NULL,
+        completed_at REAL,
+        duration_s REAL,
+        transcript TEXT,
+        report_json TEXT,
+        coverage REAL, wpm REAL, fillers_per_min REAL,
+        transcribe_s REAL, report_latency_s REAL,
+        engine TEXT, model TEXT,
+        error TEXT
+    );
+    CREATE INDEX attempts_session ON attempts(session_id);
+    CREATE INDEX attempts_created ON attempts(created_at);
+    """,
+}
+
+
+def new_session_id() -> str:
+    """Sortable and readable: 20261125-142233-ab12."""
+    return time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:4]
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(path.parent, 0o700)
+            self.db = sqlite3.connect(path, timeout=10.0, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise UserError(f"cannot open the history database: {exc}", where=str(path),
+                            fix="move the file aside (it is kept) and run again to start a new history") from exc
+        except PermissionError as exc:
+            raise UserError(f"cannot write the data folder: {exc}", where=str(path.parent),
+                            fix="make it writable, or set VOICE_COACH_DATA_DIR to a folder you own") from exc
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        for target in sorted(v for v in _MIGRATIONS if v > version):
+            with self.tx() as db:
+                for statement in _MIGRATIONS[target].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {target}")
+        if os.path.exists(self.path):
+            os.chmod(self.path, 0o600)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- sessions -------------------------------------------------------------------------
+    def start_session(self, kind: str, engine: str, model: str, session_id: str | None = None) -> str:
+        sid = session_id or new_session_id()
+        with self.tx() as db:
+            db.execute("INSERT INTO sessions (id, kind, started_at, engine, model) VALUES (?, ?, ?, ?, ?)",
+                       (sid, kind, time.time(), engine, model))
+        return sid
+
+    def finish_session(self, session_id: str) -> None:
+        with self.tx() as db:
+            db.execute("UPDATE sessions SET finished_at = ? WHERE id = ?", (time.time(), session_id))
+
+    # -- attempts -------------------------------------------------------------------------
+    def start_attempt(self, session_id: str, question_id: str, principle: str | None, story_id: str | None,
+                      audio_path: str | None, engine: str, model: str, status: str = "recording") -> int:
+        with self.tx() as db:
+            cur = db.execute(
+                "INSERT INTO attempts (session_id, question_id, principle, story_id, audio_path, status, "
+                "created_at, engine, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, question_id, principle, story_id, audio_path, status, time.time(), engine, model))
+            return int(cur.lastrowid)
+
+    def set_status(self, attempt_id: int, status: str, duration_s: float | None = None,
+                   error: str | None = None) -> None:
+        with self.tx() as db:
+            db.execute("UPDATE attempts SET status = ?, duration_s = COALESCE(?, duration_s), error = ? "
+                       "WHERE id = ?", (status, duration_s, error, attempt_id))
+
+    def complete_attempt(self, attempt_id: int, report: dict, report_latency_s: float | None = None) -> None:
+        deliv = report["delivery"]
+        with self.tx() as db:
+            db.execute(
+                "UPDATE attempts SET status = 'done', completed_at = ?, transcript = ?, report_json = ?, "
+                "story_id = ?, coverage = ?, wpm = ?, fillers_per_min = ?, transcribe_s = ?, "
+                "report_latency_s = ?, duration_s = COALESCE(?, duration_s) WHERE id = ?",
+                (time.time(), report["transcript"]["text"], json.dumps(report), report["story"]["id"],
+                 report["coverage"], deliv["wpm"], deliv["fillers"]["per_min"],
+                 report["model"]["transcribe_s"], report_latency_s, report["audio"]["duration_s"], attempt_id))
+
+    def attempts(self, session_id: str | None = None, limit: int | None = None) -> list[sqlite3.Row]:
+        sql = "SELECT * FROM attempts"
+        args: tuple = ()
+        if session_id:
+            sql += " WHERE session_id = ?"
+            args = (session_id,)
+        sql += " ORDER BY id DESC"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return list(self.db.execute(sql, args))
+
+    def latest_session(self) -> str | None:
+        row = self.db.execute("SELECT id FROM sessions ORDER BY started_at DESC LIMIT 1").fetchone()
+        return row["id"] if row else None
