@@ -45,7 +45,9 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--principle", "-p", "principles", multiple=True, help="Principle id or name (repeatable).")
-@click.option("--count", "-n", default=1, show_default=True, type=click.IntRange(1, 50), help="Questions to ask.")
+@click.option(
+    "--count", "-n", default=1, show_default=True, type=click.IntRange(1, 50), help="Questions to ask."
+)
 @click.option("--story", "-s", help="Practise questions for this story id.")
 @click.option("--question", "-q", "question_ids", multiple=True, help="Ask exactly this question id.")
 @click.option("--model", type=MODEL_CHOICE, help="Whisper model (default from config: base).")
@@ -62,11 +64,18 @@ def practice(principles, count, story, question_ids, model, device) -> None:
 
 
 @cli.command()
-@click.option("--count", "-n", default=1, show_default=True, type=click.IntRange(1, 20), help="Questions to answer.")
+@click.option(
+    "--count", "-n", default=1, show_default=True, type=click.IntRange(1, 20), help="Questions to answer."
+)
 @click.option("--question", "-q", "question_ids", multiple=True, help="Use this question id.")
 @click.option("--model", type=MODEL_CHOICE, help="Whisper model (default from config: base).")
-@click.option("--speed", default=0.0, show_default=True, type=click.FloatRange(0, 100),
-              help="Feed the synthetic answer at this multiple of real time (0: as fast as possible).")
+@click.option(
+    "--speed",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 100),
+    help="Feed the synthetic answer at this multiple of real time (0: as fast as possible).",
+)
 @click.option("--seed", type=int, default=None, help="Seed the question pick (reproducible demos).")
 def demo(count, question_ids, model, speed, seed) -> None:
     """The whole practice flow with a synthetic candidate voice: no microphone, no speaker."""
@@ -105,15 +114,19 @@ def analyze(file, text_file, question_id, story_id, model, as_json, no_history) 
     from voice_coach.scoring.analyze import analyze as analyze_answer
 
     if bool(file) == bool(text_file):
-        raise UserError("give exactly one of: an audio FILE, or --text FILE",
-                        fix="e.g. voice-coach analyze answer.wav, or voice-coach analyze --text answer.txt")
+        raise UserError(
+            "give exactly one of: an audio FILE, or --text FILE",
+            fix="e.g. voice-coach analyze answer.wav, or voice-coach analyze --text answer.txt",
+        )
     settings = _settings(model)
     bank = _bank(settings)
     question = None
     if question_id:
         if question_id not in bank.questions:
-            raise UserError(f"unknown question id '{question_id}'",
-                            fix="see the ids with `voice-coach bank list`, or leave out --question")
+            raise UserError(
+                f"unknown question id '{question_id}'",
+                fix="see the ids with `voice-coach bank list`, or leave out --question",
+            )
         question = bank.questions[question_id]
     err = Console(stderr=True)
     if text_file:
@@ -122,8 +135,9 @@ def analyze(file, text_file, question_id, story_id, model, as_json, no_history) 
         try:
             text = text_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(f"cannot read the answer text: {exc}", where=str(text_file),
-                            fix="give a UTF-8 text file") from exc
+            raise UserError(
+                f"cannot read the answer text: {exc}", where=str(text_file), fix="give a UTF-8 text file"
+            ) from exc
         transcript = transcript_from_text(text)
         audio_path = None
     else:
@@ -136,14 +150,22 @@ def analyze(file, text_file, question_id, story_id, model, as_json, no_history) 
         with err.status("transcribing..."):
             transcript = engine.transcribe(audio)
         audio_path = file
-    report = analyze_answer(transcript, bank, question, story_id=story_id, audio_path=audio_path,
-                            target_s=settings.target_s)
+    report = analyze_answer(
+        transcript, bank, question, story_id=story_id, audio_path=audio_path, target_s=settings.target_s
+    )
     if not no_history:
         store = _store(settings)
         sid = store.start_session("analyze", transcript.engine, transcript.model)
-        aid = store.start_attempt(sid, report["question"]["id"], report["question"]["principle"], story_id,
-                                  str(audio_path) if audio_path else None, transcript.engine, transcript.model,
-                                  status="transcribing")
+        aid = store.start_attempt(
+            sid,
+            report["question"]["id"],
+            report["question"]["principle"],
+            story_id,
+            str(audio_path) if audio_path else None,
+            transcript.engine,
+            transcript.model,
+            status="transcribing",
+        )
         store.complete_attempt(aid, report)
         store.finish_session(sid)
     if as_json:
@@ -161,8 +183,19 @@ def history(limit, as_json) -> None:
     """Every attempt, newest first."""
     settings = _settings()
     rows = _store(settings).attempts(limit=limit)
-    keys = ("id", "session_id", "question_id", "story_id", "status", "duration_s", "wpm", "fillers_per_min",
-            "coverage", "model", "audio_path")
+    keys = (
+        "id",
+        "session_id",
+        "question_id",
+        "story_id",
+        "status",
+        "duration_s",
+        "wpm",
+        "fillers_per_min",
+        "coverage",
+        "model",
+        "audio_path",
+    )
     if as_json:
         click.echo(json.dumps([{k: r[k] for k in keys} for r in rows], indent=2))
         return
@@ -171,11 +204,16 @@ def history(limit, as_json) -> None:
 
     table = Table("session", "question", "story", "status", "length", "wpm", "fillers/min", "coverage")
     for r in rows:
-        table.add_row(r["session_id"], r["question_id"], r["story_id"] or "-", r["status"],
-                      f"{r['duration_s']:.0f} s" if r["duration_s"] else "-",
-                      f"{r['wpm']:.0f}" if r["wpm"] else "-",
-                      f"{r['fillers_per_min']:.1f}" if r["fillers_per_min"] is not None else "-",
-                      f"{r['coverage']:.0%}" if r["coverage"] is not None else "-")
+        table.add_row(
+            r["session_id"],
+            r["question_id"],
+            r["story_id"] or "-",
+            r["status"],
+            f"{r['duration_s']:.0f} s" if r["duration_s"] else "-",
+            f"{r['wpm']:.0f}" if r["wpm"] else "-",
+            f"{r['fillers_per_min']:.1f}" if r["fillers_per_min"] is not None else "-",
+            f"{r['coverage']:.0%}" if r["coverage"] is not None else "-",
+        )
     Console().print(table if rows else "no attempts yet: try `voice-coach demo`")
 
 

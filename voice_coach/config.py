@@ -65,8 +65,11 @@ def load_settings() -> Settings:
         try:
             file_values = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise UserError(f"config file is not valid TOML: {exc}", where=str(path),
-                            fix="correct the line named above, or delete the file to use defaults") from exc
+            raise UserError(
+                f"config file is not valid TOML: {exc}",
+                where=str(path),
+                fix="correct the line named above, or delete the file to use defaults",
+            ) from exc
 
     def pick(key: str, env: str, default):
         return os.environ.get(env) or file_values.get(key) or default
@@ -90,15 +93,25 @@ def load_settings() -> Settings:
         if key in file_values:
             value = file_values[key]
             if not isinstance(value, int | float) or value <= 0:
-                raise UserError(f"'{key}' must be a positive number of seconds, not {value!r}",
-                                where=str(path), fix=f"set e.g. {key} = 120")
+                raise UserError(
+                    f"'{key}' must be a positive number of seconds, not {value!r}",
+                    where=str(path),
+                    fix=f"set e.g. {key} = 120",
+                )
             setattr(settings, key, float(value))
     if "wpm_band" in file_values:
         band = file_values["wpm_band"]
-        if not (isinstance(band, list) and len(band) == 2 and all(isinstance(x, int | float) for x in band)
-                and band[0] < band[1]):
-            raise UserError(f"'wpm_band' must be two numbers, low then high, not {band!r}",
-                            where=str(path), fix="set e.g. wpm_band = [130, 160]")
+        if not (
+            isinstance(band, list)
+            and len(band) == 2
+            and all(isinstance(x, int | float) for x in band)
+            and band[0] < band[1]
+        ):
+            raise UserError(
+                f"'wpm_band' must be two numbers, low then high, not {band!r}",
+                where=str(path),
+                fix="set e.g. wpm_band = [130, 160]",
+            )
         settings.wpm_band = (float(band[0]), float(band[1]))
     check_model(settings.model)
     return settings

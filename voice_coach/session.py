@@ -27,14 +27,21 @@ from voice_coach.speech.engines import Engine, make_engine
 from voice_coach.store import Store, new_session_id
 
 
-def pick_questions(bank: Bank, principles: list[str] | None = None, count: int = 1, story: str | None = None,
-                   question_ids: list[str] | None = None, seed: int | None = None) -> list[Question]:
+def pick_questions(
+    bank: Bank,
+    principles: list[str] | None = None,
+    count: int = 1,
+    story: str | None = None,
+    question_ids: list[str] | None = None,
+    seed: int | None = None,
+) -> list[Question]:
     """Questions for a session: named ones, or a shuffled pick over the given principles."""
     if question_ids:
         missing = [q for q in question_ids if q not in bank.questions]
         if missing:
-            raise UserError(f"unknown question id: {', '.join(missing)}",
-                            fix="see the ids with `voice-coach bank list`")
+            raise UserError(
+                f"unknown question id: {', '.join(missing)}", fix="see the ids with `voice-coach bank list`"
+            )
         return [bank.questions[q] for q in question_ids]
     pool = list(bank.questions.values())
     if principles:
@@ -42,8 +49,9 @@ def pick_questions(bank: Bank, principles: list[str] | None = None, count: int =
         for p in principles:
             pid = bank.principle_id(p)
             if pid is None:
-                raise UserError(f"unknown principle '{p}'",
-                                fix="use a principle id or name from `voice-coach bank list`")
+                raise UserError(
+                    f"unknown principle '{p}'", fix="use a principle id or name from `voice-coach bank list`"
+                )
             ids.append(pid)
         pool = [q for q in pool if q.principle in ids]
     if story:
@@ -93,8 +101,11 @@ class Session:
             self.folder.mkdir(parents=True, exist_ok=True)
             self.folder.chmod(0o700)
         except OSError as exc:
-            raise UserError(f"cannot create the recordings folder: {exc}", where=str(self.folder),
-                            fix="set VOICE_COACH_RECORDINGS_DIR to a writable folder") from exc
+            raise UserError(
+                f"cannot create the recordings folder: {exc}",
+                where=str(self.folder),
+                fix="set VOICE_COACH_RECORDINGS_DIR to a writable folder",
+            ) from exc
         self.engine: Engine = make_engine(self.engine_name, self.model, self.settings.cache_dir)
         self._load_error: BaseException | None = None
         self._loader = threading.Thread(target=self._load, daemon=True)
@@ -119,24 +130,42 @@ class Session:
             raise self._load_error
 
     # -- one question ------------------------------------------------------------------
-    def record_and_score(self, n: int, question: Question, source: MicSource | FileSource,
-                         story_id: str | None = None, live: bool = False) -> AnswerResult:
+    def record_and_score(
+        self,
+        n: int,
+        question: Question,
+        source: MicSource | FileSource,
+        story_id: str | None = None,
+        live: bool = False,
+    ) -> AnswerResult:
         target = question.target_s or self.settings.target_s
-        rules = StopRules(silence_after_speech_s=self.settings.silence_stop_s,
-                          hard_limit_s=question.hard_limit_s or self.settings.hard_limit_s)
+        rules = StopRules(
+            silence_after_speech_s=self.settings.silence_stop_s,
+            hard_limit_s=question.hard_limit_s or self.settings.hard_limit_s,
+        )
         path = self.folder / f"q{n}-answer.wav"
         recorder = Recorder(source, path, rules)
-        attempt = self.store.start_attempt(self.session_id, question.id, question.principle, story_id,
-                                           str(path), self.engine_name, self.model)
+        attempt = self.store.start_attempt(
+            self.session_id,
+            question.id,
+            question.principle,
+            story_id,
+            str(path),
+            self.engine_name,
+            self.model,
+        )
         if live:
             recorder.on_tick = _clock(self.console, target, rules.hard_limit_s)
             _stop_on_enter(recorder)
+        self.console.print(f"[dim]recording ({source.name})...[/dim]")
         try:
             recording = recorder.record()
         finally:
             if live:
                 self.console.print()
-        self.console.print(f"[dim]recorded {recording.duration_s:.1f} s ({recording.stopped_by}) -> {path}[/dim]")
+        self.console.print(
+            f"[dim]recorded {recording.duration_s:.1f} s ({recording.stopped_by}) -> {path}[/dim]"
+        )
         self.store.set_status(attempt, "transcribing", recording.duration_s)
         t_end = time.perf_counter()
         try:
@@ -146,9 +175,15 @@ class Session:
             audio = load_audio(path)
             with self.console.status("transcribing..."):
                 transcript = self.engine.transcribe(audio)
-            report = analyze(transcript, self.bank, question, story_id=story_id, audio_path=path,
-                             target_s=self.settings.target_s,
-                             bands=DeliveryBands(self.settings.wpm_band, self.settings.wpm_flags))
+            report = analyze(
+                transcript,
+                self.bank,
+                question,
+                story_id=story_id,
+                audio_path=path,
+                target_s=self.settings.target_s,
+                bands=DeliveryBands(self.settings.wpm_band, self.settings.wpm_flags),
+            )
         except (UserError, Exception) as exc:
             self.store.set_status(attempt, "failed", error=str(exc))
             raise
@@ -175,8 +210,11 @@ def _clock(console: Console, target_s: float, hard_s: float) -> Callable[[Tick],
         last[0] = t.elapsed_s
         over = " [bold red]over target[/bold red]" if t.elapsed_s > target_s else ""
         dot = "[red]●[/red]" if t.speaking else "○"
-        console.print(f"\r{dot} {_mmss(t.elapsed_s)} / target {_mmss(target_s)} (stops at {_mmss(hard_s)}) "
-                      f"- press Enter when done{over}   ", end="")
+        console.print(
+            f"\r{dot} {_mmss(t.elapsed_s)} / target {_mmss(target_s)} (stops at {_mmss(hard_s)}) "
+            f"- press Enter when done{over}   ",
+            end="",
+        )
 
     return tick
 
@@ -210,25 +248,39 @@ def speak(text: str, path: Path, settings: Settings, play: bool = True) -> Path:
     return path
 
 
-def run_practice(session: Session, questions: list[Question], story_id: str | None = None,
-                 device: str | None = None) -> None:
+def run_practice(
+    session: Session, questions: list[Question], story_id: str | None = None, device: str | None = None
+) -> None:
     from voice_coach.audio.cues import cue_tone
+    from voice_coach.audio.devices import check_input, has_output
     from voice_coach.audio.playback import play
     from voice_coach.report.terminal import render
 
+    mic = check_input(device)  # before anything is asked: practice cannot work without one
+    sound = has_output()
+    session.console.print(
+        f"[dim]microphone: {mic}" + ("" if sound else "; no speaker: questions are only printed") + "[/dim]"
+    )
     session.start_loading()
     for n, question in enumerate(questions, start=1):
         session.out.print(f"\n[bold]Question {n}/{len(questions)}[/bold] ({question.principle})")
         session.out.print(f"[bold]{question.text}[/bold]")
-        speak(question.text, session.folder / f"q{n}-question.wav", session.settings)
-        play(cue_tone())
+        speak(question.text, session.folder / f"q{n}-question.wav", session.settings, play=sound)
+        if sound:
+            play(cue_tone())
         result = session.record_and_score(n, question, MicSource(device), story_id=story_id, live=True)
         render(result.report, session.out)
     session.summary()
 
 
-def run_demo(session: Session, questions: list[Question], speed: float = 0.0, voice: str | None = None,
-             rate: int = 165, show: Callable[[dict], None] | None = None) -> list[AnswerResult]:
+def run_demo(
+    session: Session,
+    questions: list[Question],
+    speed: float = 0.0,
+    voice: str | None = None,
+    rate: int = 165,
+    show: Callable[[dict], None] | None = None,
+) -> list[AnswerResult]:
     """The practice flow with a synthetic candidate: no microphone, no speaker."""
     session.start_loading()
     for n, question in enumerate(questions, start=1):
@@ -241,8 +293,12 @@ def run_demo(session: Session, questions: list[Question], speed: float = 0.0, vo
         q_path = speak(question.text, session.folder / f"q{n}-question.wav", session.settings, play=False)
         script = answer_script(story)
         (session.folder / f"q{n}-script.txt").write_text(script + "\n", encoding="utf-8")
-        voice_wav = tts.synthesize(script, session.folder / f"q{n}-candidate-voice.wav", rate=rate, voice=voice)
-        session.out.print(f"[dim]question audio: {q_path}\ncandidate telling '{story.title}': {voice_wav}[/dim]")
+        voice_wav = tts.synthesize(
+            script, session.folder / f"q{n}-candidate-voice.wav", rate=rate, voice=voice
+        )
+        session.out.print(
+            f"[dim]question audio: {q_path}\ncandidate telling '{story.title}': {voice_wav}[/dim]"
+        )
         result = session.record_and_score(n, question, FileSource(voice_wav, speed=speed), story_id=None)
         if show:
             show(result.report)

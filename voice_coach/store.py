@@ -65,11 +65,17 @@ class Store:
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise UserError(f"cannot open the history database: {exc}", where=str(path),
-                            fix="move the file aside (it is kept) and run again to start a new history") from exc
+            raise UserError(
+                f"cannot open the history database: {exc}",
+                where=str(path),
+                fix="move the file aside (it is kept) and run again to start a new history",
+            ) from exc
         except PermissionError as exc:
-            raise UserError(f"cannot write the data folder: {exc}", where=str(path.parent),
-                            fix="make it writable, or set VOICE_COACH_DATA_DIR to a folder you own") from exc
+            raise UserError(
+                f"cannot write the data folder: {exc}",
+                where=str(path.parent),
+                fix="make it writable, or set VOICE_COACH_DATA_DIR to a folder you own",
+            ) from exc
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
@@ -99,8 +105,10 @@ class Store:
     def start_session(self, kind: str, engine: str, model: str, session_id: str | None = None) -> str:
         sid = session_id or new_session_id()
         with self.tx() as db:
-            db.execute("INSERT INTO sessions (id, kind, started_at, engine, model) VALUES (?, ?, ?, ?, ?)",
-                       (sid, kind, time.time(), engine, model))
+            db.execute(
+                "INSERT INTO sessions (id, kind, started_at, engine, model) VALUES (?, ?, ?, ?, ?)",
+                (sid, kind, time.time(), engine, model),
+            )
         return sid
 
     def finish_session(self, session_id: str) -> None:
@@ -108,20 +116,44 @@ class Store:
             db.execute("UPDATE sessions SET finished_at = ? WHERE id = ?", (time.time(), session_id))
 
     # -- attempts -------------------------------------------------------------------------
-    def start_attempt(self, session_id: str, question_id: str, principle: str | None, story_id: str | None,
-                      audio_path: str | None, engine: str, model: str, status: str = "recording") -> int:
+    def start_attempt(
+        self,
+        session_id: str,
+        question_id: str,
+        principle: str | None,
+        story_id: str | None,
+        audio_path: str | None,
+        engine: str,
+        model: str,
+        status: str = "recording",
+    ) -> int:
         with self.tx() as db:
             cur = db.execute(
                 "INSERT INTO attempts (session_id, question_id, principle, story_id, audio_path, status, "
                 "created_at, engine, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, question_id, principle, story_id, audio_path, status, time.time(), engine, model))
+                (
+                    session_id,
+                    question_id,
+                    principle,
+                    story_id,
+                    audio_path,
+                    status,
+                    time.time(),
+                    engine,
+                    model,
+                ),
+            )
             return int(cur.lastrowid)
 
-    def set_status(self, attempt_id: int, status: str, duration_s: float | None = None,
-                   error: str | None = None) -> None:
+    def set_status(
+        self, attempt_id: int, status: str, duration_s: float | None = None, error: str | None = None
+    ) -> None:
         with self.tx() as db:
-            db.execute("UPDATE attempts SET status = ?, duration_s = COALESCE(?, duration_s), error = ? "
-                       "WHERE id = ?", (status, duration_s, error, attempt_id))
+            db.execute(
+                "UPDATE attempts SET status = ?, duration_s = COALESCE(?, duration_s), error = ? "
+                "WHERE id = ?",
+                (status, duration_s, error, attempt_id),
+            )
 
     def complete_attempt(self, attempt_id: int, report: dict, report_latency_s: float | None = None) -> None:
         deliv = report["delivery"]
@@ -130,9 +162,20 @@ class Store:
                 "UPDATE attempts SET status = 'done', completed_at = ?, transcript = ?, report_json = ?, "
                 "story_id = ?, coverage = ?, wpm = ?, fillers_per_min = ?, transcribe_s = ?, "
                 "report_latency_s = ?, duration_s = COALESCE(?, duration_s) WHERE id = ?",
-                (time.time(), report["transcript"]["text"], json.dumps(report), report["story"]["id"],
-                 report["coverage"], deliv["wpm"], deliv["fillers"]["per_min"],
-                 report["model"]["transcribe_s"], report_latency_s, report["audio"]["duration_s"], attempt_id))
+                (
+                    time.time(),
+                    report["transcript"]["text"],
+                    json.dumps(report),
+                    report["story"]["id"],
+                    report["coverage"],
+                    deliv["wpm"],
+                    deliv["fillers"]["per_min"],
+                    report["model"]["transcribe_s"],
+                    report_latency_s,
+                    report["audio"]["duration_s"],
+                    attempt_id,
+                ),
+            )
 
     def attempts(self, session_id: str | None = None, limit: int | None = None) -> list[sqlite3.Row]:
         sql = "SELECT * FROM attempts"

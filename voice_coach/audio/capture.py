@@ -40,15 +40,21 @@ class MicSource:
     def chunks(self) -> Iterator[Chunk]:
         sd = sounddevice()
         try:
-            stream = sd.InputStream(samplerate=self.sr, channels=1, dtype="float32", blocksize=self.block,
-                                    device=self.device, callback=self._callback)
+            stream = sd.InputStream(
+                samplerate=self.sr,
+                channels=1,
+                dtype="float32",
+                blocksize=self.block,
+                device=self.device,
+                callback=self._callback,
+            )
             stream.start()
         except (sd.PortAudioError, ValueError) as exc:
             raise no_microphone(exc) from exc
         try:
             while not self._stopped.is_set():
-                try:
-                    yield self._queue.get(timeout=1.0)
+                try:  # some devices (PulseAudio among them) take a second or two to start
+                    yield self._queue.get(timeout=5.0)
                 except queue.Empty:
                     raise no_microphone("the input stream stopped delivering audio") from None
         finally:
@@ -64,7 +70,9 @@ class FileSource:
 
     name = "file"
 
-    def __init__(self, path: str | Path, speed: float = 1.0, chunk_s: float = 0.1, sr: int = SAMPLE_RATE) -> None:
+    def __init__(
+        self, path: str | Path, speed: float = 1.0, chunk_s: float = 0.1, sr: int = SAMPLE_RATE
+    ) -> None:
         self.path, self.speed, self.chunk_s, self.sr = Path(path), speed, chunk_s, sr
         self._stopped = threading.Event()
 
@@ -150,8 +158,13 @@ def level_dbfs(chunk: np.ndarray) -> float:
 class Recorder:
     """Runs one source into one WAV, applying the stop rules and feeding listeners."""
 
-    def __init__(self, source: MicSource | FileSource, path: Path, rules: StopRules | None = None,
-                 sr: int = SAMPLE_RATE) -> None:
+    def __init__(
+        self,
+        source: MicSource | FileSource,
+        path: Path,
+        rules: StopRules | None = None,
+        sr: int = SAMPLE_RATE,
+    ) -> None:
         self.source, self.path, self.rules, self.sr = source, path, rules or StopRules(), sr
         self.listeners: list[Callable[[np.ndarray], None]] = []
         self.on_tick: Callable[[Tick], None] | None = None

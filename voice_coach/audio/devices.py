@@ -6,8 +6,10 @@ from types import ModuleType
 
 from voice_coach.errors import UserError
 
-NO_MIC_FIX = ("connect a microphone and check `pactl list short sources` (or alsamixer); without one, "
-              "try `voice-coach demo`, `voice-coach analyze FILE` or `voice-coach analyze --text FILE`")
+NO_MIC_FIX = (
+    "connect a microphone and check `pactl list short sources` (or alsamixer); without one, "
+    "try `voice-coach demo`, `voice-coach analyze FILE` or `voice-coach analyze --text FILE`"
+)
 
 
 def sounddevice() -> ModuleType:
@@ -15,9 +17,11 @@ def sounddevice() -> ModuleType:
     try:
         import sounddevice as sd
     except (OSError, ImportError) as exc:
-        raise UserError(f"PortAudio is not available ({exc})",
-                        fix="install it: apt-get install libportaudio2 (then run the command again)",
-                        exit_code=3) from exc
+        raise UserError(
+            f"PortAudio is not available ({exc})",
+            fix="install it: apt-get install libportaudio2 (then run the command again)",
+            exit_code=3,
+        ) from exc
     return sd
 
 
@@ -26,6 +30,28 @@ def no_microphone(detail: object) -> UserError:
 
 
 def no_speaker(detail: object) -> UserError:
-    return UserError(f"no working speaker: {detail}",
-                     fix="connect headphones or speakers, or use `voice-coach demo` (no sound needed)",
-                     exit_code=3)
+    return UserError(
+        f"no working speaker: {detail}",
+        fix="connect headphones or speakers, or use `voice-coach demo` (no sound needed)",
+        exit_code=3,
+    )
+
+
+def check_input(device: str | int | None = None) -> str:
+    """The name of the input device practice will use; a UserError when there is none."""
+    sd = sounddevice()
+    try:
+        info = sd.query_devices(device, kind="input")
+    except (sd.PortAudioError, ValueError) as exc:
+        raise no_microphone(exc) from exc
+    if info.get("max_input_channels", 0) < 1:
+        raise no_microphone(f"device '{info.get('name')}' has no input channels")
+    return str(info["name"])
+
+
+def has_output(device: str | int | None = None) -> bool:
+    sd = sounddevice()
+    try:
+        return sd.query_devices(device, kind="output").get("max_output_channels", 0) > 0
+    except (sd.PortAudioError, ValueError):
+        return False

@@ -17,8 +17,11 @@ SAMPLE_RATE = 16000
 
 
 def _bad_file(path: Path, why: str) -> UserError:
-    return UserError(f"cannot read audio file: {why}", where=str(path),
-                     fix="give a WAV, FLAC, MP3 or M4A file with sound in it (try playing it first)")
+    return UserError(
+        f"cannot read audio file: {why}",
+        where=str(path),
+        fix="give a WAV, FLAC, MP3 or M4A file with sound in it (try playing it first)",
+    )
 
 
 def iter_audio(path: str | Path, chunk_s: float = 0.1, sr: int = SAMPLE_RATE) -> Iterator[np.ndarray]:

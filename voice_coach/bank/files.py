@@ -22,6 +22,7 @@ from voice_coach.bank.model import (
 from voice_coach.errors import UserError
 
 LINE = "__line__"
+KEYLINES = "__keylines__"
 _TAG_PREFIX = re.compile(r"^\s*\[?([STARstar])\]?\s*[:\-]\s+(.*)$", re.S)
 
 
@@ -44,7 +45,15 @@ class _LineLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
     mapping = loader.construct_mapping(node, deep=True)
     mapping[LINE] = node.start_mark.line + 1
+    mapping[KEYLINES] = {
+        k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)
+    }
     return mapping
+
+
+def _line(item: dict, key: str | None = None) -> int:
+    """The line of a key in a mapping (or of the mapping itself)."""
+    return item.get(KEYLINES, {}).get(key, item[LINE]) if key else item[LINE]
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -65,6 +74,7 @@ class _Reader:
         self.bank = Bank()
         self.problems: list[Problem] = []
         self.where: dict[tuple[str, str], tuple[str, int]] = {}
+        self.keylines: dict[tuple[str, str], dict[str, int]] = {}
 
     def problem(self, file: str, line: int, message: str, fix: str, level: str = "error") -> None:
         self.problems.append(Problem(file, line, message, fix, level))
@@ -81,30 +91,50 @@ class _Reader:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark else 1
-            self.problem(name, line, f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                         "check indentation and quoting on that line (quote text that contains ': ')")
+            self.problem(
+                name,
+                line,
+                f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                "check indentation and quoting on that line (quote text that contains ': ')",
+            )
             return
         if doc is None:
             return
         if not isinstance(doc, dict):
-            self.problem(name, 1, "expected sections such as 'questions:' at the top level",
-                         "start the file with one of: principles:, questions:, stories:, loops:, rubrics:")
+            self.problem(
+                name,
+                1,
+                "expected sections such as 'questions:' at the top level",
+                "start the file with one of: principles:, questions:, stories:, loops:, rubrics:",
+            )
             return
         for section, items in doc.items():
-            if section == LINE:
+            if section in (LINE, KEYLINES):
                 continue
             if section not in _KEYS or section in ("bullet", "interviewer"):
-                self.problem(name, doc[LINE], f"unknown section '{section}'",
-                             "use principles:, questions:, stories:, loops: or rubrics:")
+                self.problem(
+                    name,
+                    _line(doc, section),
+                    f"unknown section '{section}'",
+                    "use principles:, questions:, stories:, loops: or rubrics:",
+                )
                 continue
             if not isinstance(items, list):
-                self.problem(name, doc[LINE], f"'{section}' must be a list of entries ('- id: ...')",
-                             "indent each entry under the section with a leading '- '")
+                self.problem(
+                    name,
+                    doc[LINE],
+                    f"'{section}' must be a list of entries ('- id: ...')",
+                    "indent each entry under the section with a leading '- '",
+                )
                 continue
             for item in items:
                 if not isinstance(item, dict):
-                    self.problem(name, doc[LINE], f"an entry of '{section}' is not a mapping: {item!r}",
-                                 "write each entry as keys, e.g. '- id: my-id'")
+                    self.problem(
+                        name,
+                        doc[LINE],
+                        f"an entry of '{section}' is not a mapping: {item!r}",
+                        "write each entry as keys, e.g. '- id: my-id'",
+                    )
                     continue
                 getattr(self, f"_read_{section}")(name, item)
 
@@ -112,30 +142,44 @@ class _Reader:
     def _common(self, file: str, kind: str, item: dict, required: tuple[str, ...]) -> str | None:
         line = item[LINE]
         for key in item:
-            if key != LINE and key not in _KEYS[kind]:
-                self.problem(file, line, f"unknown key '{key}' in {kind[:-1]}",
-                             f"use only: {', '.join(sorted(_KEYS[kind]))}")
+            if key not in (LINE, KEYLINES) and key not in _KEYS[kind]:
+                self.problem(
+                    file,
+                    _line(item, key),
+                    f"unknown key '{key}' in {kind[:-1]}",
+                    f"use only: {', '.join(sorted(_KEYS[kind]))}",
+                )
         for key in required:
             value = item.get(key)
             if not isinstance(value, str) or not value.strip():
-                self.problem(file, line, f"{kind[:-1]} has no '{key}' (or it is empty)",
-                             f"add '{key}: ...' with some text")
+                self.problem(
+                    file,
+                    _line(item, key),
+                    f"{kind[:-1]} has no '{key}' (or it is empty)",
+                    f"add '{key}: ...' with some text",
+                )
                 return None
         ident = str(item.get("id", "")).strip()
         if (kind, ident) in self.where:
             f0, l0 = self.where[(kind, ident)]
             if f0 == file:
-                self.problem(file, line, f"duplicate {kind[:-1]} id '{ident}' (first at line {l0})",
-                             "give each entry its own id")
+                self.problem(
+                    file,
+                    line,
+                    f"duplicate {kind[:-1]} id '{ident}' (first at line {l0})",
+                    "give each entry its own id",
+                )
                 return None
         self.where[(kind, ident)] = (file, line)
+        self.keylines[(kind, ident)] = item.get(KEYLINES, {})
         return ident
 
     def _read_principles(self, file: str, item: dict) -> None:
         ident = self._common(file, "principles", item, ("id", "name"))
         if ident:
-            self.bank.principles[ident] = Principle(ident, item["name"].strip(),
-                                                    str(item.get("definition") or "").strip())
+            self.bank.principles[ident] = Principle(
+                ident, item["name"].strip(), str(item.get("definition") or "").strip()
+            )
 
     def _read_questions(self, file: str, item: dict) -> None:
         ident = self._common(file, "questions", item, ("id", "principle", "text"))
@@ -158,12 +202,17 @@ class _Reader:
             return
         raw = item.get("bullets")
         if not isinstance(raw, list) or not raw:
-            self.problem(file, item[LINE], f"story '{ident}' has no bullets",
-                         "add 'bullets:' with one '- S: ...' line per point of the story")
+            self.problem(
+                file,
+                item[LINE],
+                f"story '{ident}' has no bullets",
+                "add 'bullets:' with one '- S: ...' line per point of the story",
+            )
             raw = []
         bullets = self._bullets(file, item[LINE], raw, prefix="")
-        self.bank.stories[ident] = Story(ident, item["title"].strip(),
-                                         self._strings(file, item, "principles"), bullets)
+        self.bank.stories[ident] = Story(
+            ident, item["title"].strip(), self._strings(file, item, "principles"), bullets
+        )
 
     def _bullets(self, file: str, line: int, raw: list, prefix: str) -> list[Bullet]:
         out: list[Bullet] = []
@@ -174,21 +223,33 @@ class _Reader:
                 out.append(Bullet(auto_id, text, star))
                 continue
             if not isinstance(entry, dict):
-                self.problem(file, line, f"bullet {auto_id} is neither text nor a mapping",
-                             "write a bullet as '- S: text' or '- {text: ..., star: S}'")
+                self.problem(
+                    file,
+                    line,
+                    f"bullet {auto_id} is neither text nor a mapping",
+                    "write a bullet as '- S: text' or '- {text: ..., star: S}'",
+                )
                 continue
             line = entry[LINE]
             for key in entry:
-                if key != LINE and key not in _KEYS["bullet"]:
-                    self.problem(file, line, f"unknown key '{key}' in bullet",
-                                 "use only: bullets, id, star, text")
+                if key not in (LINE, KEYLINES) and key not in _KEYS["bullet"]:
+                    self.problem(
+                        file,
+                        _line(entry, key),
+                        f"unknown key '{key}' in bullet",
+                        "use only: bullets, id, star, text",
+                    )
             text, star = _split_tag(str(entry.get("text") or ""))
             tag = entry.get("star", star)
             if tag is not None:
                 tag = str(tag).strip().upper()
                 if tag not in STAR_TAGS:
-                    self.problem(file, line, f"bad STAR tag '{entry.get('star')}'",
-                                 "use S, T, A or R (or leave 'star' out)")
+                    self.problem(
+                        file,
+                        _line(entry, "star"),
+                        f"bad STAR tag '{entry.get('star')}'",
+                        "use S, T, A or R (or leave 'star' out)",
+                    )
                     tag = None
             if not text.strip():
                 self.problem(file, line, "bullet has no text", "add 'text: ...' or remove the bullet")
@@ -206,16 +267,25 @@ class _Reader:
             if not isinstance(raw, dict) or not str(raw.get("name", "")).strip():
                 self.problem(file, item[LINE], "an interviewer has no name", "add 'name: ...'")
                 continue
-            people.append(Interviewer(raw["name"].strip(), self._strings(file, raw, "principles"),
-                                      self._seconds(file, raw, "minutes") or 60.0,
-                                      self._strings(file, raw, "focus")))
+            people.append(
+                Interviewer(
+                    raw["name"].strip(),
+                    self._strings(file, raw, "principles"),
+                    self._seconds(file, raw, "minutes") or 60.0,
+                    self._strings(file, raw, "focus"),
+                )
+            )
         self.bank.loops[ident] = Loop(ident, item["title"].strip(), people)
 
     def _read_rubrics(self, file: str, item: dict) -> None:
         ident = self._common(file, "rubrics", item, ("id", "title"))
         if ident:
-            self.bank.rubrics[ident] = Rubric(ident, item["title"].strip(), str(item.get("prompt") or ""),
-                                              self._strings(file, item, "points"))
+            self.bank.rubrics[ident] = Rubric(
+                ident,
+                item["title"].strip(),
+                str(item.get("prompt") or ""),
+                self._strings(file, item, "points"),
+            )
 
     # -- value helpers ----------------------------------------------------------------------
     def _strings(self, file: str, item: dict, key: str) -> list[str]:
@@ -225,8 +295,12 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
-            self.problem(file, item.get(LINE, 1), f"'{key}' must be a list of text items",
-                         f"write '{key}:' followed by lines '- ...'")
+            self.problem(
+                file,
+                _line(item, key),
+                f"'{key}' must be a list of text items",
+                f"write '{key}:' followed by lines '- ...'",
+            )
             return []
         return [" ".join(str(v).split()) for v in value if str(v).strip()]
 
@@ -235,8 +309,12 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            self.problem(file, item.get(LINE, 1), f"'{key}' must be a positive number, not {value!r}",
-                         f"write e.g. '{key}: 120'")
+            self.problem(
+                file,
+                _line(item, key),
+                f"'{key}' must be a positive number, not {value!r}",
+                f"write e.g. '{key}: 120'",
+            )
             return None
         return float(value)
 
@@ -244,26 +322,43 @@ class _Reader:
         bank = self.bank
         for q in bank.questions.values():
             file, line = self.where[("questions", q.id)]
+            keys = self.keylines[("questions", q.id)]
             if q.principle not in bank.principles:
-                self.problem(file, line, f"question '{q.id}' names unknown principle '{q.principle}'",
-                             "use an id from principles.yaml")
+                self.problem(
+                    file,
+                    keys.get("principle", line),
+                    f"question '{q.id}' names unknown principle '{q.principle}'",
+                    "use an id from principles.yaml",
+                )
             for sid in q.stories:
                 if sid not in bank.stories:
-                    self.problem(file, line, f"question '{q.id}' links unknown story '{sid}'",
-                                 "use a story id from stories.yaml, or remove the link")
+                    self.problem(
+                        file,
+                        keys.get("stories", line),
+                        f"question '{q.id}' links unknown story '{sid}'",
+                        "use a story id from stories.yaml, or remove the link",
+                    )
         for s in bank.stories.values():
             file, line = self.where[("stories", s.id)]
             for pid in s.principles:
                 if pid not in bank.principles:
-                    self.problem(file, line, f"story '{s.id}' names unknown principle '{pid}'",
-                                 "use an id from principles.yaml")
+                    self.problem(
+                        file,
+                        line,
+                        f"story '{s.id}' names unknown principle '{pid}'",
+                        "use an id from principles.yaml",
+                    )
         for loop in bank.loops.values():
             file, line = self.where[("loops", loop.id)]
             for person in loop.interviewers:
                 for pid in person.principles:
                     if pid not in bank.principles:
-                        self.problem(file, line, f"interviewer '{person.name}' owns unknown principle '{pid}'",
-                                     "use an id from principles.yaml")
+                        self.problem(
+                            file,
+                            line,
+                            f"interviewer '{person.name}' owns unknown principle '{pid}'",
+                            "use an id from principles.yaml",
+                        )
 
 
 def _split_tag(text: str) -> tuple[str, str | None]:
@@ -292,9 +387,12 @@ def load_bank(dirs: list[Path]) -> Bank:
     errors = [p for p in problems if p.level == "error"]
     if errors:
         listing = "\n".join(str(p) for p in errors[:20])
-        raise UserError(f"the question bank has {len(errors)} error(s):\n{listing}",
-                        fix="correct the lines above (voice-coach bank validate lists them all)")
+        raise UserError(
+            f"the question bank has {len(errors)} error(s):\n{listing}",
+            fix="correct the lines above (voice-coach bank validate lists them all)",
+        )
     if not bank.questions:
-        raise UserError("the question bank has no questions",
-                        fix=f"check the bank folders: {', '.join(map(str, dirs))}")
+        raise UserError(
+            "the question bank has no questions", fix=f"check the bank folders: {', '.join(map(str, dirs))}"
+        )
     return bank

@@ -39,7 +39,11 @@ def render(report: dict, console: Console | None = None) -> None:
         if sent["part"]:
             text.append(f"[{PART_LETTER[sent['part']]}] ", style=f"bold {style}")
         for w in words:
-            if sent["start"] is not None and w["start"] is not None and sent["start"] <= w["start"] <= sent["end"]:
+            if (
+                sent["start"] is not None
+                and w["start"] is not None
+                and sent["start"] <= w["start"] <= sent["end"]
+            ):
                 mark = w["start"] in filler_times
                 text.append(w["word"] + " ", style="reverse" if mark else style)
         if sent["start"] is None:
@@ -48,13 +52,15 @@ def render(report: dict, console: Console | None = None) -> None:
     console.print()
 
     dur = report["audio"]["duration_s"]
-    console.print(f"length {_fmt_s(dur)} (target {_fmt_s(d['target_s'])})   "
-                  f"speaking {_fmt_s(d['speaking_s'])}   "
-                  f"pace {d['wpm'] if d['wpm'] is not None else '-'} wpm   "
-                  f"fillers {d['fillers']['count']}"
-                  + (f" ({d['fillers']['per_min']}/min)" if d["fillers"]["per_min"] is not None else "")
-                  + f"   long pauses {d['long_pauses'] if d['long_pauses'] is not None else '-'}"
-                  + (f"   I/we {d['i_we_ratio']:.0%}" if d["i_we_ratio"] is not None else ""))
+    console.print(
+        f"length {_fmt_s(dur)} (target {_fmt_s(d['target_s'])})   "
+        f"speaking {_fmt_s(d['speaking_s'])}   "
+        f"pace {d['wpm'] if d['wpm'] is not None else '-'} wpm   "
+        f"fillers {d['fillers']['count']}"
+        + (f" ({d['fillers']['per_min']}/min)" if d["fillers"]["per_min"] is not None else "")
+        + f"   long pauses {d['long_pauses'] if d['long_pauses'] is not None else '-'}"
+        + (f"   I/we {d['i_we_ratio']:.0%}" if d["i_we_ratio"] is not None else "")
+    )
     line = Text("STAR  ")
     line.append_text(star_bar(star))
     line.append("  " + "  ".join(f"{PART_LETTER[p]} {star[p]['share']:.0%}" for p in PART_STYLE))
@@ -62,13 +68,15 @@ def render(report: dict, console: Console | None = None) -> None:
 
     if story["id"]:
         note = " (not the story linked to this question)" if story.get("other_than_expected") else ""
-        console.print(f"story: [bold]{story['title']}[/bold] ({story['id']}, confidence {story['confidence']:.2f})"
-                      f"{note}   coverage {report['coverage']:.0%}")
+        console.print(
+            f"story: [bold]{story['title']}[/bold] ({story['id']}, confidence {story['confidence']:.2f})"
+            f"{note}   coverage {report['coverage']:.0%}"
+        )
         for b in report["bullets"]:
             tag = f"[{b['star']}] " if b["star"] else ""
             if b["covered"]:
                 console.print(Text(f"  ✓ {tag}{b['text']}", style="green"))
-                console.print(Text(f"      \"{b['evidence']}\"", style="dim"))
+                console.print(Text(f'      "{b["evidence"]}"', style="dim"))
             else:
                 console.print(Text(f"  ✗ {tag}{b['text']}", style="red"))
     else:
@@ -80,8 +88,12 @@ def render(report: dict, console: Console | None = None) -> None:
         for f in report["follow_ups"]:
             console.print(f"  ? {f}")
     m = report["model"]
-    console.print(Text(f"{m['engine']} {m['name']}, transcribed in {m['transcribe_s']:.1f} s, "
-                       f"scored with {m['scorer']}", style="dim"))
+    console.print(
+        Text(
+            f"{m['engine']} {m['name']}, transcribed in {m['transcribe_s']:.1f} s, scored with {m['scorer']}",
+            style="dim",
+        )
+    )
 
 
 def render_summary(session_id: str, reports: list[dict], console: Console | None = None) -> None:
@@ -93,9 +105,11 @@ def render_summary(session_id: str, reports: list[dict], console: Console | None
         return
     for r in reports:
         d = r["delivery"]
-        console.print(f"{r['question']['id']:<32} {_fmt_s(r['audio']['duration_s']):>7}  "
-                      f"{d['wpm'] if d['wpm'] is not None else '-':>6} wpm  "
-                      f"fillers {d['fillers']['count']:>2}  coverage {r['coverage']:.0%}  "
-                      f"STAR {''.join(PART_LETTER[p] if r['star'][p]['present'] else '-' for p in PART_STYLE)}")
+        console.print(
+            f"{r['question']['id']:<32} {_fmt_s(r['audio']['duration_s']):>7}  "
+            f"{d['wpm'] if d['wpm'] is not None else '-':>6} wpm  "
+            f"fillers {d['fillers']['count']:>2}  coverage {r['coverage']:.0%}  "
+            f"STAR {''.join(PART_LETTER[p] if r['star'][p]['present'] else '-' for p in PART_STYLE)}"
+        )
     cov = sum(r["coverage"] for r in reports) / len(reports)
     console.print(f"{len(reports)} answer(s), mean coverage {cov:.0%}")

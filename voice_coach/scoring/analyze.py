@@ -28,9 +28,16 @@ def gap_follow_ups(star: dict, ratio: float | None) -> list[str]:
     return probes
 
 
-def analyze(transcript: Transcript, bank: Bank, question: Question | None = None, story_id: str | None = None,
-            audio_path: str | Path | None = None, target_s: float = 120.0,
-            bands: DeliveryBands | None = None, scorer: Scorer | None = None) -> dict:
+def analyze(
+    transcript: Transcript,
+    bank: Bank,
+    question: Question | None = None,
+    story_id: str | None = None,
+    audio_path: str | Path | None = None,
+    target_s: float = 120.0,
+    bands: DeliveryBands | None = None,
+    scorer: Scorer | None = None,
+) -> dict:
     question = question or FREE_ANSWER
     target = question.target_s or target_s
     sents = sentences(transcript.words)
@@ -40,8 +47,10 @@ def analyze(transcript: Transcript, bank: Bank, question: Question | None = None
 
     if story_id is not None:
         if story_id not in bank.stories:
-            raise UserError(f"unknown story id '{story_id}'",
-                            fix="see the ids with `voice-coach bank list`, or leave out --story")
+            raise UserError(
+                f"unknown story id '{story_id}'",
+                fix="see the ids with `voice-coach bank list`, or leave out --story",
+            )
         story, conf = bank.stories[story_id], 1.0
     else:
         ranked = story_scores(list(bank.stories.values()), sents, scorer, question.stories)
@@ -59,10 +68,17 @@ def analyze(transcript: Transcript, bank: Bank, question: Question | None = None
     star = star_block(sents, labels)
     deliv = delivery(transcript.words, transcript.duration_s, target, bands)
 
-    bullets = [{
-        "id": m.bullet.id, "text": m.bullet.text, "star": m.bullet.star, "covered": m.covered,
-        "score": m.score, "evidence": m.window.text if (m.window and m.covered) else "",
-    } for m in matches]
+    bullets = [
+        {
+            "id": m.bullet.id,
+            "text": m.bullet.text,
+            "star": m.bullet.star,
+            "covered": m.covered,
+            "score": m.score,
+            "evidence": m.window.text if (m.window and m.covered) else "",
+        }
+        for m in matches
+    ]
     covered = sum(b["covered"] for b in bullets)
     expected = question.stories
     return {
@@ -75,16 +91,24 @@ def analyze(transcript: Transcript, bank: Bank, question: Question | None = None
         "delivery": deliv,
         "star": star,
         "story": {
-            "id": story.id if story else None, "title": story.title if story else None, "confidence": conf,
+            "id": story.id if story else None,
+            "title": story.title if story else None,
+            "confidence": conf,
             "expected": expected,
             "other_than_expected": bool(story and expected and story.id not in expected),
         },
         "bullets": bullets,
         "coverage": round(covered / len(bullets), 3) if bullets else 0.0,
         "follow_ups": list(question.follow_ups) + gap_follow_ups(star, deliv["i_we_ratio"]),
-        "sentences": [{"text": s.text, "start": s.start, "end": s.end,
-                       "part": PARTS.get(lab) if lab else None} for s, lab in zip(sents, labels, strict=True)],
+        "sentences": [
+            {"text": s.text, "start": s.start, "end": s.end, "part": PARTS.get(lab) if lab else None}
+            for s, lab in zip(sents, labels, strict=True)
+        ],
         "flags": star_flags(star) + deliv["flags"],
-        "model": {"engine": transcript.engine, "name": transcript.model,
-                  "transcribe_s": transcript.seconds, "scorer": scorer.name},
+        "model": {
+            "engine": transcript.engine,
+            "name": transcript.model,
+            "transcribe_s": transcript.seconds,
+            "scorer": scorer.name,
+        },
     }

@@ -77,7 +77,9 @@ class BulletMatch:
     window: Window | None
 
 
-def match_bullets(story: Story, sents: list[Sentence], scorer: Scorer, top1: bool = True) -> list[BulletMatch]:
+def match_bullets(
+    story: Story, sents: list[Sentence], scorer: Scorer, top1: bool = True
+) -> list[BulletMatch]:
     """Best window per bullet; with top1 a window only counts for the bullet it matches best."""
     bullets = story.all_bullets()
     wins = windows(sents)
@@ -85,7 +87,9 @@ def match_bullets(story: Story, sents: list[Sentence], scorer: Scorer, top1: boo
         return []
     table = [[scorer.score(b.text, w.text) for w in wins] for b in bullets]
     if top1 and wins:
-        best_for_window = [max(range(len(bullets)), key=lambda bi, wi=wi: table[bi][wi]) for wi in range(len(wins))]
+        best_for_window = [
+            max(range(len(bullets)), key=lambda bi, wi=wi: table[bi][wi]) for wi in range(len(wins))
+        ]
     out = []
     for bi, bullet in enumerate(bullets):
         candidates = [wi for wi in range(len(wins)) if not top1 or best_for_window[wi] == bi]
@@ -98,8 +102,9 @@ def match_bullets(story: Story, sents: list[Sentence], scorer: Scorer, top1: boo
     return out
 
 
-def story_scores(stories: list[Story], sents: list[Sentence], scorer: Scorer,
-                 preferred: list[str] | None = None) -> list[tuple[str, float]]:
+def story_scores(
+    stories: list[Story], sents: list[Sentence], scorer: Scorer, preferred: list[str] | None = None
+) -> list[tuple[str, float]]:
     """Each story's fit to the answer (mean best-window score of its bullets), best first."""
     preferred = preferred or []
     wins = windows(sents)

@@ -13,8 +13,15 @@ EXCLUDED_PAUSE_S = 2.0  # pauses longer than this do not count as speaking time
 
 ALWAYS_FILLERS = frozenset("um umm uh uhh uhm er erm ah ahh eh hmm hm hmmm mm mmm basically actually".split())
 # These count only when set off: at a sentence start, next to a comma, or next to a pause.
-SET_OFF_FILLERS = (("you", "know"), ("i", "mean"), ("sort", "of"), ("kind", "of"), ("like",), ("so",),
-                   ("right",))
+SET_OFF_FILLERS = (
+    ("you", "know"),
+    ("i", "mean"),
+    ("sort", "of"),
+    ("kind", "of"),
+    ("like",),
+    ("so",),
+    ("right",),
+)
 SET_OFF_GAP_S = 0.3
 
 
@@ -85,17 +92,25 @@ def i_we_ratio(words: list[Word]) -> float | None:
     return round(singular / total, 3) if total else None
 
 
-def delivery(words: list[Word], duration_s: float | None, target_s: float,
-             bands: DeliveryBands | None = None) -> dict:
+def delivery(
+    words: list[Word], duration_s: float | None, target_s: float, bands: DeliveryBands | None = None
+) -> dict:
     """The 'delivery' block of the answer report. Timing keys are None for a typed answer."""
     bands = bands or DeliveryBands()
     fillers = find_fillers(words)
     timed = [w for w in words if w.start is not None and w.end is not None]
     ratio = i_we_ratio(words)
     if not timed:
-        return {"speaking_s": None, "wpm": None, "pauses": [], "long_pauses": None,
-                "fillers": {"count": len(fillers), "per_min": None, "items": fillers},
-                "i_we_ratio": ratio, "target_s": target_s, "flags": []}
+        return {
+            "speaking_s": None,
+            "wpm": None,
+            "pauses": [],
+            "long_pauses": None,
+            "fillers": {"count": len(fillers), "per_min": None, "items": fillers},
+            "i_we_ratio": ratio,
+            "target_s": target_s,
+            "flags": [],
+        }
     pauses, excluded, long_pauses = [], 0.0, 0
     for a, b in zip(timed, timed[1:], strict=False):
         gap = b.start - a.end
@@ -122,7 +137,13 @@ def delivery(words: list[Word], duration_s: float | None, target_s: float,
         flags.append(f"long: {length:.0f} s against a target of {target_s:.0f} s")
     if ratio is not None and ratio < 0.5:
         flags.append("'we' outnumbers 'I': say what you did yourself")
-    return {"speaking_s": round(speaking, 2), "wpm": round(wpm, 1), "pauses": pauses,
-            "long_pauses": long_pauses,
-            "fillers": {"count": len(fillers), "per_min": round(per_min, 2), "items": fillers},
-            "i_we_ratio": ratio, "target_s": target_s, "flags": flags}
+    return {
+        "speaking_s": round(speaking, 2),
+        "wpm": round(wpm, 1),
+        "pauses": pauses,
+        "long_pauses": long_pauses,
+        "fillers": {"count": len(fillers), "per_min": round(per_min, 2), "items": fillers},
+        "i_we_ratio": ratio,
+        "target_s": target_s,
+        "flags": flags,
+    }

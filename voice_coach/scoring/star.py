@@ -14,22 +14,24 @@ PARTS = {"S": "situation", "T": "task", "A": "action", "R": "result"}
 
 _CUES = {
     "R": r"\b(as a result|in the end|ultimately|the result|resulted|outcome|we ended up|ended up|"
-         r"increas\w*|reduc\w*|decreas\w*|improv\w*|sav(ed|ing)|grew|dropped|fell|cut|launched|"
-         r"(i|we) learned|lesson|went from|percent|%|since then|stayed)\b",
+    r"increas\w*|reduc\w*|decreas\w*|improv\w*|sav(ed|ing)|grew|dropped|fell|cut|launched|"
+    r"(i|we) learned|lesson|went from|percent|%|since then|stayed)\b",
     "T": r"\b(my (goal|task|job|role|responsibility)|i (was|were) (asked|responsible|tasked)|i needed to|"
-         r"i had to|we had to|i wanted to|the goal was|needed to|challenge was|had to (convince|decide|find))\b",
+    r"i had to|we had to|i wanted to|the goal was|needed to|challenge was|had to (convince|decide|find))\b",
     "A": r"\b(i (decided|organized|organised|asked|wrote|built|created|met|called|set up|started|led|ran|"
-         r"pulled|found|fixed|made|proposed|presented|shared|published|scheduled|interviewed|worked|"
-         r"talked|reached out|took|went|brought|changed|designed|hired|coached|gave|drove|pushed)|"
-         r"so i|then i|first,? i|next,? i|after that)\b",
+    r"pulled|found|fixed|made|proposed|presented|shared|published|scheduled|interviewed|worked|"
+    r"talked|reached out|took|went|brought|changed|designed|hired|coached|gave|drove|pushed)|"
+    r"so i|then i|first,? i|next,? i|after that)\b",
     "S": r"\b(at the time|back (then|in)|when i was|i was (working|leading|running)|our (company|team|"
-         r"product|ceo)|the company|there was|we were|we had|it was|context|startup|offsite)\b",
+    r"product|ceo)|the company|there was|we were|we had|it was|context|startup|offsite)\b",
 }
 _COMPILED = {k: re.compile(v, re.I) for k, v in _CUES.items()}
 QUANTITY = re.compile(
     r"(\d|%|\$|€|£|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
     r"thirty|forty|fifty|hundred|thousand|million|billion|half|double|doubled|tripled|twice|"
-    r"percent|dozens?)\b)", re.I)
+    r"percent|dozens?)\b)",
+    re.I,
+)
 
 
 def label_sentence(text: str, bullet_tag: str | None, position: float) -> str | None:
@@ -71,7 +73,9 @@ def star_flags(block: dict) -> list[str]:
     elif not block["quantified_result"]:
         flags.append("Result has no number: quantify it (%, time, money, people)")
     if block["situation"]["share"] > 1 / 3:
-        flags.append(f"Situation takes {block['situation']['share']:.0%} of the answer (keep it under a third)")
+        flags.append(
+            f"Situation takes {block['situation']['share']:.0%} of the answer (keep it under a third)"
+        )
     if block["action"]["present"] and block["action"]["share"] < 0.4:
         flags.append(f"Action is only {block['action']['share']:.0%} of the answer (aim for about 60%)")
     if not block["action"]["present"]:

@@ -10,19 +10,34 @@ from voice_coach.speech.engines import Word
 _PUNCT = re.compile(r"[^\w'%$]+")
 _END = re.compile(r"[.?!]+[\"')\]]*$")
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a an the and or but if then so of to in on at by for with from into onto about as is was were be been
 being are am it its this that these those there here i me my mine we us our ours you your he she him
 her his they them their what which who whom whose when where why how all any both each few more most
 other some such no nor not only own same than too very can will just should would could did do does
 doing done had has have having up down out over under again further once also really one
-""".split())
+""".split()
+)
 
-_NUMBERS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty".split())}
-_NUMBERS.update({"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000",
-                 "half": "50%", "percent": "%"})
+_NUMBERS = {
+    w: str(i)
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_NUMBERS.update(
+    {
+        "thirty": "30",
+        "forty": "40",
+        "fifty": "50",
+        "hundred": "100",
+        "thousand": "1000",
+        "half": "50%",
+        "percent": "%",
+    }
+)
 
 
 def norm(word: str) -> str:

@@ -22,8 +22,9 @@ def _engine():
 
         return pyttsx3.init("espeak")
     except Exception as exc:  # pyttsx3 raises bare RuntimeError/OSError/KeyError by platform
-        raise UserError(f"no text-to-speech voice available ({type(exc).__name__}: {exc})",
-                        fix=NO_TTS_FIX, exit_code=3) from exc
+        raise UserError(
+            f"no text-to-speech voice available ({type(exc).__name__}: {exc})", fix=NO_TTS_FIX, exit_code=3
+        ) from exc
 
 
 def voices() -> list[str]:

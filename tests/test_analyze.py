@@ -1,0 +1,48 @@
+"""analyze --text: the scoring contract on a typed answer, story and bullets found."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from conftest import run_cli
+from contract import assert_contract
+
+ANSWER = """At a leadership offsite our CEO and a newly hired product director pitched a low-code tool for
+citizen developers, replacing the framework we were building for professional developers.
+I asked for one week before anything was announced to other teams.
+I set up 10 calls of 20 minutes with our existing customers to compare the two visions.
+Only 1 of the 10 customers could use the new vision."""
+
+
+def test_text_answer_contract_story_and_coverage(vc_env, tmp_path):
+    answer = tmp_path / "answer.txt"
+    answer.write_text(ANSWER)
+    out = run_cli(
+        ["analyze", "--text", str(answer), "--question", "backbone-disagree-manager", "--json"], vc_env
+    )
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert_contract(report)
+    assert report["question"]["id"] == "backbone-disagree-manager"
+    assert report["story"]["id"] == "customer-calls"
+    covered = {b["id"] for b in report["bullets"] if b["covered"]}
+    assert {"1", "3", "4", "6"} <= covered
+    assert "5" not in covered  # recordings shared and summary published: never said
+    assert report["delivery"]["wpm"] is None and report["audio"]["duration_s"] is None
+    assert report["star"]["result"]["present"] and report["star"]["quantified_result"]
+    # kept in the history
+    db = sqlite3.connect(f"{vc_env['VOICE_COACH_DATA_DIR']}/history.sqlite3")
+    assert db.execute("SELECT status, story_id FROM attempts").fetchall() == [("done", "customer-calls")]
+
+
+def test_free_answer_with_no_story_and_no_result(vc_env, tmp_path):
+    answer = tmp_path / "answer.txt"
+    answer.write_text("We talked about the weather. We had lunch together at the park.")
+    out = run_cli(["analyze", "--text", str(answer), "--json", "--no-history"], vc_env)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert_contract(report)
+    assert report["story"]["id"] is None and report["bullets"] == []
+    assert "What was the result? How did it end?" in report["follow_ups"]
+    assert any("personally" in f for f in report["follow_ups"])  # all 'we', no 'I'

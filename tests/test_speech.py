@@ -1,0 +1,60 @@
+"""Real TTS and real Whisper weights: word error rates against references."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import need_shared, wer
+
+from voice_coach.audio.files import load_audio
+from voice_coach.speech.engines import FasterWhisperEngine
+from voice_coach.speech.tts import synthesize
+from voice_coach.speech.weights import MODELS, model_dir
+
+JFK = (
+    "And so my fellow Americans, ask not what your country can do for you, "
+    "ask what you can do for your country."
+)
+_engines: dict[str, FasterWhisperEngine] = {}
+
+
+def engine(model: str, cache_dir) -> FasterWhisperEngine:
+    if model not in _engines:
+        _engines[model] = FasterWhisperEngine(model, cache_dir)
+    return _engines[model]
+
+
+@pytest.mark.parametrize("model", ["tiny.en", "base"])
+def test_jfk_word_error_rate(model, cache_dir):
+    audio = load_audio(need_shared("audio/jfk.flac"))
+    transcript = engine(model, cache_dir).transcribe(audio)
+    assert wer(JFK, transcript.text) <= 0.10, transcript.text
+    assert transcript.model == model and transcript.engine == "faster-whisper"
+    assert transcript.words[0].start is not None
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts) and starts[-1] < 11.5
+
+
+def test_tts_question_transcribes_with_its_key_words(tmp_path, cache_dir):
+    question = "Tell me about a time you strongly disagreed with your manager about an important decision."
+    wav = synthesize(question, tmp_path / "q.wav")
+    import soundfile as sf
+
+    info = sf.info(str(wav))
+    assert info.samplerate == 22050 and info.duration > 2.0
+    text = engine("tiny.en", cache_dir).transcribe(load_audio(wav)).text.lower()
+    for word in ("time", "disagreed", "manager", "decision"):
+        assert word in text, text
+
+
+def test_base_model_is_joined_once_and_verified(cache_dir):
+    folder = model_dir("base", cache_dir)
+    joined = folder / "model.bin"
+    assert joined.stat().st_size == MODELS["base"].size
+    assert {p.name for p in folder.iterdir()} >= {
+        "model.bin",
+        "config.json",
+        "tokenizer.json",
+        "vocabulary.txt",
+    }
+    mtime = joined.stat().st_mtime_ns
+    assert model_dir("base", cache_dir) == folder and joined.stat().st_mtime_ns == mtime
