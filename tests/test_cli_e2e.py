@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import soundfile as sf
+
 from conftest import ROOT, need_shared, run_cli, wer
 from contract import assert_contract
 

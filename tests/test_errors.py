@@ -6,8 +6,8 @@ import importlib.util
 import sys
 
 import pytest
-from conftest import run_cli
 
+from conftest import run_cli
 from voice_coach import cli
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import need_shared, wer
 
+from conftest import need_shared, wer
 from voice_coach.audio.files import load_audio
 from voice_coach.speech.engines import FasterWhisperEngine
 from voice_coach.speech.tts import synthesize
