@@ -11,8 +11,9 @@ from voice_coach.audio.files import iter_audio, load_audio
 from voice_coach.errors import UserError
 
 
-@pytest.mark.parametrize(("name", "seconds"), [("jfk.flac", 11.0), ("multilingual.mp3", 59.9),
-                                               ("stereo_diarization.wav", 5.0)])
+@pytest.mark.parametrize(
+    ("name", "seconds"), [("jfk.flac", 11.0), ("multilingual.mp3", 59.9), ("stereo_diarization.wav", 5.0)]
+)
 def test_shared_files_decode(name, seconds):
     audio = load_audio(need_shared(f"audio/{name}"))
     assert audio.dtype == np.float32 and audio.ndim == 1

@@ -11,6 +11,13 @@ import click
 from voice_coach.errors import UserError
 
 MODEL_CHOICE = click.Choice(["tiny.en", "base"])
+SINGULAR = {
+    "principles": "principle",
+    "questions": "question",
+    "stories": "story",
+    "loops": "loop",
+    "rubrics": "rubric",
+}
 
 
 def _settings(model: str | None = None):
@@ -215,6 +222,187 @@ def history(limit, as_json) -> None:
             f"{r['coverage']:.0%}" if r["coverage"] is not None else "-",
         )
     Console().print(table if rows else "no attempts yet: try `voice-coach demo`")
+
+
+@cli.group()
+def bank() -> None:
+    """The question bank: validate, list, import notes, matrix."""
+
+
+@bank.command("validate")
+def bank_validate() -> None:
+    """Check every bank file; each problem with its file, line and fix."""
+    from voice_coach.bank.files import read_bank
+
+    settings = _settings()
+    found, problems = read_bank(settings.bank_dirs)
+    for p in problems:
+        click.echo(str(p), err=p.level == "error")
+    errors = sum(p.level == "error" for p in problems)
+    click.echo(
+        f"{len(found.principles)} principles, {len(found.questions)} questions, "
+        f"{len(found.stories)} stories, {len(found.loops)} loops, {len(found.rubrics)} rubrics in "
+        f"{', '.join(str(d) for d in settings.bank_dirs if d.is_dir())}: "
+        f"{errors} error(s), {len(problems) - errors} warning(s)"
+    )
+    if errors:
+        sys.exit(1)
+
+
+@bank.command("list")
+@click.option("--principle", "-p", help="Only this principle (id or name).")
+@click.option("--json", "as_json", is_flag=True, help="Everything as JSON, for other tools.")
+def bank_list(principle, as_json) -> None:
+    """Principles, questions and stories."""
+    from voice_coach.bank.views import bank_dict
+
+    settings = _settings()
+    b = _bank(settings)
+    pid = None
+    if principle:
+        pid = b.principle_id(principle)
+        if pid is None:
+            raise UserError(
+                f"unknown principle '{principle}'", fix="see `voice-coach bank list` for the names"
+            )
+    data = bank_dict(b, pid)
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console()
+    for p in data["principles"]:
+        console.rule(f"[bold]{escape(p['name'])}[/bold] ({p['id']})")
+        for q in (q for q in data["questions"] if q["principle"] == p["id"]):
+            linked = f"  [dim]stories: {', '.join(q['stories'])}[/dim]" if q["stories"] else ""
+            console.print(f"[cyan]{q['id']}[/cyan]  {escape(q['text'])}{linked}")
+    if data["stories"]:
+        console.rule("stories")
+        for st in data["stories"]:
+            console.print(
+                f"[cyan]{st['id']}[/cyan]  {escape(st['title'])}  [dim]({', '.join(st['principles'])})[/dim]"
+            )
+
+
+@bank.command("matrix")
+@click.option("--json", "as_json", is_flag=True, help="The matrix as JSON.")
+def bank_matrix(as_json) -> None:
+    """Stories against principles, questions per principle, and the gaps in your loops."""
+    from voice_coach.bank.views import matrix
+
+    settings = _settings()
+    b = _bank(settings)
+    data = matrix(b)
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(
+        "principle",
+        "questions",
+        *[f"S{i + 1}" for i in range(len(data["stories"]))],
+        "loop",
+        title="stories against principles",
+    )
+    for row in data["principles"]:
+        marks = ["✓" if st["id"] in row["stories"] else "" for st in data["stories"]]
+        loop = "[red]GAP[/red]" if row["gap"] else ("yes" if row["in_loops"] else "")
+        table.add_row(escape(row["name"]), str(row["questions"]), *marks, loop)
+    console = Console()
+    console.print(table)
+    for i, st in enumerate(data["stories"]):
+        console.print(f"S{i + 1} = {st['id']}: {escape(st['title'])} ({st['bullets']} bullets)")
+    for lp in b.loops.values():
+        console.print(f"\nloop [bold]{escape(lp.title)}[/bold] ({lp.id})")
+        for person in lp.interviewers:
+            names = ", ".join(b.principles[p].name if p in b.principles else p for p in person.principles)
+            console.print(
+                f"  {escape(person.name)}: {escape(names)}"
+                + (f"  [dim]review: {escape(', '.join(person.focus))}[/dim]" if person.focus else "")
+            )
+    if data["gaps"]:
+        console.print(f"[red]gaps:[/red] no story yet for {', '.join(data['gaps'])}")
+
+
+@bank.command("import")
+@click.argument("notes", type=click.Path(path_type=Path))
+@click.option("--into", type=click.Path(path_type=Path), help="Bank folder to write (default: your bank).")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+def bank_import(notes, into, dry_run) -> None:
+    """Import Obsidian-style Markdown prep notes into your bank."""
+    from voice_coach.bank.files import read_bank
+    from voice_coach.bank.notes import count_bullets, read_notes, slug
+    from voice_coach.bank.sync import apply, plan_import
+
+    settings = _settings()
+    into = into or settings.user_bank_dir
+    try:
+        raw = notes.read_bytes()
+    except OSError as exc:
+        raise UserError(
+            f"cannot read the notes: {exc.strerror or exc}",
+            where=str(notes),
+            fix="check the path to your Markdown file",
+        ) from exc
+    if b"\x00" in raw[:8192]:
+        raise UserError(
+            "this is not a text file (it holds binary data)",
+            where=str(notes),
+            fix="give the Markdown (.md) file of your notes",
+        )
+    text = raw.decode("utf-8", errors="replace")
+    shipped, _ = read_bank(settings.bank_dirs[:-1])
+    stem = slug(notes.stem)
+    found = read_notes(text, list(shipped.principles.values()), loop_id=stem)
+    plan = plan_import(found, into / f"{stem}.yaml")
+
+    from collections import Counter
+
+    per = Counter(q["principle"] for q in found.questions)
+    click.echo(f"from {notes}:")
+    for lp in found.loops:
+        click.echo(f"  loop '{lp['title']}': {len(lp['interviewers'])} interviews")
+        for person in lp["interviewers"]:
+            click.echo(f"    {person['name']}: {', '.join(person['principles'])}")
+    click.echo(f"  questions: {len(found.questions)} ({', '.join(f'{k} {v}' for k, v in per.items())})")
+    for st in found.stories:
+        click.echo(
+            f"  story '{st['title']}': {count_bullets(st['bullets'])} bullets ({', '.join(st['principles'])})"
+        )
+    for r in found.rubrics:
+        click.echo(f"  rubric '{r['title']}': {len(r['points'])} points")
+    for p in found.principles:
+        click.echo(f"  new principle '{p['name']}' (not one of the shipped ones)")
+    for s in found.skipped:
+        click.echo(f"  left out {s}")
+    for action in ("added", "updated", "removed", "kept-edit", "kept-deleted", "conflict"):
+        for _, kind, ident in (c for c in plan.changes if c[0] == action):
+            note = {
+                "conflict": "changed in the notes AND edited in your bank: your edit is kept",
+                "kept-edit": "your edit is kept",
+                "kept-deleted": "you deleted it: not restored",
+            }.get(action, "")
+            click.echo(f"  {action}: {SINGULAR[kind]} {ident}" + (f" ({note})" if note else ""))
+    summary = ", ".join(
+        f"{plan.count(a)} {a}" for a in ("added", "updated", "removed", "conflict", "unchanged")
+    )
+    if dry_run:
+        click.echo(f"dry run: {summary}; nothing written (would write {plan.target})")
+        return
+    if not plan.write and all(a == "unchanged" for a, _, _ in plan.changes):
+        apply(plan, str(notes))
+        click.echo(f"no changes: {plan.target} is up to date")
+        return
+    apply(plan, str(notes))
+    click.echo(f"wrote {plan.target}: {summary}")
+    _, problems = read_bank(settings.bank_dirs[:-1] + [into])
+    for p in (p for p in problems if p.level == "error" and str(into) in p.file):
+        click.echo(str(p), err=True)
 
 
 def main() -> None:

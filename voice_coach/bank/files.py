@@ -75,6 +75,8 @@ class _Reader:
         self.problems: list[Problem] = []
         self.where: dict[tuple[str, str], tuple[str, int]] = {}
         self.keylines: dict[tuple[str, str], dict[str, int]] = {}
+        self.roots: dict[tuple[str, str], Path | None] = {}
+        self.root: Path | None = None
 
     def problem(self, file: str, line: int, message: str, fix: str, level: str = "error") -> None:
         self.problems.append(Problem(file, line, message, fix, level))
@@ -162,15 +164,19 @@ class _Reader:
         ident = str(item.get("id", "")).strip()
         if (kind, ident) in self.where:
             f0, l0 = self.where[(kind, ident)]
-            if f0 == file:
+            if (
+                self.roots.get((kind, ident)) == self.root
+            ):  # a later bank folder overrides; one must not repeat
+                at = f"line {l0}" if f0 == file else f"{f0}:{l0}"
                 self.problem(
                     file,
                     line,
-                    f"duplicate {kind[:-1]} id '{ident}' (first at line {l0})",
+                    f"duplicate {kind[:-1]} id '{ident}' (first at {at})",
                     "give each entry its own id",
                 )
                 return None
         self.where[(kind, ident)] = (file, line)
+        self.roots[(kind, ident)] = self.root
         self.keylines[(kind, ident)] = item.get(KEYLINES, {})
         return ident
 
@@ -348,6 +354,7 @@ class _Reader:
                         f"story '{s.id}' names unknown principle '{pid}'",
                         "use an id from principles.yaml",
                     )
+        serves = bank.story_principles()
         for loop in bank.loops.values():
             file, line = self.where[("loops", loop.id)]
             for person in loop.interviewers:
@@ -359,6 +366,24 @@ class _Reader:
                             f"interviewer '{person.name}' owns unknown principle '{pid}'",
                             "use an id from principles.yaml",
                         )
+                    elif not any(pid in ps for ps in serves.values()):
+                        self.problem(
+                            file,
+                            line,
+                            f"no story for '{pid}', which {person.name} will ask about",
+                            "write a story for it and list the principle under its 'principles:'",
+                            level="warning",
+                        )
+        for p in bank.principles.values():
+            if not bank.questions_for(p.id):
+                file, line = self.where[("principles", p.id)]
+                self.problem(
+                    file,
+                    line,
+                    f"principle '{p.id}' has no questions",
+                    f"add questions with 'principle: {p.id}'",
+                    level="warning",
+                )
 
 
 def _split_tag(text: str) -> tuple[str, str | None]:
@@ -375,6 +400,7 @@ def read_bank(dirs: list[Path]) -> tuple[Bank, list[Problem]]:
     for folder in dirs:
         if not folder.is_dir():
             continue
+        reader.root = folder
         for path in sorted(folder.rglob("*.y*ml")):
             reader.read_file(path)
     reader.cross_check()

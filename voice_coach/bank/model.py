@@ -86,6 +86,15 @@ class Bank:
     def questions_for(self, principle: str | None = None) -> list[Question]:
         return [q for q in self.questions.values() if principle is None or q.principle == principle]
 
+    def story_principles(self) -> dict[str, set[str]]:
+        """Principles each story serves: those it lists, plus those of the questions that link it."""
+        serves = {s.id: set(s.principles) for s in self.stories.values()}
+        for q in self.questions.values():
+            for sid in q.stories:
+                if sid in serves:
+                    serves[sid].add(q.principle)
+        return serves
+
     def principle_id(self, name_or_id: str) -> str | None:
         """Resolve a principle given by id or by name, case-insensitively."""
         key = name_or_id.strip().lower()
