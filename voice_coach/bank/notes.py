@@ -195,6 +195,12 @@ def split_question(raw: str) -> tuple[str, list[str], list[str]]:
         parts = _SENTENCE.split(text, maxsplit=1)
         question, rest = parts[0], parts[1] if len(parts) > 1 else ""
     follow = [s.strip() for s in _SENTENCE.split(rest) if len(s.strip()) > 2]
+    if question and question[-1] not in ".?!":
+        question += (
+            "?"
+            if re.match(r"(what|how|why|when|who|which|can|could|would|do|did|have)\b", question, re.I)
+            else "."
+        )
     return question, follow, notes
 
 
@@ -345,9 +351,12 @@ def _interview(section: Section, principles: list[Principle], unknown: dict[str,
         text = clean(ln.raw)
         if not text:
             continue
+        found = _MINUTES.search(text)
+        if found and minutes is None:
+            minutes = float(found.group(1))
         m = re.match(r"^interviewer\s*:?\s*(.*)$", text, re.I)
         if m and not ln.item:
-            name = m.group(1).strip(" :")
+            name = re.sub(r"\(?\s*\d{1,3}\s*(minutes|mins|min)\s*\)?", "", m.group(1)).strip(" :,-")
             continue
         label = re.fullmatch(
             r"(principles?|leadership principles|lps?|review|focus|topics?)\s*:?", text, re.I
@@ -359,9 +368,6 @@ def _interview(section: Section, principles: list[Principle], unknown: dict[str,
                 else "focus"
             )
             continue
-        found = _MINUTES.search(text)
-        if found and minutes is None:
-            minutes = float(found.group(1))
         if ln.item:
             body = clean(ln.item.group(2) or "")
             if not body:

@@ -1,0 +1,241 @@
+"""Importing Markdown prep notes: the user's real notes, other layouts, re-imports and conflicts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import need_shared, run_cli
+from voice_coach.bank.files import read_bank
+from voice_coach.bank.notes import count_bullets, read_notes
+from voice_coach.config import shipped_bank_dir
+
+SHIPPED = list(read_bank([shipped_bank_dir()])[0].principles.values())
+
+
+def imported(into: Path, stem: str = "amazon-sdm-loop-prep") -> dict:
+    return yaml.safe_load((into / f"{stem}.yaml").read_text())
+
+
+def test_users_notes_import_exactly(vc_env, tmp_path):
+    notes = need_shared("user-notes/amazon-sdm-loop-prep.md")
+    into = tmp_path / "bank"
+    out = run_cli(["bank", "import", str(notes), "--into", str(into)], vc_env)
+    assert out.returncode == 0, out.stderr
+    doc = imported(into)
+    # the loop: five interviews and the principles each owns (counted by hand from the notes)
+    (loop,) = doc["loops"]
+    assert [(i["name"], i["principles"]) for i in loop["interviewers"]] == [
+        ("Natesh", ["backbone", "earn-trust", "hire-and-develop"]),
+        ("John Lyon Smith", ["ownership", "deliver-results"]),
+        ("Keesha", ["learn-and-be-curious", "invent-and-simplify"]),
+        ("Ayan Joyi", ["highest-standards", "bias-for-action"]),
+        ("David Christian", ["think-big", "dive-deep"]),
+    ]
+    assert loop["interviewers"][3]["focus"] == ["System Design"]
+    # questions per principle section: 8, 9 and 10 numbered items
+    counts: dict[str, int] = {}
+    for q in doc["questions"]:
+        counts[q["principle"]] = counts.get(q["principle"], 0) + 1
+    assert counts == {"backbone": 8, "earn-trust": 9, "hire-and-develop": 10}
+    q2 = next(q for q in doc["questions"] if q["id"] == "my-backbone-2")
+    assert (
+        q2["text"]
+        == "Describe a time when you took an unpopular stance in a meeting with peers and your leader."
+    )
+    assert q2["follow_ups"] == [
+        "What was it?",
+        "Why did you feel strongly about it?",
+        "What did you do?",
+        "What was the outcome?",
+    ]
+    q3 = next(q for q in doc["questions"] if q["id"] == "my-backbone-3")
+    assert q3["text"].startswith("Often, we must make decisions as a group. Give me an example")
+    q6 = next(q for q in doc["questions"] if q["id"] == "my-backbone-6")
+    assert q6["notes"] == [
+        "Tell story about developing Agency strategy for 8base and how CEO didn't see business model working."
+    ]
+    # stories with every bullet and sub-bullet: 7 paragraphs + 12 items + 11 sub-items; 17 + 9; 3 groups
+    stories = {s["title"]: s for s in doc["stories"]}
+    assert {t: count_bullets(s["bullets"]) for t, s in stories.items()} == {
+        "Disagreed and things went your way": 30,
+        "Disagreed and things did not go your way": 26,
+        "When running RampEX": 31,
+    }
+    assert stories["Disagreed and things went your way"]["principles"] == ["backbone"]
+    assert stories["When running RampEX"]["principles"] == ["hire-and-develop"]
+    rubrics = {r["id"]: r for r in doc["rubrics"]}
+    assert len(rubrics["why-amazon"]["points"]) == 3 and rubrics["why-amazon"]["prompt"] == "Why Amazon?"
+    assert rubrics["system-design"]["points"][:3] == [
+        "Step 1. Receive prompt",
+        "Step 2. Clarifying questions",
+        "Who is the customer?",
+    ]
+    assert len(rubrics["system-design"]["points"]) == 11
+    # images, links to other notes and scheduling text are left out
+    text = json.dumps(doc)
+    for leftover in ("Pasted image", "http", "InVision", "AUGUST", "[[", "**", "12:00pm"):
+        assert leftover not in text, leftover
+    # the result is a valid bank on top of the shipped one
+    _, problems = read_bank([shipped_bank_dir(), into])
+    assert [p for p in problems if p.level == "error"] == []
+
+
+def test_reimport_is_a_no_op_and_edits_are_never_overwritten_silently(vc_env, tmp_path):
+    notes_src = need_shared("user-notes/amazon-sdm-loop-prep.md")
+    notes = tmp_path / "prep.md"
+    notes.write_text(notes_src.read_text())
+    into = tmp_path / "bank"
+    assert run_cli(["bank", "import", str(notes), "--into", str(into)], vc_env).returncode == 0
+    target = into / "prep.yaml"
+    before = target.read_bytes()
+    again = run_cli(["bank", "import", str(notes), "--into", str(into)], vc_env)
+    assert again.returncode == 0 and "no changes" in again.stdout
+    assert target.read_bytes() == before
+
+    # the user edits one question in the bank; the notes change another and the same one
+    doc = yaml.safe_load(before)
+    doc["questions"][0]["text"] = "My own sharper wording."
+    target.write_text(yaml.safe_dump(doc, sort_keys=False))
+    notes.write_text(
+        notes.read_text()
+        .replace("strongly disagreed with your manager", "strongly disagreed with your boss")
+        .replace("**an** **unpopular**", "**a** **very** **unpopular**")
+    )
+    dry = run_cli(["bank", "import", str(notes), "--into", str(into), "--dry-run"], vc_env)
+    assert "conflict: question my-backbone-1" in dry.stdout and "nothing written" in dry.stdout
+    assert yaml.safe_load(target.read_text())["questions"][1]["text"].startswith(
+        "Describe a time when you took an"
+    )
+    out = run_cli(["bank", "import", str(notes), "--into", str(into)], vc_env)
+    assert out.returncode == 0
+    assert "conflict: question my-backbone-1" in out.stdout and "your edit is kept" in out.stdout
+    assert "updated: question my-backbone-2" in out.stdout
+    after = {q["id"]: q["text"] for q in yaml.safe_load(target.read_text())["questions"]}
+    assert after["my-backbone-1"] == "My own sharper wording."
+    assert after["my-backbone-2"].startswith("Describe a time when you took a very unpopular stance")
+    # still reported on the next import, still kept
+    third = run_cli(["bank", "import", str(notes), "--into", str(into)], vc_env)
+    assert "conflict: question my-backbone-1" in third.stdout
+    assert {q["id"]: q["text"] for q in yaml.safe_load(target.read_text())["questions"]}[
+        "my-backbone-1"
+    ] == "My own sharper wording."
+
+
+OTHER_LAYOUT = """# My loop prep
+
+## Round 1
+Interviewer: Dana (45 minutes)
+Principles:
+* Customer Obsession
+* Frugality
+
+## Customer Obsession
+1. Tell me about a time you went above and beyond for a customer. How did you know it mattered?
+   1. Tell the support queue story about the 48 hour backlog cleared for the top customers.
+2. Describe a time you said no to a customer. Why?
+
+### Questions as a table
+| Question | Follow-ups |
+|---|---|
+| Tell me about a customer you lost. | What did you learn? |
+
+### Story: Support queue turnaround
+* S: Support backlog of 48 hours for our top customers
+* T: I owned getting it under 4 hours
+* A: I triaged the queue by customer tier
+    * A: Built a rota with two other teams
+* R: Backlog cleared in 3 weeks and top customers renewed
+
+## Frugality
+- **Give me an example of doing more with less.** What did you cut?
+"""
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_other_layouts(newline):
+    notes = read_notes(OTHER_LAYOUT.replace("\n", newline), SHIPPED, loop_id="mine")
+    (loop,) = notes.loops
+    assert loop["interviewers"] == [
+        {"name": "Dana", "principles": ["customer-obsession", "frugality"], "minutes": 45.0}
+    ]
+    texts = [(q["principle"], q["text"], q.get("follow_ups", [])) for q in notes.questions]
+    assert texts == [
+        (
+            "customer-obsession",
+            "Tell me about a time you went above and beyond for a customer.",
+            ["How did you know it mattered?"],
+        ),
+        ("customer-obsession", "Describe a time you said no to a customer.", ["Why?"]),
+        ("customer-obsession", "Tell me about a customer you lost.", ["What did you learn?"]),
+        ("frugality", "Give me an example of doing more with less.", ["What did you cut?"]),
+    ]
+    (story,) = notes.stories
+    assert story["title"] == "Support queue turnaround"
+    assert story["principles"] == ["customer-obsession"]
+    assert story["bullets"][0] == "S: Support backlog of 48 hours for our top customers"
+    assert story["bullets"][2] == {
+        "text": "I triaged the queue by customer tier",
+        "star": "A",
+        "bullets": ["A: Built a rota with two other teams"],
+    }
+    assert count_bullets(story["bullets"]) == 5
+    # the note names the story clearly: linked
+    assert notes.questions[0]["stories"] == [story["id"]]
+
+
+def test_binary_and_missing_notes_are_refused(vc_env, tmp_path):
+    binary = tmp_path / "notes.md"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    out = run_cli(["bank", "import", str(binary), "--into", str(tmp_path / "b")], vc_env)
+    assert out.returncode != 0 and "not a text file" in out.stderr and "Traceback" not in out.stderr
+    out = run_cli(["bank", "import", str(tmp_path / "nope.md")], vc_env)
+    assert out.returncode != 0 and "cannot read the notes" in out.stderr
+
+
+def test_imported_bank_serves_practice_and_lists(vc_env, tmp_path):
+    notes = need_shared("user-notes/amazon-sdm-loop-prep.md")
+    assert run_cli(["bank", "import", str(notes)], vc_env).returncode == 0  # into the user bank
+    listing = json.loads(run_cli(["bank", "list", "--json"], vc_env).stdout)
+    assert len(listing["principles"]) == 16
+    ids = {q["id"] for q in listing["questions"]}
+    assert "my-hire-and-develop-10" in ids and "backbone-disagree-manager" in ids
+    story = next(s for s in listing["stories"] if s["id"] == "disagreed-and-things-did-not-go-your-way")
+    assert story["bullets"][4]["bullets"][0]["id"] == "5.1" and story["bullets"][0]["tag"] is None
+    matrix = json.loads(run_cli(["bank", "matrix", "--json"], vc_env).stdout)
+    assert set(matrix["gaps"]) == {
+        "invent-and-simplify",
+        "learn-and-be-curious",
+        "think-big",
+        "bias-for-action",
+    }
+    # an answer to an imported question is scored against the imported story it tells
+    answer = tmp_path / "a.txt"
+    answer.write_text(
+        "My employer was participating in an accelerator program. "
+        "Our CEO was frustrated that we were not growing fast enough in developer adoption. "
+        "I prepared a roadmap of new features that our customers had asked to see in the product. "
+        "The customers had explored drag-and-drop screen builders but found them too limiting. "
+        "They let me take ownership of the product direction, a JavaScript framework with a low-code UI."
+    )
+    out = run_cli(["analyze", "--text", str(answer), "--question", "my-backbone-4", "--json"], vc_env)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["story"]["id"] == "disagreed-and-things-did-not-go-your-way"
+    assert sum(b["covered"] for b in report["bullets"]) >= 4
+
+
+def test_validate_command_exit_codes(vc_env, tmp_path):
+    out = run_cli(["bank", "validate"], vc_env)
+    assert out.returncode == 0 and "0 error(s)" in out.stdout
+    bank = Path(vc_env["VOICE_COACH_DATA_DIR"]) / "bank"
+    bank.mkdir(parents=True)
+    (bank / "mine.yaml").write_text(
+        "questions:\n  - id: x\n    principle: ownership\n    text: Hi\n    stories: [no-such-story]\n"
+    )
+    out = run_cli(["bank", "validate"], vc_env)
+    assert out.returncode == 1
+    assert "mine.yaml:5: error: question 'x' links unknown story 'no-such-story'" in out.stderr
