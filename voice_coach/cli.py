@@ -152,7 +152,7 @@ def analyze(file, text_file, question_id, story_id, model, as_json, no_history) 
         from voice_coach.speech.engines import make_engine
 
         audio = load_audio(file)
-        engine = make_engine(settings.engine, settings.model, settings.cache_dir)
+        engine = make_engine(settings.engine, settings.model, settings.cache_dir, settings.filler_prompt)
         engine.load(progress=lambda m: err.print(f"[dim]{m}[/dim]"))
         with err.status("transcribing..."):
             transcript = engine.transcribe(audio)
@@ -222,6 +222,70 @@ def history(limit, as_json) -> None:
             f"{r['coverage']:.0%}" if r["coverage"] is not None else "-",
         )
     Console().print(table if rows else "no attempts yet: try `voice-coach demo`")
+
+
+@cli.command("eval")
+@click.option(
+    "--audio", is_flag=True, help="Also speak every answer (2 voices x 2 speeds) and score the transcripts."
+)
+@click.option("--set", "set_path", type=click.Path(path_type=Path), help="Labelled answers (YAML).")
+@click.option("--limit", type=click.IntRange(1, 10000), help="Only the first N answers.")
+@click.option("--model", type=MODEL_CHOICE, help="Whisper model for --audio (default from config).")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@click.option("--misses", is_flag=True, help="List every wrong call.")
+def eval_command(audio, set_path, limit, model, as_json, misses) -> None:
+    """Measure scoring on hand-labelled answers: coverage precision/recall, story and STAR accuracy."""
+    import tempfile
+
+    from rich.console import Console
+
+    from voice_coach.bank.files import load_bank
+    from voice_coach.config import shipped_bank_dir
+    from voice_coach.scoring.coverage import default_scorer
+    from voice_coach.scoring.evaluate import default_set, evaluate, load_set
+
+    settings = _settings(model)
+    bank_ = load_bank([shipped_bank_dir()])  # the labels refer to the shipped example stories
+    items = load_set(set_path or default_set())[:limit]
+    scorer = default_scorer()
+    scorer.fit([b.text for s in bank_.stories.values() for b in s.all_bullets()])
+    err = Console(stderr=True)
+    runs = {"text": evaluate(bank_, items, scorer)}
+    if audio:
+        from voice_coach.session import synthesized_transcriber
+        from voice_coach.speech.engines import make_engine
+
+        engine = make_engine(settings.engine, settings.model, settings.cache_dir, settings.filler_prompt)
+        engine.load()
+        with tempfile.TemporaryDirectory() as tmp:
+            for voice in ("gmw/en-us", "gmw/en"):
+                for rate in (150, 190):
+                    with err.status(f"audio: {voice} at {rate} wpm") as status:
+                        runs[f"audio {voice} {rate}"] = evaluate(
+                            bank_,
+                            items,
+                            scorer,
+                            synthesized_transcriber(engine, Path(tmp), voice, rate),
+                            progress=lambda m, s=status, v=voice, r=rate: s.update(f"audio {v} {r}: {m}"),
+                        )
+    result = {name: t.metrics() for name, t in runs.items()}
+    result["scorer"] = scorer.name
+    if audio:
+        result["model"] = settings.model
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+    else:
+        click.echo(f"scorer {scorer.name}, {len(items)} labelled answers")
+        for name, m in result.items():
+            if isinstance(m, dict):
+                click.echo(
+                    f"{name:28} coverage precision {m['precision']:.3f} recall {m['recall']:.3f}  "
+                    f"story {m['story_accuracy']:.3f}  STAR {m['star_accuracy']:.3f}"
+                )
+    if misses:
+        for name, t in runs.items():
+            for miss in t.misses:
+                click.echo(f"  {name}: {miss}")
 
 
 @cli.group()

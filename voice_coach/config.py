@@ -40,6 +40,7 @@ class Settings:
     wpm_band: tuple[float, float] = (130.0, 160.0)
     wpm_flags: tuple[float, float] = (110.0, 190.0)
     tts_rate: int = 175
+    filler_prompt: str = "off"  # off, initial or hotwords: see speech/engines.py
     extra: dict = field(default_factory=dict)
 
     @property
@@ -113,6 +114,14 @@ def load_settings() -> Settings:
                 fix="set e.g. wpm_band = [130, 160]",
             )
         settings.wpm_band = (float(band[0]), float(band[1]))
+    if "filler_prompt" in file_values:
+        if file_values["filler_prompt"] not in ("off", "initial", "hotwords"):
+            raise UserError(
+                f"'filler_prompt' must be off, initial or hotwords, not {file_values['filler_prompt']!r}",
+                where=str(path),
+                fix='set e.g. filler_prompt = "initial"',
+            )
+        settings.filler_prompt = file_values["filler_prompt"]
     check_model(settings.model)
     return settings
 

@@ -106,7 +106,9 @@ class Session:
                 where=str(self.folder),
                 fix="set VOICE_COACH_RECORDINGS_DIR to a writable folder",
             ) from exc
-        self.engine: Engine = make_engine(self.engine_name, self.model, self.settings.cache_dir)
+        self.engine: Engine = make_engine(
+            self.engine_name, self.model, self.settings.cache_dir, self.settings.filler_prompt
+        )
         self._load_error: BaseException | None = None
         self._loader = threading.Thread(target=self._load, daemon=True)
         self.store.start_session(self.kind, self.engine_name, self.model, self.session_id)
@@ -304,3 +306,16 @@ def run_demo(
             show(result.report)
     session.summary()
     return session.results
+
+
+def synthesized_transcriber(engine: Engine, folder: Path, voice: str | None, rate: int):
+    """For evaluation: speak a text with espeak-ng, feed it through the recorder, transcribe it."""
+    from voice_coach.audio.files import load_audio
+
+    def transcribe(item) -> object:
+        spoken = tts.synthesize(item.text, folder / f"{item.id}-{rate}-voice.wav", rate=rate, voice=voice)
+        recorded = folder / f"{item.id}-{rate}.wav"
+        Recorder(FileSource(spoken, speed=0), recorded, StopRules(hard_limit_s=600)).record()
+        return engine.transcribe(load_audio(recorded))
+
+    return transcribe

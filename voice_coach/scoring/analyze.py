@@ -6,14 +6,13 @@ from pathlib import Path
 
 from voice_coach.bank.model import Bank, Question
 from voice_coach.errors import UserError
-from voice_coach.scoring.coverage import LexicalScorer, Scorer, confidence, match_bullets, story_scores
+from voice_coach.scoring.coverage import Scorer, confidence, default_scorer, match_bullets, story_scores
 from voice_coach.scoring.delivery import DeliveryBands, delivery
 from voice_coach.scoring.star import PARTS, label_sentence, star_block, star_flags
 from voice_coach.scoring.text import sentences
 from voice_coach.speech.engines import Transcript
 
 FREE_ANSWER = Question(id="free", principle="", text="(free answer)")
-MIN_STORY_FIT = 0.12  # below this no story is named: the answer told none of the user's stories
 
 
 def gap_follow_ups(star: dict, ratio: float | None) -> list[str]:
@@ -42,7 +41,7 @@ def analyze(
     target = question.target_s or target_s
     sents = sentences(transcript.words)
     if scorer is None:
-        scorer = LexicalScorer()
+        scorer = default_scorer()
         scorer.fit([b.text for s in bank.stories.values() for b in s.all_bullets()])
 
     if story_id is not None:
@@ -54,7 +53,7 @@ def analyze(
         story, conf = bank.stories[story_id], 1.0
     else:
         ranked = story_scores(list(bank.stories.values()), sents, scorer, question.stories)
-        story = bank.stories[ranked[0][0]] if ranked and ranked[0][1] >= MIN_STORY_FIT else None
+        story = bank.stories[ranked[0].id] if ranked and ranked[0].told >= scorer.story_floor else None
         conf = confidence(ranked) if story else 0.0
 
     matches = match_bullets(story, sents, scorer) if story else []

@@ -13,24 +13,28 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
+
 from voice_coach.bank.model import Bullet, Story
-from voice_coach.scoring.text import Sentence, content_tokens
+from voice_coach.scoring.text import Sentence, content_tokens, strip_fillers
 
 
 class Scorer(Protocol):
     name: str
-    threshold: float
+    threshold: float  # a bullet counts as covered at or above this score
+    story_floor: float  # below this fit no story is named
 
     def fit(self, corpus: list[str]) -> None: ...
 
-    def score(self, bullet: str, window: str) -> float: ...
+    def matrix(self, bullets: list[str], windows: list[str]) -> np.ndarray: ...
 
 
 class LexicalScorer:
-    """IDF-weighted recall of the bullet's content words in the window."""
+    """IDF-weighted recall of the bullet's content words in the window: the fallback with no model."""
 
     name = "lexical"
-    threshold = 0.45
+    threshold = 0.2  # calibrated by bench/calibrate.py on tests/eval/labelled_answers.yaml
+    story_floor = 0.25
 
     def __init__(self) -> None:
         self.idf: dict[str, float] = {}
@@ -51,6 +55,43 @@ class LexicalScorer:
         total = sum(self.idf.get(t, self.default_idf) for t in want)
         hit = sum(self.idf.get(t, self.default_idf) for t in want & have)
         return hit / total if total else 0.0
+
+    def matrix(self, bullets: list[str], windows: list[str]) -> np.ndarray:
+        return np.array([[self.score(b, w) for w in windows] for b in bullets], dtype=np.float32).reshape(
+            len(bullets), len(windows)
+        )
+
+
+class EmbeddingScorer:
+    """Cosine similarity of MiniLM sentence vectors; fillers are removed from windows first.
+
+    The thresholds are calibrated on tests/eval/labelled_answers.yaml by `bench/calibrate.py`.
+    """
+
+    name = "minilm-int8"
+    threshold = 0.37  # calibrated by bench/calibrate.py; low, because top-1 assignment removes the
+    story_floor = 0.48  # windows that match another bullet better
+
+    def __init__(self, model) -> None:
+        self.model = model
+
+    def fit(self, corpus: list[str]) -> None:
+        self.model.embed(corpus)  # warm the cache with the bank's bullets
+
+    def matrix(self, bullets: list[str], windows: list[str]) -> np.ndarray:
+        if not bullets or not windows:
+            return np.zeros((len(bullets), len(windows)), dtype=np.float32)
+        a = self.model.embed(bullets)
+        b = self.model.embed([strip_fillers(w) for w in windows])
+        return a @ b.T
+
+
+def default_scorer() -> Scorer:
+    """The embedding scorer when its model packages are installed, else the lexical fallback."""
+    from voice_coach.scoring.embeddings import load_minilm
+
+    model = load_minilm()
+    return EmbeddingScorer(model) if model is not None else LexicalScorer()
 
 
 @dataclass
@@ -85,46 +126,56 @@ def match_bullets(
     wins = windows(sents)
     if not bullets:
         return []
-    table = [[scorer.score(b.text, w.text) for w in wins] for b in bullets]
-    if top1 and wins:
-        best_for_window = [
-            max(range(len(bullets)), key=lambda bi, wi=wi: table[bi][wi]) for wi in range(len(wins))
-        ]
+    table = scorer.matrix([b.text for b in bullets], [w.text for w in wins])
     out = []
+    best_for_window = table.argmax(axis=0) if wins else np.zeros(0, dtype=int)
     for bi, bullet in enumerate(bullets):
         candidates = [wi for wi in range(len(wins)) if not top1 or best_for_window[wi] == bi]
         if not candidates:
             out.append(BulletMatch(bullet, 0.0, False, None))
             continue
-        wi = max(candidates, key=lambda k: table[bi][k])
-        score = table[bi][wi]
+        wi = max(candidates, key=lambda k: table[bi, k])
+        score = float(table[bi, wi])
         out.append(BulletMatch(bullet, round(score, 3), score >= scorer.threshold, wins[wi]))
     return out
 
 
+@dataclass
+class StoryFit:
+    id: str
+    fit: float  # mean over the story's bullets of their best window score: ranks the stories
+    told: float  # mean of the answer's three best sentence scores: was this story told at all?
+
+
 def story_scores(
     stories: list[Story], sents: list[Sentence], scorer: Scorer, preferred: list[str] | None = None
-) -> list[tuple[str, float]]:
-    """Each story's fit to the answer (mean best-window score of its bullets), best first."""
+) -> list[StoryFit]:
+    """Each story's fit to the answer, best first."""
     preferred = preferred or []
-    wins = windows(sents)
+    wins = [w.text for w in windows(sents)]
+    singles = [s.text for s in sents]
     scored = []
     for story in stories:
-        bullets = story.all_bullets()
+        bullets = [b.text for b in story.all_bullets()]
         if not bullets or not wins:
-            scored.append((story.id, 0.0))
+            scored.append(StoryFit(story.id, 0.0, 0.0))
             continue
-        fit = sum(max(scorer.score(b.text, w.text) for w in wins) for b in bullets) / len(bullets)
+        table = scorer.matrix(bullets, wins)
+        fit = float(table.max(axis=1).mean())
         if story.id in preferred:
-            fit += 0.03  # a linked story wins a near tie, never a clear loss
-        scored.append((story.id, fit))
-    return sorted(scored, key=lambda x: -x[1])
+            fit += 0.02  # a linked story wins a near tie, never a clear loss
+        # single-sentence windows come first in windows(): pick their columns
+        single_cols = [i for i, w in enumerate(windows(sents)) if w.first == w.last]
+        per_sentence = np.sort(table[:, single_cols].max(axis=0))[::-1]
+        told = float(per_sentence[:3].mean()) if len(singles) else 0.0
+        scored.append(StoryFit(story.id, fit, told))
+    return sorted(scored, key=lambda x: -x.fit)
 
 
-def confidence(scores: list[tuple[str, float]], temperature: float = 0.05) -> float:
+def confidence(scores: list[StoryFit], temperature: float = 0.05) -> float:
     """Softmax probability of the best story against the others."""
     if not scores:
         return 0.0
-    top = scores[0][1]
-    weights = [math.exp((s - top) / temperature) for _, s in scores]
+    top = scores[0].fit
+    weights = [math.exp((s.fit - top) / temperature) for s in scores]
     return round(weights[0] / sum(weights), 3) if top > 0 else 0.0

@@ -89,3 +89,13 @@ def sentences(words: list[Word]) -> list[Sentence]:
                 out.append(Sentence(text, begin, i, chunk[0].start, chunk[-1].end))
             begin = i + 1
     return out
+
+
+_FILLER_RE = re.compile(
+    r"\b(um+|uh+|uhm|erm?|ah+|eh|hmm+|mm+)\b[,.]?\s*|,?\s*\b(you know|i mean|like|basically)\b,\s*", re.I
+)
+
+
+def strip_fillers(text: str) -> str:
+    """Remove filler words so they do not dilute a sentence's meaning ('I, uh, did' -> 'I, did')."""
+    return " ".join(_FILLER_RE.sub(" ", text).replace(" ,", ",").split())

@@ -18,10 +18,13 @@ import numpy as np
 from voice_coach.errors import UserError
 from voice_coach.speech.weights import model_dir
 
-# A short disfluent prompt applied to every 30 s window (faster-whisper's hotwords) is the known way
-# to keep "um" and "uh" in the transcript. Measured here on a synthesized 43 s answer it cost too
-# much (WER tiny.en 0.19 -> 0.77, base 0.07 -> 0.17: whole windows dropped), so it is opt-in.
+# Whisper tends to clean "um" and "uh" out of transcripts. A short disfluent prompt keeps them:
+# "initial" gives it to the first 30 s window only, "hotwords" to every window (faster-whisper's
+# hotwords). Measured here (bench/fillers.py, README): with base, 27/30 fillers survive without a
+# prompt and 30/30 with one, but on a 43 s answer the prompt raised the word error rate from 0.07
+# to 0.12 (initial) and 0.17 (hotwords) by dropping text, so the default is off. Never "I'm ...".
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
+FILLER_MODES = ("off", "initial", "hotwords")
 
 Progress = Callable[[str], None]
 
@@ -74,10 +77,14 @@ class FasterWhisperEngine:
     name = "faster-whisper"
 
     def __init__(
-        self, model: str, cache_dir: Path, compute_type: str = "int8", keep_fillers: bool = False
+        self, model: str, cache_dir: Path, compute_type: str = "int8", filler_prompt: str = "off"
     ) -> None:
         self.model, self.cache_dir, self.compute_type = model, cache_dir, compute_type
-        self.keep_fillers = keep_fillers
+        if filler_prompt not in FILLER_MODES:
+            raise UserError(
+                f"unknown filler_prompt '{filler_prompt}'", fix=f"use one of: {', '.join(FILLER_MODES)}"
+            )
+        self.filler_prompt = filler_prompt
         self._whisper = None
         self.load_s = 0.0
 
@@ -115,7 +122,8 @@ class FasterWhisperEngine:
             vad_filter=True,
             condition_on_previous_text=False,
             beam_size=5,
-            hotwords=FILLER_PROMPT if self.keep_fillers else None,
+            hotwords=FILLER_PROMPT if self.filler_prompt == "hotwords" else None,
+            initial_prompt=FILLER_PROMPT if self.filler_prompt == "initial" else None,
         )
         words: list[Word] = []
         texts: list[str] = []
@@ -142,7 +150,7 @@ class FasterWhisperEngine:
         )
 
 
-def make_engine(name: str, model: str, cache_dir: Path) -> Engine:
+def make_engine(name: str, model: str, cache_dir: Path, filler_prompt: str = "off") -> Engine:
     if name == "faster-whisper":
-        return FasterWhisperEngine(model, cache_dir)
+        return FasterWhisperEngine(model, cache_dir, filler_prompt=filler_prompt)
     raise UserError(f"unknown speech engine '{name}'", fix="use --engine faster-whisper")

@@ -1,0 +1,169 @@
+"""Measure the scorer on hand-labelled answers: bullet coverage, story identification, STAR parts.
+
+Text mode scores the labelled transcripts directly. Audio mode first speaks each answer with
+espeak-ng (several voices and speeds), transcribes it with Whisper and scores the transcript, so
+recognition errors count too; STAR labels are carried to the recognized sentences by aligning words.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from voice_coach.bank.model import Bank
+from voice_coach.errors import UserError
+from voice_coach.scoring.analyze import analyze
+from voice_coach.scoring.coverage import Scorer
+from voice_coach.scoring.text import norm
+from voice_coach.speech.engines import Transcript, transcript_from_text
+
+PART_OF = {"S": "situation", "T": "task", "A": "action", "R": "result", "O": None}
+
+
+def default_set() -> Path:
+    return Path(__file__).resolve().parents[2] / "tests" / "eval" / "labelled_answers.yaml"
+
+
+@dataclass
+class Labelled:
+    id: str
+    question: str | None
+    story: str | None
+    kind: str
+    sentences: list[tuple[str, str, list[str]]]
+
+    @property
+    def text(self) -> str:
+        return " ".join(s[1] for s in self.sentences)
+
+    @property
+    def covered(self) -> set[str]:
+        return {str(b) for s in self.sentences for b in s[2]}
+
+
+def load_set(path: Path) -> list[Labelled]:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return [
+            Labelled(
+                a["id"],
+                a.get("question"),
+                a.get("story"),
+                a.get("kind", ""),
+                [(str(p), str(t), [str(b) for b in bs]) for p, t, bs in a["sentences"]],
+            )
+            for a in doc["answers"]
+        ]
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
+        raise UserError(
+            f"cannot read the labelled answers: {exc}",
+            where=str(path),
+            fix="check the file against tests/eval/labelled_answers.yaml",
+        ) from exc
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    story_ok: int = 0
+    answers: int = 0
+    star_ok: int = 0
+    sentences: int = 0
+    pairs: list[tuple[float, bool]] = field(
+        default_factory=list
+    )  # (score, labelled covered), for calibration
+    misses: list[str] = field(default_factory=list)
+
+    def metrics(self) -> dict:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        return {
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+            "story_accuracy": round(self.story_ok / self.answers, 3) if self.answers else 0.0,
+            "star_accuracy": round(self.star_ok / self.sentences, 3) if self.sentences else 0.0,
+            "answers": self.answers,
+            "sentences": self.sentences,
+            "bullets": self.tp + self.fn,
+        }
+
+
+def _aligned_labels(item: Labelled, hyp_sentences: list[dict]) -> list[str | None]:
+    """The labelled STAR part for each recognized sentence, by majority of its aligned words."""
+    ref_words, ref_sent = [], []
+    for i, (_, text, _) in enumerate(item.sentences):
+        for w in text.split():
+            ref_words.append(norm(w))
+            ref_sent.append(i)
+    hyp_words, hyp_sent = [], []
+    for j, s in enumerate(hyp_sentences):
+        for w in s["text"].split():
+            hyp_words.append(norm(w))
+            hyp_sent.append(j)
+    votes: list[dict[int, int]] = [{} for _ in hyp_sentences]
+    matcher = difflib.SequenceMatcher(a=ref_words, b=hyp_words, autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            j = hyp_sent[block.b + k]
+            i = ref_sent[block.a + k]
+            votes[j][i] = votes[j].get(i, 0) + 1
+    labels = []
+    for v in votes:
+        labels.append(PART_OF[item.sentences[max(v, key=v.get)][0]] if v else None)
+    return labels
+
+
+def score_one(item: Labelled, report: dict, tally: Tally, aligned: bool) -> None:
+    tally.answers += 1
+    predicted = report["story"]["id"]
+    if predicted == item.story:
+        tally.story_ok += 1
+    else:
+        tally.misses.append(f"{item.id}: story {predicted} (labelled {item.story})")
+    want = item.covered if predicted == item.story else set()
+    got = {b["id"] for b in report["bullets"] if b["covered"]}
+    tally.tp += len(got & want)
+    tally.fp += len(got - want)
+    tally.fn += len(item.covered) - len(got & want)
+    for b in report["bullets"]:
+        tally.pairs.append((b["score"], predicted == item.story and b["id"] in item.covered))
+    for b in sorted(got - want):
+        tally.misses.append(f"{item.id}: bullet {b} credited, not said")
+    for b in sorted(want - got):
+        tally.misses.append(f"{item.id}: bullet {b} said, not credited")
+    sents = report["sentences"]
+    labels = (
+        _aligned_labels(item, sents)
+        if aligned or len(sents) != len(item.sentences)
+        else [PART_OF[p] for p, _, _ in item.sentences]
+    )
+    for s, want_part in zip(sents, labels, strict=True):
+        tally.sentences += 1
+        tally.star_ok += s["part"] == want_part
+
+
+def evaluate(
+    bank: Bank,
+    items: Iterable[Labelled],
+    scorer: Scorer,
+    transcribe: Callable[[Labelled], Transcript] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Tally:
+    """Score every labelled answer, from its text or (with transcribe) from its synthesized audio."""
+    tally = Tally()
+    items = list(items)
+    for n, item in enumerate(items, start=1):
+        question = bank.questions.get(item.question) if item.question else None
+        transcript = transcribe(item) if transcribe else transcript_from_text(item.text)
+        report = analyze(transcript, bank, question, scorer=scorer)
+        score_one(item, report, tally, aligned=transcribe is not None)
+        if progress:
+            progress(f"{n}/{len(items)} {item.id}")
+    return tally
