@@ -95,3 +95,20 @@ def test_analyze_reports_the_scorer_and_star_timing(vc_env, tmp_path):
     assert [s["part"] for s in report["sentences"]] == ["situation", "task", "action", "result"]
     assert report["star"]["quantified_result"] is True
     assert {b["id"] for b in report["bullets"] if b["covered"]} == {"1", "2", "3", "5"}
+
+
+def test_audio_subset_targets(bank, cache_dir, tmp_path):
+    """One answer per story, spoken by espeak-ng, through the recorder and Whisper base, then scored."""
+    from voice_coach.session import synthesized_transcriber
+    from voice_coach.speech.engines import FasterWhisperEngine
+
+    items = [i for i in load_set(default_set()) if i.kind == "close"]
+    assert len(items) == 6
+    scorer = default_scorer()
+    scorer.fit([b.text for s in bank.stories.values() for b in s.all_bullets()])
+    engine = FasterWhisperEngine("base", cache_dir)
+    tally = evaluate(bank, items, scorer, synthesized_transcriber(engine, tmp_path, "gmw/en-us", 165))
+    m = tally.metrics()
+    assert m["precision"] >= 0.85 and m["recall"] >= 0.85, (m, tally.misses)
+    assert m["story_accuracy"] == 1.0, tally.misses
+    assert m["star_accuracy"] >= 0.80, m

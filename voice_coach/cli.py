@@ -184,44 +184,132 @@ def analyze(file, text_file, question_id, story_id, model, as_json, no_history) 
 
 
 @cli.command()
-@click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 100000))
-@click.option("--json", "as_json", is_flag=True, help="Print the attempts as JSON.")
-def history(limit, as_json) -> None:
-    """Every attempt, newest first."""
+@click.argument("session", required=False)
+@click.option(
+    "--html", "html_file", type=click.Path(path_type=Path), help="Write a self-contained HTML page."
+)
+@click.option(
+    "--markdown", "md_file", type=click.Path(path_type=Path), help="Write an Obsidian Markdown note."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the answer reports as JSON.")
+def report(session, html_file, md_file, as_json) -> None:
+    """The reports of a session (default: the latest), in the terminal, as HTML, Markdown or JSON."""
     settings = _settings()
-    rows = _store(settings).attempts(limit=limit)
-    keys = (
-        "id",
-        "session_id",
-        "question_id",
-        "story_id",
-        "status",
-        "duration_s",
-        "wpm",
-        "fillers_per_min",
-        "coverage",
-        "model",
-        "audio_path",
-    )
+    store = _store(settings)
+    sid = store.resolve_session(session)
+    answers = store.session_answers(sid)
     if as_json:
-        click.echo(json.dumps([{k: r[k] for k in keys} for r in rows], indent=2))
-        return
+        click.echo(
+            json.dumps(
+                {"session": sid, "answers": [a["report"] for a in answers]}, indent=2, ensure_ascii=False
+            )
+        )
+    if html_file:
+        from voice_coach.report.html import render_session
+
+        _write(html_file, render_session(sid, answers, store.history()))
+        click.echo(f"wrote {html_file}", err=as_json)
+    if md_file:
+        from voice_coach.report.markdown import render_session as render_md
+
+        _write(md_file, render_md(sid, answers))
+        click.echo(f"wrote {md_file}", err=as_json)
+    if not (as_json or html_file or md_file):
+        from voice_coach.report.terminal import render, render_summary
+
+        for a in answers:
+            render(a["report"])
+        render_summary(sid, [a["report"] for a in answers])
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(
+            f"cannot write the file: {exc.strerror or exc}",
+            where=str(path),
+            fix="choose a folder you can write to",
+        ) from exc
+
+
+@cli.command()
+@click.option("--principle", "-p", help="Only attempts for this principle (id or name).")
+@click.option("--story", "-s", help="Only attempts that told this story.")
+@click.option("--json", "as_json", is_flag=True, help="Every attempt as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Every attempt as CSV.")
+@click.option(
+    "--plot", "plot_file", type=click.Path(path_type=Path), help="Save the trend plot (.png, .svg)."
+)
+def history(principle, story, as_json, as_csv, plot_file) -> None:
+    """Every attempt over time, the trends, and the principles never practised."""
+    settings = _settings()
+    store = _store(settings)
+    pid = None
+    if principle:
+        pid = _bank(settings).principle_id(principle) or principle
+    rows = store.history(pid, story)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+    elif as_csv:
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["id"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        _print_history(rows, settings)
+    if plot_file:
+        from voice_coach.report.plots import save_trends
+
+        if not save_trends(rows, plot_file):
+            raise UserError("a trend needs at least two attempts", fix="practise again, then plot")
+        click.echo(f"wrote {plot_file}", err=as_json or as_csv)
+
+
+def _print_history(rows: list[dict], settings) -> None:
+    import time as _time
+
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("session", "question", "story", "status", "length", "wpm", "fillers/min", "coverage")
-    for r in rows:
+    console = Console()
+    if not rows:
+        console.print("no attempts yet: try `voice-coach demo`")
+        return
+    table = Table("when", "session", "question", "story", "length", "wpm", "fillers/min", "coverage")
+    for r in rows[-200:]:
         table.add_row(
+            _time.strftime("%Y-%m-%d %H:%M", _time.localtime(r["created_at"])),
             r["session_id"],
-            r["question_id"],
+            r["question_id"] or "-",
             r["story_id"] or "-",
-            r["status"],
             f"{r['duration_s']:.0f} s" if r["duration_s"] else "-",
             f"{r['wpm']:.0f}" if r["wpm"] else "-",
             f"{r['fillers_per_min']:.1f}" if r["fillers_per_min"] is not None else "-",
             f"{r['coverage']:.0%}" if r["coverage"] is not None else "-",
         )
-    Console().print(table if rows else "no attempts yet: try `voice-coach demo`")
+    console.print(table)
+    if len(rows) >= 2:
+        first, last = rows[: max(1, len(rows) // 2)], rows[len(rows) // 2 :]
+
+        def mean(part, key):
+            vals = [r[key] for r in part if r[key] is not None]
+            return sum(vals) / len(vals) if vals else None
+
+        for key, label in (("coverage", "coverage"), ("wpm", "wpm"), ("fillers_per_min", "fillers/min")):
+            a, b = mean(first, key), mean(last, key)
+            if a is not None and b is not None:
+                console.print(f"{label}: {a:.2f} -> {b:.2f} (earlier half -> later half)")
+    try:
+        bank_ = _bank(settings)
+        practised = {r["principle"] for r in rows}
+        never = [p.name for p in bank_.principles.values() if p.id not in practised]
+        if never:
+            console.print(f"never practised: {', '.join(never)}")
+    except UserError:
+        pass
 
 
 @cli.command("eval")

@@ -191,3 +191,51 @@ class Store:
     def latest_session(self) -> str | None:
         row = self.db.execute("SELECT id FROM sessions ORDER BY started_at DESC LIMIT 1").fetchone()
         return row["id"] if row else None
+
+    def resolve_session(self, ref: str | None) -> str:
+        """A session id from an id, a unique prefix, or None for the latest session with answers."""
+        if ref is None:
+            row = self.db.execute(
+                "SELECT session_id FROM attempts WHERE status = 'done' ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            if row is None:
+                raise UserError(
+                    "there are no scored answers yet", fix="run `voice-coach demo` or `voice-coach practice`"
+                )
+            return row["session_id"]
+        rows = self.db.execute(
+            "SELECT id FROM sessions WHERE id = ? OR id LIKE ? ORDER BY id",
+            (ref, ref.replace("%", "").replace("_", "") + "%"),
+        ).fetchall()
+        ids = [r["id"] for r in rows]
+        if ref in ids:
+            return ref
+        if len(ids) == 1:
+            return ids[0]
+        if not ids:
+            raise UserError(f"no session '{ref}'", fix="see the sessions with `voice-coach history`")
+        raise UserError(
+            f"'{ref}' matches {len(ids)} sessions", fix="give more of the id: " + ", ".join(ids[:5])
+        )
+
+    def session_answers(self, session_id: str) -> list[dict]:
+        """The scored answers of a session, in order, each with its report."""
+        rows = self.db.execute(
+            "SELECT * FROM attempts WHERE session_id = ? AND status = 'done' ORDER BY id", (session_id,)
+        ).fetchall()
+        return [{**dict(r), "report": json.loads(r["report_json"])} for r in rows]
+
+    def history(self, principle: str | None = None, story: str | None = None) -> list[dict]:
+        """Every finished attempt, oldest first, optionally for one principle or story."""
+        sql = (
+            "SELECT id, session_id, question_id, principle, story_id, status, created_at, duration_s, wpm, "
+            "fillers_per_min, coverage, model, audio_path FROM attempts WHERE status = 'done'"
+        )
+        args: list = []
+        if principle:
+            sql += " AND principle = ?"
+            args.append(principle)
+        if story:
+            sql += " AND story_id = ?"
+            args.append(story)
+        return [dict(r) for r in self.db.execute(sql + " ORDER BY created_at, id", args)]

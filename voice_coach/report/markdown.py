@@ -1,0 +1,60 @@
+"""A session as an Obsidian-friendly Markdown note: front matter, tags, links to the stories."""
+
+from __future__ import annotations
+
+import time
+
+PARTS = ("situation", "task", "action", "result")
+
+
+def _clean(text: str) -> str:
+    """Keep the user's words but stop them from becoming Markdown or wiki syntax."""
+    return (text or "").replace("[[", "[ [").replace("]]", "] ]").replace("\n", " ").strip()
+
+
+def render_session(session_id: str, answers: list[dict]) -> str:
+    started = time.strftime("%Y-%m-%d", time.localtime(answers[0]["created_at"])) if answers else ""
+    principles = sorted(
+        {a["report"]["question"]["principle"] for a in answers if a["report"]["question"]["principle"]}
+    )
+    lines = [
+        "---",
+        f"session: {session_id}",
+        f"date: {started}",
+        "tags:",
+        "  - voice-coach",
+        "  - interview-practice",
+    ]
+    lines += [f"  - lp/{p}" for p in principles]
+    cov = [a["report"]["coverage"] for a in answers]
+    lines += [
+        f"answers: {len(answers)}",
+        f"mean_coverage: {sum(cov) / len(cov):.2f}" if cov else "mean_coverage: 0",
+        "---",
+        "",
+        f"# Practice session {session_id}",
+        "",
+    ]
+    for n, a in enumerate(answers, start=1):
+        r = a["report"]
+        d = r["delivery"]
+        lines += [f"## {n}. {_clean(r['question']['text'])}", ""]
+        if r["story"]["id"]:
+            lines.append(
+                f"Story: [[{r['story']['id']}|{_clean(r['story']['title'])}]] · coverage {r['coverage']:.0%}"
+            )
+        wpm = f"{d['wpm']:.0f} wpm" if d["wpm"] is not None else "typed"
+        star = "".join(p[0].upper() if r["star"][p]["present"] else "-" for p in PARTS)
+        lines += [
+            f"Length {r['audio']['duration_s'] or 0:.0f} s · {wpm} · fillers {d['fillers']['count']}"
+            f" · STAR {star}",
+            "",
+        ]
+        for b in r["bullets"]:
+            lines.append(f"- [{'x' if b['covered'] else ' '}] {_clean(b['text'])}")
+        if r["bullets"]:
+            lines.append("")
+        lines += [f"> {_clean(r['transcript']['text'])}", ""]
+        if r["follow_ups"]:
+            lines += ["Follow-ups:"] + [f"- {_clean(f)}" for f in r["follow_ups"]] + [""]
+    return "\n".join(lines)

@@ -1,0 +1,107 @@
+"""Plots as inline SVG (matplotlib, imported only when a report is written)."""
+
+from __future__ import annotations
+
+import io
+
+PART_COLOURS = {"situation": "#2b8cbe", "task": "#8856a7", "action": "#31a354", "result": "#e6a817"}
+
+
+def _svg(fig) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    text = buf.getvalue()
+    return text[text.index("<svg") :]  # drop the XML prolog: the SVG is inlined in HTML
+
+
+def _figure(width: float, height: float):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    matplotlib.rcParams["svg.fonttype"] = "none"
+    return plt.subplots(figsize=(width, height))
+
+
+def pace(report: dict, window_s: float = 15.0) -> str | None:
+    """Words per minute through the answer, in windows of 15 s."""
+    words = [w for w in report["transcript"]["words"] if w["start"] is not None]
+    if len(words) < 2:
+        return None
+    end = words[-1]["end"]
+    edges = [i * window_s for i in range(int(end // window_s) + 2)]
+    counts = [sum(a <= w["start"] < b for w in words) for a, b in zip(edges, edges[1:], strict=False)]
+    fig, ax = _figure(6, 1.8)
+    ax.plot(
+        [e + window_s / 2 for e in edges[:-1]], [c * 60 / window_s for c in counts], marker="o", color="#444"
+    )
+    low, high = report["delivery"].get("wpm_band") or (130, 160)
+    ax.axhspan(low, high, color="#31a354", alpha=0.15, label="conversational band")
+    ax.set_xlabel("seconds")
+    ax.set_ylabel("wpm")
+    ax.spines[["top", "right"]].set_visible(False)
+    return _svg(fig)
+
+
+def star_split(report: dict) -> str:
+    """One stacked bar: the share of the answer's time in each STAR part."""
+    fig, ax = _figure(6, 0.7)
+    left = 0.0
+    for part, colour in PART_COLOURS.items():
+        share = report["star"][part]["share"]
+        ax.barh(0, share, left=left, color=colour)
+        if share >= 0.06:
+            ax.text(
+                left + share / 2, 0, f"{part[0].upper()} {share:.0%}", ha="center", va="center", color="white"
+            )
+        left += share
+    ax.set_xlim(0, 1)
+    ax.axis("off")
+    return _svg(fig)
+
+
+def _trend_figure(rows: list[dict]):
+    rows = [r for r in rows if r.get("created_at")]
+    if len(rows) < 2:
+        return None
+    import datetime as dt
+
+    when = [dt.datetime.fromtimestamp(r["created_at"]) for r in rows]
+    fig, _ = _figure(7, 4.5)
+    fig.clf()
+    series = (
+        ("coverage", "coverage", "#31a354"),
+        ("wpm", "words per minute", "#2b8cbe"),
+        ("fillers_per_min", "fillers per minute", "#e6550d"),
+    )
+    for i, (key, label, colour) in enumerate(series, start=1):
+        ax = fig.add_subplot(3, 1, i)
+        points = [(t, r[key]) for t, r in zip(when, rows, strict=True) if r.get(key) is not None]
+        if points:
+            ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=colour)
+        ax.set_ylabel(label, fontsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.autofmt_xdate()
+    return fig
+
+
+def trends(rows: list[dict]) -> str | None:
+    """Coverage, words per minute and fillers per minute, attempt by attempt (oldest first)."""
+    fig = _trend_figure(rows)
+    return _svg(fig) if fig is not None else None
+
+
+def save_trends(rows: list[dict], path) -> bool:
+    """The trend plot as a file; the format follows the extension (.png, .svg, .pdf)."""
+    fig = _trend_figure(rows)
+    if fig is None:
+        return False
+    import matplotlib.pyplot as plt
+
+    fig.savefig(str(path), bbox_inches="tight")
+    plt.close(fig)
+    return True
