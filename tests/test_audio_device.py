@@ -147,3 +147,32 @@ def test_file_source_paces_real_time(spoken, tmp_path):
     assert rec.stopped_by == "end of input"
     assert abs(rec.duration_s - len(source) / 16000) < 0.11
     assert elapsed >= rec.duration_s / 4 * 0.9
+
+
+def test_replay_plays_the_answer_from_a_star_part(pulse, vc_env, tmp_path):
+    import json
+
+    from conftest import run_cli
+
+    env = {**vc_env, "XDG_RUNTIME_DIR": pulse["XDG_RUNTIME_DIR"]}
+    assert run_cli(["demo", "--question", "frugality-saved"], env).returncode == 0
+    report = json.loads(run_cli(["report", "--json"], env).stdout)["answers"][0]
+    result_start = next(s["start"] for s in report["sentences"] if s["part"] == "result")
+    recorded = load_audio(report["audio"]["path"])
+    captured = tmp_path / "heard.wav"
+    rec = subprocess.Popen(["parecord", "--device=spk.monitor", "--rate=16000", "--channels=1",
+                            "--file-format=wav", str(captured)], env=pulse)
+    time.sleep(0.5)
+    out = run_cli(["replay", "--answer", "1", "--part", "result"], env, timeout=120)
+    time.sleep(0.3)
+    rec.terminate()
+    rec.wait(timeout=10)
+    assert out.returncode == 0, out.stderr
+    assert "played 1 answer(s)" in out.stdout
+    result_words = [w["word"] for w in report["transcript"]["words"] if w["start"] >= result_start]
+    assert " ".join(result_words[:3]) in out.stdout  # the transcript advanced from the Result
+    opening = " ".join(w["word"] for w in report["transcript"]["words"][:4])
+    assert opening not in out.stdout  # it started at the Result, not at the beginning
+    heard = load_audio(captured)
+    tail = recorded[int(max(0.0, result_start - 0.2) * 16000) :]
+    assert piecewise_correlation(tail, heard) >= 0.8

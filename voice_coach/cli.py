@@ -235,6 +235,23 @@ def _write(path: Path, text: str) -> None:
 
 
 @cli.command()
+@click.argument("session", required=False)
+@click.option("--answer", "-a", "first", default=1, show_default=True, type=int, help="Start at this answer.")
+@click.option(
+    "--part", type=click.Choice(["situation", "task", "action", "result"]), help="Start at this STAR part."
+)
+def replay(session, first, part) -> None:
+    """Play a session's answers with the transcript in step (space pause, n next, s/t/a/r jump, q quit)."""
+    from voice_coach.replay import replay as run_replay
+
+    settings = _settings()
+    store = _store(settings)
+    sid = store.resolve_session(session)
+    played = run_replay(store.session_answers(sid), first, part)
+    click.echo(f"played {played} answer(s) of session {sid}")
+
+
+@cli.command()
 @click.option("--principle", "-p", help="Only attempts for this principle (id or name).")
 @click.option("--story", "-s", help="Only attempts that told this story.")
 @click.option("--json", "as_json", is_flag=True, help="Every attempt as JSON.")

@@ -21,3 +21,49 @@ def play(audio: np.ndarray | str | Path, sr: int = 16000) -> None:
         sd.wait()
     except sd.PortAudioError as exc:
         raise no_speaker(exc) from exc
+
+
+class Player:
+    """Non-blocking playback of one array with pause, seek and a position clock (for replay)."""
+
+    def __init__(self, audio: np.ndarray, sr: int = 16000) -> None:
+        self.audio, self.sr = audio.astype(np.float32), sr
+        self.pos = 0  # frames played so far
+        self.paused = False
+        self._stream = None
+
+    def _callback(self, outdata, frames, time_info, status) -> None:  # PortAudio thread
+        if self.paused:
+            outdata.fill(0)
+            return
+        chunk = self.audio[self.pos : self.pos + frames]
+        outdata[: len(chunk), 0] = chunk
+        outdata[len(chunk) :, 0] = 0
+        self.pos += len(chunk)
+
+    def start(self) -> None:
+        sd = sounddevice()
+        try:
+            self._stream = sd.OutputStream(
+                samplerate=self.sr, channels=1, dtype="float32", callback=self._callback
+            )
+            self._stream.start()
+        except sd.PortAudioError as exc:
+            raise no_speaker(exc) from exc
+
+    @property
+    def seconds(self) -> float:
+        return self.pos / self.sr
+
+    @property
+    def done(self) -> bool:
+        return self.pos >= len(self.audio)
+
+    def seek(self, seconds: float) -> None:
+        self.pos = int(min(max(0.0, seconds), len(self.audio) / self.sr) * self.sr)
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.stop()
+            self._stream.close()
+            self._stream = None

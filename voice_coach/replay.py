@@ -1,0 +1,124 @@
+"""Replay recorded answers with the transcript advancing in step, in the terminal.
+
+Keys (at a terminal): space pauses, n goes to the next answer, s/t/a/r jump to the Situation, Task,
+Action or Result, q quits. Without a terminal (piped, tests) it simply plays through.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import select
+import sys
+import time
+
+from rich.console import Console
+
+from voice_coach.errors import UserError
+from voice_coach.report.terminal import PART_STYLE
+
+KEY_PART = {"s": "situation", "t": "task", "a": "action", "r": "result"}
+
+
+def part_start(report: dict, part: str) -> float | None:
+    """Where a STAR part begins: the start of its first sentence."""
+    for s in report.get("sentences", []):
+        if s["part"] == part and s["start"] is not None:
+            return float(s["start"])
+    return None
+
+
+@contextlib.contextmanager
+def _keys():
+    """Yield a function returning a pressed key or None, with the terminal in cbreak mode."""
+    if not sys.stdin or not sys.stdin.isatty():
+        yield lambda: None
+        return
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    old = termios.tcgetattr(fd)
+    tty.setcbreak(fd)
+    try:
+        yield lambda: sys.stdin.read(1) if select.select([sys.stdin], [], [], 0)[0] else None
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, old)
+
+
+def replay(
+    answers: list[dict], first: int = 1, part: str | None = None, console: Console | None = None
+) -> int:
+    """Play answers from number `first`; returns how many were played."""
+    from voice_coach.audio.files import load_audio
+    from voice_coach.audio.playback import Player
+
+    console = console or Console()
+    if not 1 <= first <= len(answers):
+        raise UserError(
+            f"there is no answer {first} in this session (it has {len(answers)})",
+            fix=f"use --answer 1 to {len(answers)}",
+        )
+    played = 0
+    with _keys() as key:
+        for n in range(first, len(answers) + 1):
+            a = answers[n - 1]
+            report = a["report"]
+            if not a.get("audio_path"):
+                console.print(f"[dim]answer {n} was typed: nothing to play[/dim]")
+                continue
+            audio = load_audio(a["audio_path"])
+            player = Player(audio)
+            if part:
+                at = part_start(report, part)
+                if at is None:
+                    console.print(f"[yellow]answer {n} has no {part}; playing from the start[/yellow]")
+                else:
+                    player.seek(max(0.0, at - 0.2))
+            console.rule(f"answer {n}: {report['question']['text']}")
+            words = [w for w in report["transcript"]["words"] if w["start"] is not None]
+            part_of = _word_parts(report)
+            shown = next((i for i, w in enumerate(words) if w["start"] >= player.seconds - 0.2), len(words))
+            player.start()
+            action = None
+            try:
+                while not player.done:
+                    now = player.seconds
+                    while shown < len(words) and words[shown]["start"] <= now:
+                        console.print(
+                            words[shown]["word"] + " ",
+                            end="",
+                            style=PART_STYLE.get(part_of.get(shown) or "", ""),
+                            soft_wrap=True,
+                        )
+                        shown += 1
+                    k = key()
+                    if k == " ":
+                        player.paused = not player.paused
+                    elif k in ("n", "q"):
+                        action = k
+                        break
+                    elif k in KEY_PART:
+                        at = part_start(report, KEY_PART[k])
+                        if at is not None:
+                            player.seek(at)
+                            shown = next((i for i, w in enumerate(words) if w["start"] >= at), len(words))
+                            console.print(f"\n[bold]-> {KEY_PART[k]}[/bold] ", end="")
+                    time.sleep(0.03)
+                time.sleep(0.3)  # let the device drain its buffer
+            finally:
+                player.close()
+                console.print()
+            played += 1
+            if action == "q":
+                break
+    return played
+
+
+def _word_parts(report: dict) -> dict[int, str | None]:
+    """Index of each timed word -> its sentence's STAR part."""
+    out, i = {}, 0
+    for s in report.get("sentences", []):
+        for _ in s["text"].split():
+            out[i] = s["part"]
+            i += 1
+    return out
