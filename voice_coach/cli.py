@@ -285,6 +285,36 @@ def history(principle, story, as_json, as_csv, plot_file) -> None:
         click.echo(f"wrote {plot_file}", err=as_json or as_csv)
 
 
+def _print_trends(console, rows: list[dict]) -> None:
+    """Per principle and per story: attempts, and first -> latest coverage, wpm, fillers/min, length."""
+    from rich.table import Table
+
+    def fmt(v, spec):
+        return format(v, spec) if v is not None else "-"
+
+    for key, title in (("principle", "principle"), ("story_id", "story")):
+        groups: dict[str, list[dict]] = {}
+        for r in rows:
+            if r[key]:
+                groups.setdefault(r[key], []).append(r)
+        if not groups:
+            continue
+        table = Table(
+            title, "attempts", "coverage", "wpm", "fillers/min", "length (s)", title=f"trend per {title}"
+        )
+        for name, rs in sorted(groups.items()):
+            first, last = rs[0], rs[-1]
+            table.add_row(
+                name,
+                str(len(rs)),
+                f"{fmt(first['coverage'], '.0%')} -> {fmt(last['coverage'], '.0%')}",
+                f"{fmt(first['wpm'], '.0f')} -> {fmt(last['wpm'], '.0f')}",
+                f"{fmt(first['fillers_per_min'], '.1f')} -> {fmt(last['fillers_per_min'], '.1f')}",
+                f"{fmt(first['duration_s'], '.0f')} -> {fmt(last['duration_s'], '.0f')}",
+            )
+        console.print(table)
+
+
 def _print_history(rows: list[dict], settings) -> None:
     import time as _time
 
@@ -308,17 +338,7 @@ def _print_history(rows: list[dict], settings) -> None:
             f"{r['coverage']:.0%}" if r["coverage"] is not None else "-",
         )
     console.print(table)
-    if len(rows) >= 2:
-        first, last = rows[: max(1, len(rows) // 2)], rows[len(rows) // 2 :]
-
-        def mean(part, key):
-            vals = [r[key] for r in part if r[key] is not None]
-            return sum(vals) / len(vals) if vals else None
-
-        for key, label in (("coverage", "coverage"), ("wpm", "wpm"), ("fillers_per_min", "fillers/min")):
-            a, b = mean(first, key), mean(last, key)
-            if a is not None and b is not None:
-                console.print(f"{label}: {a:.2f} -> {b:.2f} (earlier half -> later half)")
+    _print_trends(console, rows)
     try:
         bank_ = _bank(settings)
         practised = {r["principle"] for r in rows}

@@ -71,15 +71,16 @@ def _trend_figure(rows: list[dict]):
     import datetime as dt
 
     when = [dt.datetime.fromtimestamp(r["created_at"]) for r in rows]
-    fig, _ = _figure(7, 4.5)
+    fig, _ = _figure(7, 6)
     fig.clf()
     series = (
         ("coverage", "coverage", "#31a354"),
         ("wpm", "words per minute", "#2b8cbe"),
         ("fillers_per_min", "fillers per minute", "#e6550d"),
+        ("duration_s", "length (s)", "#756bb1"),
     )
     for i, (key, label, colour) in enumerate(series, start=1):
-        ax = fig.add_subplot(3, 1, i)
+        ax = fig.add_subplot(len(series), 1, i)
         points = [(t, r[key]) for t, r in zip(when, rows, strict=True) if r.get(key) is not None]
         if points:
             ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=colour)
@@ -90,7 +91,7 @@ def _trend_figure(rows: list[dict]):
 
 
 def trends(rows: list[dict]) -> str | None:
-    """Coverage, words per minute and fillers per minute, attempt by attempt (oldest first)."""
+    """Coverage, words per minute, fillers per minute and length, attempt by attempt (oldest first)."""
     fig = _trend_figure(rows)
     return _svg(fig) if fig is not None else None
 

@@ -15,6 +15,11 @@ def _fmt_s(seconds: float | None) -> str:
     return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
 
 
+def _band(d: dict) -> str:
+    low, high = d.get("wpm_band") or (130, 160)
+    return f"{low:.0f}-{high:.0f}"
+
+
 def star_bar(star: dict, width: int = 40) -> Text:
     """A one-line timeline of the STAR split: SSSSTTAAAAAAAARR."""
     bar = Text()
@@ -55,7 +60,7 @@ def render(report: dict, console: Console | None = None) -> None:
     console.print(
         f"length {_fmt_s(dur)} (target {_fmt_s(d['target_s'])})   "
         f"speaking {_fmt_s(d['speaking_s'])}   "
-        f"pace {d['wpm'] if d['wpm'] is not None else '-'} wpm   "
+        f"pace {d['wpm'] if d['wpm'] is not None else '-'} wpm (aim {_band(d)})   "
         f"fillers {d['fillers']['count']}"
         + (f" ({d['fillers']['per_min']}/min)" if d["fillers"]["per_min"] is not None else "")
         + f"   long pauses {d['long_pauses'] if d['long_pauses'] is not None else '-'}"

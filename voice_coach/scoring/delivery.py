@@ -109,6 +109,7 @@ def delivery(
             "fillers": {"count": len(fillers), "per_min": None, "items": fillers},
             "i_we_ratio": ratio,
             "target_s": target_s,
+            "wpm_band": list(bands.wpm_band),
             "flags": [],
         }
     pauses, excluded, long_pauses = [], 0.0, 0
@@ -145,5 +146,6 @@ def delivery(
         "fillers": {"count": len(fillers), "per_min": round(per_min, 2), "items": fillers},
         "i_we_ratio": ratio,
         "target_s": target_s,
+        "wpm_band": list(bands.wpm_band),
         "flags": flags,
     }
