@@ -176,3 +176,15 @@ def test_replay_plays_the_answer_from_a_star_part(pulse, vc_env, tmp_path):
     heard = load_audio(captured)
     tail = recorded[int(max(0.0, result_start - 0.2) * 16000) :]
     assert piecewise_correlation(tail, heard) >= 0.8
+
+
+def test_doctor_passes_with_the_virtual_sound_card(pulse, vc_env):
+    import json
+
+    from conftest import run_cli
+
+    out = run_cli(["doctor", "--json"], {**vc_env, "XDG_RUNTIME_DIR": pulse["XDG_RUNTIME_DIR"]})
+    checks = {c["check"]: c for c in json.loads(out.stdout)}
+    assert out.returncode == 0, out.stdout
+    assert checks["microphone"]["ok"] and "dBFS" in checks["microphone"]["detail"]
+    assert all(c["ok"] for c in checks.values()), checks

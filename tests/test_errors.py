@@ -102,3 +102,15 @@ def test_bad_config(vc_env, capsys, tmp_path):
 def test_analyze_needs_one_input(vc_env, capsys):
     code, err = run_inprocess(["analyze"], capsys)
     assert_clean(code, err, "give exactly one of")
+
+
+def test_doctor_names_the_missing_microphone(vc_env, tmp_path):
+    import json
+
+    env = {**vc_env, "XDG_RUNTIME_DIR": str(tmp_path / "no-pulse"), "PULSE_SERVER": "unix:/nonexistent"}
+    (tmp_path / "no-pulse").mkdir()
+    out = run_cli(["doctor", "--json"], env, timeout=120)
+    assert out.returncode == 1
+    checks = {c["check"]: c for c in json.loads(out.stdout)}
+    assert not checks["microphone"]["ok"] and "voice-coach demo" in checks["microphone"]["fix"]
+    assert checks["text to speech"]["ok"] and checks["speech model"]["ok"] and checks["history"]["ok"]

@@ -349,6 +349,25 @@ def _print_history(rows: list[dict], settings) -> None:
         pass
 
 
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="The checks as JSON.")
+def doctor(as_json) -> None:
+    """Check microphone, speaker, voice, models, disk and history; each failure with its fix."""
+    from voice_coach.doctor import run_checks
+
+    checks = run_checks(_settings())
+    if as_json:
+        click.echo(json.dumps([c.to_dict() for c in checks], indent=2))
+    else:
+        for c in checks:
+            mark = "ok  " if c.ok else ("FAIL" if c.needed else "warn")
+            click.echo(f"{mark} {c.name}: {c.detail}")
+            if not c.ok:
+                click.echo(f"     fix: {c.fix}")
+    if any(not c.ok and c.needed for c in checks):
+        sys.exit(1)
+
+
 @cli.command("eval")
 @click.option(
     "--audio", is_flag=True, help="Also speak every answer (2 voices x 2 speeds) and score the transcripts."
