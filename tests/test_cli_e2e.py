@@ -129,3 +129,12 @@ def test_demo_killed_while_recording_leaves_a_readable_wav(vc_env):
     data, sr = sf.read(rows[0]["audio_path"], dtype="float32")
     assert len(data) / sr >= 3.0  # at most a second lost of the 4 s spoken
     assert os.stat(rows[0]["audio_path"]).st_mode & 0o077 == 0  # private
+    # the next start offers recovery; recover transcribes, scores and stores what was captured
+    offer = run_cli(["demo", "--question", "dive-deep-metric"], vc_env)
+    assert "1 earlier answer(s) were interrupted" in offer.stderr
+    out = run_cli(["recover"], vc_env)
+    assert out.returncode == 0 and "recovered 1 answer(s)" in out.stdout, out.stderr
+    row = attempts(vc_env)[0]
+    assert row["status"] == "done" and len(row["transcript"].split()) >= 5
+    assert json.loads(row["report_json"])["question"]["id"] == "backbone-disagree-manager"
+    assert "nothing to recover" in run_cli(["recover"], vc_env).stdout

@@ -41,6 +41,16 @@ def _store(settings):
     return Store(settings.db_path)
 
 
+def _offer_recovery(store) -> None:
+    pending = store.interrupted()
+    if pending:
+        click.echo(
+            f"{len(pending)} earlier answer(s) were interrupted before their report; "
+            "their recordings are kept: run `voice-coach recover` to finish them.",
+            err=True,
+        )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="voice-coach")
 def cli() -> None:
@@ -66,7 +76,9 @@ def practice(principles, count, story, question_ids, model, device) -> None:
     settings = _settings(model)
     bank = _bank(settings)
     questions = pick_questions(bank, list(principles), count, story, list(question_ids))
-    session = Session(settings, bank, _store(settings), "practice", settings.model)
+    store = _store(settings)
+    _offer_recovery(store)
+    session = Session(settings, bank, store, "practice", settings.model)
     run_practice(session, questions, story_id=story, device=device)
 
 
@@ -99,7 +111,9 @@ def demo(count, question_ids, model, speed, seed) -> None:
 
         random.Random(seed).shuffle(linked)
         questions = linked[:count] or pick_questions(bank, count=count, seed=seed)
-    session = Session(settings, bank, _store(settings), "demo", settings.model)
+    store = _store(settings)
+    _offer_recovery(store)
+    session = Session(settings, bank, store, "demo", settings.model)
     results = run_demo(session, questions, speed=speed, show=lambda r: render(r, session.out))
     click.echo(f"\nsession {session.session_id}: {len(results)} answer(s)")
     click.echo(f"recordings: {session.folder}")
@@ -347,6 +361,19 @@ def _print_history(rows: list[dict], settings) -> None:
             console.print(f"never practised: {', '.join(never)}")
     except UserError:
         pass
+
+
+@cli.command()
+@click.option("--model", type=MODEL_CHOICE, help="Whisper model (default: the one the attempt used).")
+def recover(model) -> None:
+    """Finish answers interrupted by a crash or kill: transcribe, score and store what was recorded."""
+    from rich.console import Console
+
+    from voice_coach.session import recover as run_recover
+
+    settings = _settings(model)
+    done = run_recover(_store(settings), _bank(settings), settings, Console(stderr=True))
+    click.echo(f"recovered {len(done)} answer(s)" if done else "nothing to recover")
 
 
 @cli.command()

@@ -319,3 +319,37 @@ def synthesized_transcriber(engine: Engine, folder: Path, voice: str | None, rat
         return engine.transcribe(load_audio(recorded))
 
     return transcribe
+
+
+def recover(store: Store, bank: Bank, settings: Settings, console: Console) -> list[int]:
+    """Finish the analysis of every interrupted attempt whose recording is on disk."""
+    from voice_coach.audio.files import load_audio
+
+    done: list[int] = []
+    engines: dict[str, Engine] = {}
+    for row in store.interrupted():
+        path = Path(row["audio_path"] or "")
+        if not path.is_file() or path.stat().st_size <= 44:
+            store.set_status(row["id"], "failed", error="no audio was recorded before the interruption")
+            console.print(f"attempt {row['id']}: nothing was recorded; marked failed")
+            continue
+        model = row["model"] or settings.model
+        engine = engines.setdefault(
+            model, make_engine(settings.engine, model, settings.cache_dir, settings.filler_prompt)
+        )
+        store.set_status(row["id"], "transcribing")
+        audio = load_audio(path)
+        transcript = engine.transcribe(audio)
+        question = bank.questions.get(row["question_id"] or "")
+        report = analyze(
+            transcript,
+            bank,
+            question,
+            audio_path=path,
+            target_s=settings.target_s,
+            bands=DeliveryBands(settings.wpm_band, settings.wpm_flags),
+        )
+        store.complete_attempt(row["id"], report)
+        console.print(f"attempt {row['id']}: recovered {transcript.duration_s:.1f} s from {path}")
+        done.append(row["id"])
+    return done

@@ -239,3 +239,10 @@ class Store:
             sql += " AND story_id = ?"
             args.append(story)
         return [dict(r) for r in self.db.execute(sql + " ORDER BY created_at, id", args)]
+
+    def interrupted(self) -> list[dict]:
+        """Attempts that never finished (a crash, kill or power cut during recording or transcription)."""
+        rows = self.db.execute(
+            "SELECT * FROM attempts WHERE status IN ('recording', 'transcribing') ORDER BY id"
+        ).fetchall()
+        return [dict(r) for r in rows]

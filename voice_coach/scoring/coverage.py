@@ -101,12 +101,21 @@ class Window:
     last: int
 
 
+LONG_SENTENCE = 28  # words; fast speech comes back from Whisper as run-on sentences
+CHUNK, STEP = 16, 8
+
+
 def windows(sents: list[Sentence], size: int = 2) -> list[Window]:
+    """Windows of one and two sentences, plus overlapping 16-word chunks of any run-on sentence."""
     out = []
     for i in range(len(sents)):
         for n in range(1, size + 1):
             if i + n <= len(sents):
                 out.append(Window(" ".join(s.text for s in sents[i : i + n]), i, i + n - 1))
+        words = sents[i].text.split()
+        if len(words) > LONG_SENTENCE:
+            for start in range(0, len(words) - CHUNK + STEP, STEP):
+                out.append(Window(" ".join(words[start : start + CHUNK]), i, i))
     return out
 
 
