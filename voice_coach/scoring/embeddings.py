@@ -70,7 +70,8 @@ class MiniLM:
         self.cache: dict[str, np.ndarray] = {}
 
     def embed(self, texts: list[str], batch: int = 32) -> np.ndarray:
-        todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        # similar lengths batched together: padding to the longest text in a batch is wasted work
+        todo = sorted((t for t in dict.fromkeys(texts) if t not in self.cache), key=len)
         for i in range(0, len(todo), batch):
             part = todo[i : i + batch]
             enc = self.tokenizer.encode_batch(part)
