@@ -294,7 +294,15 @@ def history(principle, story, as_json, as_csv, plot_file) -> None:
     if plot_file:
         from voice_coach.report.plots import save_trends
 
-        if not save_trends(rows, plot_file):
+        try:
+            saved = save_trends(rows, plot_file)
+        except (OSError, ValueError) as exc:
+            raise UserError(
+                f"cannot save the plot: {exc}",
+                where=str(plot_file),
+                fix="use a writable path ending in .png, .svg or .pdf",
+            ) from exc
+        if not saved:
             raise UserError("a trend needs at least two attempts", fix="practise again, then plot")
         click.echo(f"wrote {plot_file}", err=as_json or as_csv)
 

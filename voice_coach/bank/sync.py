@@ -125,6 +125,18 @@ HEADER = """\
 
 
 def apply(plan: Plan, source: str) -> None:
+    """Write the merged entities and the new import state (each atomically)."""
+    try:
+        _write(plan, source)
+    except OSError as exc:
+        raise UserError(
+            f"cannot write the bank: {exc.strerror or exc}",
+            where=str(plan.target),
+            fix="choose a writable folder with --into, or free some disk space",
+        ) from exc
+
+
+def _write(plan: Plan, source: str) -> None:
     target = plan.target
     target.parent.mkdir(parents=True, exist_ok=True)
     body = "".join(
