@@ -160,8 +160,17 @@ def test_replay_plays_the_answer_from_a_star_part(pulse, vc_env, tmp_path):
     result_start = next(s["start"] for s in report["sentences"] if s["part"] == "result")
     recorded = load_audio(report["audio"]["path"])
     captured = tmp_path / "heard.wav"
-    rec = subprocess.Popen(["parecord", "--device=spk.monitor", "--rate=16000", "--channels=1",
-                            "--file-format=wav", str(captured)], env=pulse)
+    rec = subprocess.Popen(
+        [
+            "parecord",
+            "--device=spk.monitor",
+            "--rate=16000",
+            "--channels=1",
+            "--file-format=wav",
+            str(captured),
+        ],
+        env=pulse,
+    )
     time.sleep(0.5)
     out = run_cli(["replay", "--answer", "1", "--part", "result"], env, timeout=120)
     time.sleep(0.3)

@@ -47,3 +47,12 @@ def test_i_we_ratio():
 def test_typed_answer_has_null_timings():
     d = delivery([Word("Um", None, None), Word("hello", None, None)], None, 120)
     assert d["wpm"] is None and d["speaking_s"] is None and d["fillers"]["count"] == 1
+
+
+def test_hedges():
+    from voice_coach.scoring.delivery import find_hedges
+
+    ws = words("I think we maybe fixed it, I guess, and it was sort of faster. I thinkpad.")
+    assert [h["phrase"] for h in find_hedges(ws)] == ["i think", "maybe", "i guess", "sort of"]
+    d = delivery(ws, 10.0, 120)
+    assert len(d["hedges"]) == 4 and any("hedges" in f for f in d["flags"])

@@ -64,6 +64,7 @@ def render(report: dict, console: Console | None = None) -> None:
         f"fillers {d['fillers']['count']}"
         + (f" ({d['fillers']['per_min']}/min)" if d["fillers"]["per_min"] is not None else "")
         + f"   long pauses {d['long_pauses'] if d['long_pauses'] is not None else '-'}"
+        + f"   hedges {len(d.get('hedges', []))}"
         + (f"   I/we {d['i_we_ratio']:.0%}" if d["i_we_ratio"] is not None else "")
     )
     line = Text("STAR  ")

@@ -79,6 +79,37 @@ def find_fillers(words: list[Word]) -> list[dict]:
     return found
 
 
+HEDGES = (
+    ("i", "think"),
+    ("i", "guess"),
+    ("i", "believe"),
+    ("i", "feel", "like"),
+    ("maybe",),
+    ("probably",),
+    ("perhaps",),
+    ("possibly",),
+    ("hopefully",),
+    ("somewhat",),
+    ("kind", "of"),
+    ("sort", "of"),
+)
+
+
+def find_hedges(words: list[Word]) -> list[dict]:
+    """Phrases that soften a claim ("I think", "maybe", "sort of"): interviewers hear doubt in them."""
+    normed = [norm(w.word) for w in words]
+    found, i = [], 0
+    while i < len(words):
+        for phrase in HEDGES:
+            if tuple(normed[i : i + len(phrase)]) == phrase:
+                found.append({"phrase": " ".join(phrase), "start": words[i].start})
+                i += len(phrase)
+                break
+        else:
+            i += 1
+    return found
+
+
 def i_we_ratio(words: list[Word]) -> float | None:
     """Share of first-person singular among I/we subject pronouns (None when neither occurs)."""
     singular = plural = 0
@@ -100,6 +131,7 @@ def delivery(
     fillers = find_fillers(words)
     timed = [w for w in words if w.start is not None and w.end is not None]
     ratio = i_we_ratio(words)
+    hedges = find_hedges(words)
     if not timed:
         return {
             "speaking_s": None,
@@ -110,6 +142,7 @@ def delivery(
             "i_we_ratio": ratio,
             "target_s": target_s,
             "wpm_band": list(bands.wpm_band),
+            "hedges": hedges,
             "flags": [],
         }
     pauses, excluded, long_pauses = [], 0.0, 0
@@ -136,6 +169,10 @@ def delivery(
     length = duration_s or speaking
     if length > target_s * 1.5:
         flags.append(f"long: {length:.0f} s against a target of {target_s:.0f} s")
+    if len(hedges) >= 3:
+        flags.append(
+            f"{len(hedges)} hedges ({', '.join(sorted({h['phrase'] for h in hedges}))}): state what you did"
+        )
     if ratio is not None and ratio < 0.5:
         flags.append("'we' outnumbers 'I': say what you did yourself")
     return {
@@ -147,5 +184,6 @@ def delivery(
         "i_we_ratio": ratio,
         "target_s": target_s,
         "wpm_band": list(bands.wpm_band),
+        "hedges": hedges,
         "flags": flags,
     }
