@@ -93,6 +93,7 @@ class Session:
     console: Console = field(default_factory=lambda: Console(stderr=True))
     out: Console = field(default_factory=Console)
     session_id: str = field(default_factory=new_session_id)
+    streaming: bool = True
     results: list[AnswerResult] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -156,6 +157,13 @@ class Session:
             self.engine_name,
             self.model,
         )
+        streamer = None
+        if self.streaming:
+            from voice_coach.speech.streaming import StreamingTranscriber
+
+            # transcribe finished stretches while the user is still speaking
+            streamer = StreamingTranscriber(self.engine, speech_dbfs=rules.speech_dbfs)
+            recorder.listeners.append(streamer.feed)
         if live:
             recorder.on_tick = _clock(self.console, target, rules.hard_limit_s)
             _stop_on_enter(recorder)
@@ -174,9 +182,11 @@ class Session:
             from voice_coach.audio.files import load_audio
 
             self.wait_loaded()
-            audio = load_audio(path)
             with self.console.status("transcribing..."):
-                transcript = self.engine.transcribe(audio)
+                if streamer is not None:
+                    transcript = streamer.finish()
+                else:
+                    transcript = self.engine.transcribe(load_audio(path))
             report = analyze(
                 transcript,
                 self.bank,

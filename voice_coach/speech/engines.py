@@ -7,6 +7,7 @@ happen in load(), so importing this module is cheap.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -86,9 +87,14 @@ class FasterWhisperEngine:
             )
         self.filler_prompt = filler_prompt
         self._whisper = None
+        self._lock = threading.Lock()
         self.load_s = 0.0
 
     def load(self, progress: Progress | None = None) -> None:
+        with self._lock:  # the session preloads on one thread while a streaming worker may need it
+            self._load(progress)
+
+    def _load(self, progress: Progress | None) -> None:
         if self._whisper is not None:
             return
         start = time.perf_counter()

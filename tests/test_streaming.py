@@ -1,0 +1,32 @@
+"""Transcribing while recording gives the transcript of one pass over the whole file."""
+
+from __future__ import annotations
+
+from conftest import wer
+from voice_coach.audio.capture import FileSource, Recorder, StopRules
+from voice_coach.audio.files import load_audio
+from voice_coach.scoring.evaluate import default_set, load_set
+from voice_coach.speech.engines import FasterWhisperEngine
+from voice_coach.speech.streaming import StreamingTranscriber
+from voice_coach.speech.tts import synthesize
+
+
+def test_streamed_transcript_matches_whole_file(tmp_path, cache_dir):
+    items = [i for i in load_set(default_set()) if i.kind == "close"][:4]
+    script = " ".join(i.text for i in items)
+    spoken = synthesize(script, tmp_path / "answer.wav", rate=165)
+    engine = FasterWhisperEngine("base", cache_dir)
+    streamer = StreamingTranscriber(engine)
+    recorder = Recorder(FileSource(spoken, speed=0), tmp_path / "rec.wav", StopRules(hard_limit_s=600))
+    recorder.listeners.append(streamer.feed)
+    recording = recorder.record()
+    streamed = streamer.finish()
+    whole = engine.transcribe(load_audio(recording.path))
+    assert streamed.extra["streamed_parts"] >= 3  # it really was cut into stretches
+    assert abs(streamed.duration_s - recording.duration_s) < 0.01
+    assert wer(script, streamed.text) <= wer(script, whole.text) + 0.01, (streamed.text, whole.text)
+    starts = [w.start for w in streamed.words]
+    assert starts == sorted(starts)
+    # word times agree with the single pass (same words at the same moments, within 0.3 s)
+    first, last = streamed.words[-1], whole.words[-1]
+    assert abs(first.end - last.end) < 0.5

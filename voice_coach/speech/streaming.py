@@ -1,0 +1,125 @@
+"""Transcribe while the user speaks: finished stretches of speech go to a background worker.
+
+The recorder hands every chunk to `feed`. When a pause follows enough speech, the audio up to the
+middle of the pause is cut off and transcribed on a worker thread, so when the answer ends only the
+last stretch is left. Cuts fall in pauses, never inside words, and each stretch keeps its offset, so
+the merged transcript has the same word times as one pass over the whole file.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+
+import numpy as np
+
+from voice_coach.audio.capture import level_dbfs
+from voice_coach.speech.engines import Engine, Transcript, Word
+
+SR = 16000
+LEAD_IN = int(0.3 * SR)
+
+
+class StreamingTranscriber:
+    def __init__(
+        self,
+        engine: Engine,
+        speech_dbfs: float = -42.0,
+        pause_s: float = 0.3,
+        min_segment_s: float = 15.0,
+        final_pause_s: float = 1.0,
+    ) -> None:
+        self.engine = engine
+        self.speech_dbfs, self.pause_s = speech_dbfs, pause_s
+        self.min_segment, self.final_pause = int(min_segment_s * SR), final_pause_s
+        self._pending: list[np.ndarray] = []
+        self._pending_len = 0
+        self._offset = 0  # where the pending audio starts, in samples from the start of the recording
+        self._fed = 0
+        self._silence = 0  # samples of trailing silence in the pending audio
+        self._speech_since_cut = False
+        self._jobs: queue.Queue[tuple[int, np.ndarray] | None] = queue.Queue()
+        self._parts: list[tuple[int, Transcript]] = []
+        self._error: BaseException | None = None
+        self.busy_s = 0.0
+        self._worker = threading.Thread(target=self._work, daemon=True)
+        self._worker.start()
+
+    # -- recorder side ----------------------------------------------------------------------
+    def feed(self, chunk: np.ndarray) -> None:
+        self._fed += len(chunk)
+        self._pending.append(chunk)
+        self._pending_len += len(chunk)
+        if level_dbfs(chunk) > self.speech_dbfs:
+            self._silence = 0
+            self._speech_since_cut = True
+            return
+        self._silence += len(chunk)
+        if not self._speech_since_cut:
+            return
+        long_enough = self._pending_len - self._silence >= self.min_segment
+        if (long_enough and self._silence >= self.pause_s * SR) or self._silence >= self.final_pause * SR:
+            self._cut(self._pending_len - self._silence // 2)
+
+    def _cut(self, at: int) -> None:
+        """Send the audio up to `at` (inside a pause); keep the whole pause as the next stretch's lead-in."""
+        audio = np.concatenate(self._pending)
+        self._jobs.put((self._offset, audio[:at]))
+        keep_from = self._pending_len - self._silence  # where the pause began
+        rest = audio[keep_from:]
+        self._offset += keep_from
+        self._pending, self._pending_len = [rest], len(rest)
+        self._silence = len(rest)
+        self._speech_since_cut = False
+
+    # -- worker side ------------------------------------------------------------------------
+    def _work(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            offset, audio = job
+            try:
+                start = time.perf_counter()
+                # a little digital silence before the first word keeps Whisper from clipping it
+                padded = np.concatenate([np.zeros(LEAD_IN, dtype=np.float32), audio])
+                self._parts.append((offset - LEAD_IN, self.engine.transcribe(padded)))
+                self.busy_s += time.perf_counter() - start
+            except BaseException as exc:  # re-raised by finish()
+                self._error = exc
+
+    def finish(self) -> Transcript:
+        """Transcribe what is left and merge all parts (call once, after the recording ended)."""
+        if self._pending_len and self._speech_since_cut:
+            self._jobs.put((self._offset, np.concatenate(self._pending)))
+        total = self._fed
+        self._jobs.put(None)
+        self._worker.join()
+        if self._error:
+            raise self._error
+        words: list[Word] = []
+        texts: list[str] = []
+        seconds = 0.0
+        for offset, part in sorted(self._parts, key=lambda p: p[0]):
+            shift = offset / SR
+            texts.append(part.text)
+            seconds += part.seconds
+            words.extend(
+                Word(
+                    w.word,
+                    round(max(0.0, w.start + shift), 3) if w.start is not None else None,
+                    round(max(0.0, w.end + shift), 3) if w.end is not None else None,
+                    w.probability,
+                )
+                for w in part.words
+            )
+        return Transcript(
+            " ".join(t for t in texts if t),
+            words,
+            round(total / SR, 3),
+            self.engine.name,
+            self.engine.model,
+            seconds=round(seconds, 3),
+            extra={"streamed_parts": len(self._parts)},
+        )
