@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import threading
@@ -60,6 +61,22 @@ def piecewise_correlation(source: np.ndarray, heard: np.ndarray, piece_s: float 
     return float(np.median(scores)) if scores else -1.0
 
 
+@contextlib.contextmanager
+def speaker_capture(pulse: dict, path):
+    """Record what reaches the virtual speaker into `path` while the block runs."""
+    rec = subprocess.Popen(
+        ["parecord", "--device=spk.monitor", "--rate=16000", "--channels=1", "--file-format=wav", str(path)],
+        env=pulse,
+    )
+    time.sleep(0.5)
+    try:
+        yield
+    finally:
+        time.sleep(0.5)
+        rec.terminate()
+        rec.wait(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def spoken(tmp_path_factory) -> tuple:
     path = tmp_path_factory.mktemp("tts") / "answer.wav"
@@ -93,27 +110,13 @@ def test_microphone_records_what_is_played_and_stops_on_silence(pulse, spoken, t
 def test_player_output_reaches_the_speaker(pulse, spoken, tmp_path):
     path, source = spoken
     captured = tmp_path / "spk.wav"
-    rec = subprocess.Popen(
-        [
-            "parecord",
-            "--device=spk.monitor",
-            "--rate=16000",
-            "--channels=1",
-            "--file-format=wav",
-            str(captured),
-        ],
-        env=pulse,
-    )
-    time.sleep(0.5)
-    subprocess.run(
-        [sys.executable, "-c", f"from voice_coach.audio.playback import play; play({str(path)!r})"],
-        env=pulse,
-        check=True,
-        timeout=60,
-    )
-    time.sleep(0.5)
-    rec.terminate()
-    rec.wait(timeout=10)
+    with speaker_capture(pulse, captured):
+        subprocess.run(
+            [sys.executable, "-c", f"from voice_coach.audio.playback import play; play({str(path)!r})"],
+            env=pulse,
+            check=True,
+            timeout=60,
+        )
     heard = load_audio(captured)
     assert piecewise_correlation(source, heard) >= 0.9
 
@@ -160,22 +163,8 @@ def test_replay_plays_the_answer_from_a_star_part(pulse, vc_env, tmp_path):
     result_start = next(s["start"] for s in report["sentences"] if s["part"] == "result")
     recorded = load_audio(report["audio"]["path"])
     captured = tmp_path / "heard.wav"
-    rec = subprocess.Popen(
-        [
-            "parecord",
-            "--device=spk.monitor",
-            "--rate=16000",
-            "--channels=1",
-            "--file-format=wav",
-            str(captured),
-        ],
-        env=pulse,
-    )
-    time.sleep(0.5)
-    out = run_cli(["replay", "--answer", "1", "--part", "result"], env, timeout=120)
-    time.sleep(0.3)
-    rec.terminate()
-    rec.wait(timeout=10)
+    with speaker_capture(pulse, captured):
+        out = run_cli(["replay", "--answer", "1", "--part", "result"], env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "played 1 answer(s)" in out.stdout
     result_words = [w["word"] for w in report["transcript"]["words"] if w["start"] >= result_start]
