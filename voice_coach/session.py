@@ -337,19 +337,23 @@ def recover(store: Store, bank: Bank, settings: Settings, console: Console) -> l
 
     done: list[int] = []
     engines: dict[str, Engine] = {}
-    for row in store.interrupted():
+    for row in store.interrupted(include_failed=True):
         path = Path(row["audio_path"] or "")
         if not path.is_file() or path.stat().st_size <= 44:
-            store.set_status(row["id"], "failed", error="no audio was recorded before the interruption")
-            console.print(f"attempt {row['id']}: nothing was recorded; marked failed")
+            store.set_status(row["id"], "empty", error="no audio was recorded before the interruption")
+            console.print(f"attempt {row['id']}: nothing was recorded")
             continue
         model = row["model"] or settings.model
         engine = engines.setdefault(
             model, make_engine(settings.engine, model, settings.cache_dir, settings.filler_prompt)
         )
         store.set_status(row["id"], "transcribing")
-        audio = load_audio(path)
-        transcript = engine.transcribe(audio)
+        try:
+            transcript = engine.transcribe(load_audio(path))
+        except UserError as exc:
+            store.set_status(row["id"], "failed", error=str(exc))
+            console.print(f"attempt {row['id']}: {exc}")
+            continue
         question = bank.questions.get(row["question_id"] or "")
         report = analyze(
             transcript,

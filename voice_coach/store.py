@@ -31,7 +31,7 @@ _MIGRATIONS = {
         session_id TEXT NOT NULL REFERENCES sessions(id),
         question_id TEXT, principle TEXT, story_id TEXT,
         audio_path TEXT,
-        status TEXT NOT NULL,            -- recording, transcribing, done, failed
+        status TEXT NOT NULL,            -- recording, transcribing, done, failed, empty
         created_at REAL NOT NULL,
         completed_at REAL,
         duration_s REAL,
@@ -240,9 +240,13 @@ class Store:
             args.append(story)
         return [dict(r) for r in self.db.execute(sql + " ORDER BY created_at, id", args)]
 
-    def interrupted(self) -> list[dict]:
-        """Attempts that never finished (a crash, kill or power cut during recording or transcription)."""
+    def interrupted(self, include_failed: bool = False) -> list[dict]:
+        """Attempts that never finished (a crash, kill or power cut during recording or transcription),
+        and with include_failed those whose transcription failed (worth a retry once the cause is fixed)."""
+        statuses = (
+            ("recording", "transcribing", "failed") if include_failed else ("recording", "transcribing")
+        )
         rows = self.db.execute(
-            "SELECT * FROM attempts WHERE status IN ('recording', 'transcribing') ORDER BY id"
+            f"SELECT * FROM attempts WHERE status IN ({', '.join('?' * len(statuses))}) ORDER BY id", statuses
         ).fetchall()
         return [dict(r) for r in rows]
