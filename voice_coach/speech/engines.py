@@ -119,6 +119,11 @@ class FasterWhisperEngine:
 
     def transcribe(self, audio: np.ndarray, progress: Progress | None = None) -> Transcript:
         self.load(progress)
+        import ctranslate2
+
+        # Whisper falls back to sampling at higher temperatures on hard stretches: a fixed seed makes
+        # the same audio give the same transcript, run after run.
+        ctranslate2.set_random_seed(0)
         start = time.perf_counter()
         duration = len(audio) / 16000
         segments, _info = self._whisper.transcribe(
