@@ -196,7 +196,7 @@ class Session:
                 target_s=self.settings.target_s,
                 bands=DeliveryBands(self.settings.wpm_band, self.settings.wpm_flags),
             )
-        except (UserError, Exception) as exc:
+        except Exception as exc:  # the recording is kept; the row says why it failed
             self.store.set_status(attempt, "failed", error=str(exc))
             raise
         latency = time.perf_counter() - t_end

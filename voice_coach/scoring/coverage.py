@@ -47,19 +47,20 @@ class LexicalScorer:
         self.idf = {t: math.log((n + 1) / (c + 0.5)) + 1.0 for t, c in df.items()}
         self.default_idf = math.log(n + 1) + 1.0
 
-    def score(self, bullet: str, window: str) -> float:
-        want = set(content_tokens(bullet))
-        if not want:
-            return 0.0
-        have = set(content_tokens(window))
+    def _recall(self, want: set[str], have: set[str]) -> float:
         total = sum(self.idf.get(t, self.default_idf) for t in want)
         hit = sum(self.idf.get(t, self.default_idf) for t in want & have)
         return hit / total if total else 0.0
 
+    def score(self, bullet: str, window: str) -> float:
+        return self._recall(set(content_tokens(bullet)), set(content_tokens(window)))
+
     def matrix(self, bullets: list[str], windows: list[str]) -> np.ndarray:
-        return np.array([[self.score(b, w) for w in windows] for b in bullets], dtype=np.float32).reshape(
-            len(bullets), len(windows)
-        )
+        wants = [set(content_tokens(b)) for b in bullets]  # tokenize each text once, not per pair
+        haves = [set(content_tokens(w)) for w in windows]
+        return np.array(
+            [[self._recall(want, have) for have in haves] for want in wants], dtype=np.float32
+        ).reshape(len(bullets), len(windows))
 
 
 class EmbeddingScorer:
@@ -164,8 +165,9 @@ def story_scores(
 ) -> list[StoryFit]:
     """Each story's fit to the answer, best first."""
     preferred = preferred or []
-    wins = [w.text for w in windows(sents)]
-    singles = [s.text for s in sents]
+    all_windows = windows(sents)
+    wins = [w.text for w in all_windows]
+    single_cols = [i for i, w in enumerate(all_windows) if w.first == w.last]  # within one sentence
     scored = []
     for story in stories:
         bullets = [b.text for b in story.all_bullets()]
@@ -176,10 +178,8 @@ def story_scores(
         fit = float(table.max(axis=1).mean())
         if story.id in preferred:
             fit += 0.02  # a linked story wins a near tie, never a clear loss
-        # single-sentence windows come first in windows(): pick their columns
-        single_cols = [i for i, w in enumerate(windows(sents)) if w.first == w.last]
         per_sentence = np.sort(table[:, single_cols].max(axis=0))[::-1]
-        told = float(per_sentence[:3].mean()) if len(singles) else 0.0
+        told = float(per_sentence[:3].mean())
         scored.append(StoryFit(story.id, fit, told))
     return sorted(scored, key=lambda x: -x.fit)
 
