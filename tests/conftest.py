@@ -18,6 +18,22 @@ SHARED = ROOT.parent / "shared"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+FUZZ_COUNTS: dict[str, int] = {}
+
+
+def record_fuzz(target: str, n: int) -> None:
+    """Count inputs tried per fuzz target; the totals print at the end of the run."""
+    FUZZ_COUNTS[target] = FUZZ_COUNTS.get(target, 0) + n
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if FUZZ_COUNTS:
+        terminalreporter.section("inputs fuzzed")
+        for target, n in FUZZ_COUNTS.items():
+            terminalreporter.write_line(f"{target}: {n}")
+        terminalreporter.write_line(f"total: {sum(FUZZ_COUNTS.values())}")
+
+
 def need_shared(name: str) -> Path:
     """A file from ../shared, or a visible skip where that folder is absent."""
     path = SHARED / name

@@ -66,7 +66,8 @@ def test_practice_through_the_virtual_microphone(pulse, vc_env, tmp_path):
     )
     env = {**vc_env, **{"XDG_RUNTIME_DIR": pulse["XDG_RUNTIME_DIR"]}}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "voice_coach", "practice", "-q", "backbone-disagree-manager"],
+        [sys.executable, "-m", "voice_coach", "practice", "-q", "backbone-disagree-manager"]
+        + ["--follow-ups", "0"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,

@@ -10,6 +10,7 @@ import click
 
 from voice_coach.errors import UserError
 
+MAX_NOTES_BYTES = 2_000_000
 MODEL_CHOICE = click.Choice(["tiny.en", "base"])
 SINGULAR = {
     "principles": "principle",
@@ -38,7 +39,15 @@ def _bank(settings):
 def _store(settings):
     from voice_coach.store import Store
 
-    return Store(settings.db_path)
+    store = Store(settings.db_path)
+    if store.moved_aside:
+        click.echo(
+            f"warning: the history database could not be read (damaged); it was moved aside to "
+            f"{store.moved_aside} (kept, not deleted) and a new history was started. Recordings are "
+            f"untouched in {settings.recordings_dir}.",
+            err=True,
+        )
+    return store
 
 
 def _offer_recovery(store) -> None:
@@ -67,19 +76,143 @@ def cli() -> None:
 )
 @click.option("--story", "-s", help="Practise questions for this story id.")
 @click.option("--question", "-q", "question_ids", multiple=True, help="Ask exactly this question id.")
+@click.option("--rubric", "-r", "rubric_ids", multiple=True, help="Ask this rubric prompt (why-amazon, ...).")
+@click.option("--next", "by_need", is_flag=True, help="Pick the questions you most need, with the reason.")
+@click.option("--follow-ups", type=click.IntRange(0, 5), help="Follow-ups after each answer (default 2).")
 @click.option("--model", type=MODEL_CHOICE, help="Whisper model (default from config: base).")
 @click.option("--device", help="Input device name or index (default: the system default).")
-def practice(principles, count, story, question_ids, model, device) -> None:
-    """Hear a question, answer out loud, get the report."""
+def practice(principles, count, story, question_ids, rubric_ids, by_need, follow_ups, model, device) -> None:
+    """Hear a question, answer out loud, answer the follow-ups, get the report."""
     from voice_coach.session import Session, pick_questions, run_practice
 
     settings = _settings(model)
+    if follow_ups is not None:
+        settings.follow_ups = follow_ups
     bank = _bank(settings)
-    questions = pick_questions(bank, list(principles), count, story, list(question_ids))
     store = _store(settings)
+    rubrics = [_rubric(bank, r) for r in rubric_ids]
+    if by_need:
+        questions = [p.question for p in _print_next(bank, store, count)]
+    elif rubrics and not (principles or question_ids or story):
+        questions = []
+    else:
+        questions = pick_questions(bank, list(principles), count, story, list(question_ids))
     _offer_recovery(store)
     session = Session(settings, bank, store, "practice", settings.model)
-    run_practice(session, questions, story_id=story, device=device)
+    run_practice(session, questions, story_id=story, device=device, rubrics=rubrics)
+
+
+def _rubric(bank, rubric_id: str):
+    if rubric_id not in bank.rubrics:
+        raise UserError(
+            f"unknown rubric id '{rubric_id}'",
+            fix="see the rubrics with `voice-coach bank list` (" + ", ".join(bank.rubrics) + ")",
+        )
+    return bank.rubrics[rubric_id]
+
+
+def _print_next(bank, store, count: int):
+    from voice_coach.planner import plan_next
+
+    history = store.history()
+    missed = {sid: store.bullet_history(sid) for sid in bank.stories}
+    picks = plan_next(bank, history, missed, count)
+    click.echo("practising next, by need:")
+    for i, p in enumerate(picks, 1):
+        click.echo(f"  {i}. {p.question.id} ({p.question.principle}): {p.reason}")
+    return picks
+
+
+@cli.command("next")
+@click.option("--count", "-n", default=3, show_default=True, type=click.IntRange(1, 16))
+def next_command(count) -> None:
+    """What to practise next and why (what `practice --next` would ask), without recording."""
+    settings = _settings()
+    _print_next(_bank(settings), _store(settings), count)
+
+
+@cli.command()
+@click.option(
+    "--loop", "loop_id", help="Loop id from the bank (default: your imported loop, else the example)."
+)
+@click.option("--interviewer", type=click.IntRange(1, 20), help="Only this interviewer (1-based).")
+@click.option("--demo", "is_demo", is_flag=True, help="A short loop, headless, with a synthetic candidate.")
+@click.option("--restart", is_flag=True, help="Start a new loop even if one was left unfinished.")
+@click.option("--model", type=MODEL_CHOICE, help="Whisper model (default from config: base).")
+@click.option("--device", help="Input device name or index (default: the system default).")
+@click.option("--speed", default=0.0, type=click.FloatRange(0, 100), help="Demo: feed answers at this speed.")
+def loop(loop_id, interviewer, is_demo, restart, model, device, speed) -> None:
+    """The mock loop: each interviewer, their principles, follow-ups and time box; then a debrief."""
+    from voice_coach.debrief import build
+    from voice_coach.loop import Plan, make_plan, run_loop
+    from voice_coach.report.debrief import to_terminal
+    from voice_coach.session import Session
+
+    settings = _settings(model)
+    bank = _bank(settings)
+    store = _store(settings)
+    if not bank.loops:
+        raise UserError(
+            "the bank has no loop", fix="import your notes with `voice-coach bank import NOTES.md`"
+        )
+    if loop_id is None:
+        loop_id = list(bank.loops)[-1]  # the user's bank is read last: their own loop wins
+    if loop_id not in bank.loops:
+        raise UserError(f"unknown loop id '{loop_id}'", fix="loops in your bank: " + ", ".join(bank.loops))
+    kind = "loop-demo" if is_demo else "loop"
+    _offer_recovery(store)
+    pending = None if restart else store.unfinished_loop(loop_id)
+    if pending and pending["kind"] == kind:
+        plan = Plan.from_dict(pending["plan"])
+        session = Session(settings, bank, store, kind, settings.model, session_id=pending["id"], resume=True)
+        click.echo(f"resuming loop session {pending['id']} (use --restart for a new one)", err=True)
+    else:
+        asked = {r["question_id"] for r in store.history()}
+        plan = make_plan(
+            bank,
+            bank.loops[loop_id],
+            asked,
+            only=interviewer - 1 if interviewer else None,
+            first=2 if is_demo and not interviewer else None,
+            seconds_per_step=75.0 if is_demo else None,
+        )
+        session = Session(settings, bank, store, kind, settings.model)
+        store.set_plan(session.session_id, plan.as_dict())
+    run_loop(session, plan, demo=is_demo, device=device, speed=speed)
+    principles = [s.principle for s in plan.steps if s.principle]
+    sess = {"id": session.session_id, "kind": kind, "plan": plan.as_dict()}
+    to_terminal(build(bank, sess, store.session_answers(session.session_id), principles), session.out)
+    click.echo(
+        f"\nsession {session.session_id}: `voice-coach debrief {session.session_id} --html debrief.html`"
+    )
+
+
+@cli.command()
+@click.argument("session", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the debrief as JSON.")
+@click.option("--markdown", "md_file", type=click.Path(path_type=Path), help="Write it as Markdown.")
+@click.option("--html", "html_file", type=click.Path(path_type=Path), help="Write it as an HTML page.")
+def debrief(session, as_json, md_file, html_file) -> None:
+    """Per principle: the evidence, bullets covered and missed, a signal with its reasons, what next."""
+    from voice_coach.debrief import build
+    from voice_coach.report import debrief as render
+
+    settings = _settings()
+    bank = _bank(settings)
+    store = _store(settings)
+    sid = store.resolve_session(session)
+    row = next(s for s in store.sessions() if s["id"] == sid)
+    plan = json.loads(row["plan_json"]) if row.get("plan_json") else None
+    principles = [s["principle"] for s in plan["steps"] if s["principle"]] if plan else None
+    data = build(bank, {**row, "plan": plan}, store.session_answers(sid), principles)
+    if md_file:
+        _write(md_file, render.to_markdown(data))
+    if html_file:
+        _write(html_file, render.to_html(data))
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    elif not (md_file or html_file):
+        render.to_terminal(data)
 
 
 @cli.command()
@@ -96,12 +229,16 @@ def practice(principles, count, story, question_ids, model, device) -> None:
     help="Feed the synthetic answer at this multiple of real time (0: as fast as possible).",
 )
 @click.option("--seed", type=int, default=None, help="Seed the question pick (reproducible demos).")
-def demo(count, question_ids, model, speed, seed) -> None:
+@click.option(
+    "--follow-ups", default=1, show_default=True, type=click.IntRange(0, 5), help="Follow-ups per answer."
+)
+def demo(count, question_ids, model, speed, seed, follow_ups) -> None:
     """The whole practice flow with a synthetic candidate voice: no microphone, no speaker."""
     from voice_coach.report.terminal import render
     from voice_coach.session import Session, pick_questions, run_demo
 
     settings = _settings(model)
+    settings.follow_ups = follow_ups
     bank = _bank(settings)
     linked = [q for q in bank.questions.values() if q.stories]
     if question_ids:
@@ -165,12 +302,18 @@ def analyze(file, text_file, question_id, story_id, model, as_json, no_history) 
         from voice_coach.audio.files import load_audio
         from voice_coach.speech.engines import make_engine
 
-        audio = load_audio(file)
+        audio = load_audio(file, max_s=settings.max_file_s)
         engine = make_engine(settings.engine, settings.model, settings.cache_dir, settings.filler_prompt)
         engine.load(progress=lambda m: err.print(f"[dim]{m}[/dim]"))
         with err.status("transcribing..."):
             transcript = engine.transcribe(audio)
         audio_path = file
+        if not transcript.words:
+            raise UserError(
+                f"no speech was heard in the recording ({len(audio) / 16000:.1f} s of audio)",
+                where=str(file),
+                fix="check that the file has the answer in it (play it), and that the microphone was on",
+            )
     report = analyze_answer(
         transcript, bank, question, story_id=story_id, audio_path=audio_path, target_s=settings.target_s
     )
@@ -372,6 +515,56 @@ def _print_history(rows: list[dict], settings) -> None:
 
 
 @cli.command()
+@click.argument("session", required=False)
+@click.option("--all", "everything", is_flag=True, help="Forget every session.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+def forget(session, everything, yes) -> None:
+    """Delete a session's recordings and history rows for good (or every session with --all)."""
+    from voice_coach.archive import forget as run_forget
+
+    if bool(session) == everything:
+        raise UserError(
+            "give exactly one of: a SESSION id, or --all", fix="see the sessions with `voice-coach history`"
+        )
+    settings = _settings()
+    store = _store(settings)
+    ids = [s["id"] for s in store.sessions()] if everything else [store.resolve_session(session)]
+    if not ids:
+        click.echo("nothing to forget: the history is empty")
+        return
+    what = f"all {len(ids)} session(s)" if everything else f"session {ids[0]}"
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UserError(f"forgetting {what} cannot be undone", fix="add --yes to confirm")
+        click.confirm(f"Delete {what}, its recordings and history, for good?", abort=True)
+    answers, files = run_forget(store, ids, settings.recordings_dir)
+    click.echo(f"forgot {what}: {answers} answer(s), {files} recording file(s) deleted")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+def export(folder) -> None:
+    """Write every session to FOLDER as WAV recordings plus a JSON file per session."""
+    from voice_coach.archive import export as run_export
+
+    settings = _settings()
+    store = _store(settings)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)
+    except OSError as exc:
+        raise UserError(
+            f"cannot create the export folder: {exc.strerror or exc}",
+            where=str(folder),
+            fix="choose a folder you can write",
+        ) from exc
+    sessions, answers, problems = run_export(store, folder, progress=lambda m: click.echo(m, err=True))
+    for p in problems:
+        click.echo(f"warning: {p}", err=True)
+    click.echo(f"exported {sessions} session(s), {answers} answer(s) to {folder}")
+
+
+@cli.command()
 @click.option("--model", type=MODEL_CHOICE, help="Whisper model (default: the one the attempt used).")
 def recover(model) -> None:
     """Finish answers interrupted by a crash or kill: transcribe, score and store what was recorded."""
@@ -568,6 +761,13 @@ def bank_matrix(as_json) -> None:
                 f"  {escape(person.name)}: {escape(names)}"
                 + (f"  [dim]review: {escape(', '.join(person.focus))}[/dim]" if person.focus else "")
             )
+        picks = data["suggested"][lp.id]
+        console.print("  suggested stories, none told to two interviewers:")
+        for pid, sid in picks.items():
+            name = b.principles[pid].name if pid in b.principles else pid
+            console.print(
+                f"    {escape(name)}: " + (escape(sid) if sid else "[red]no story serves it yet[/red]")
+            )
     if data["gaps"]:
         console.print(f"[red]gaps:[/red] no story yet for {', '.join(data['gaps'])}")
 
@@ -585,6 +785,14 @@ def bank_import(notes, into, dry_run) -> None:
     settings = _settings()
     into = into or settings.user_bank_dir
     try:
+        size = notes.stat().st_size
+        if size > MAX_NOTES_BYTES:
+            raise UserError(
+                f"the notes file is {size / 1e6:.1f} MB; notes are imported from files up to "
+                f"{MAX_NOTES_BYTES / 1e6:.0f} MB (a year of prep notes is well under 1 MB)",
+                where=str(notes),
+                fix="check this is your notes file; split a very large vault note into one file per loop",
+            )
         raw = notes.read_bytes()
     except OSError as exc:
         raise UserError(
@@ -599,6 +807,13 @@ def bank_import(notes, into, dry_run) -> None:
             fix="give the Markdown (.md) file of your notes",
         )
     text = raw.decode("utf-8", errors="replace")
+    odd = sum(1 for ch in text[:20000] if ch == "\ufffd" or (ch < " " and ch not in "\t\r\n\f"))
+    if odd > 0.05 * min(len(text), 20000):
+        raise UserError(
+            "this is not a text file (most of it is not UTF-8 text)",
+            where=str(notes),
+            fix="give the Markdown (.md) file of your notes, saved as UTF-8",
+        )
     shipped, _ = read_bank(settings.bank_dirs[:-1])
     stem = slug(notes.stem)
     found = read_notes(text, list(shipped.principles.values()), loop_id=stem)
@@ -665,6 +880,31 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except OSError as exc:
+        # A full or read-only disk can strike anywhere; recordings are written as they are captured,
+        # so say what happened and how to finish the work instead of printing a traceback.
+        import errno
+
+        if exc.errno not in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT):
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(
+            f"error: {where}{exc.strerror}\n  fix: free space or make the folder writable, then run "
+            "`voice-coach recover`; recordings made so far are kept",
+            err=True,
+        )
+        sys.exit(3)
+    except Exception as exc:
+        import sqlite3
+
+        if not isinstance(exc, sqlite3.OperationalError):
+            raise
+        click.echo(
+            f"error: the history database failed: {exc}\n  fix: run `voice-coach doctor`; free space if the "
+            "disk is full, then `voice-coach recover` finishes any answer left unscored",
+            err=True,
+        )
+        sys.exit(3)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,9 @@ class Settings:
     target_s: float = 120.0
     hard_limit_s: float = 210.0
     silence_stop_s: float = 4.0
+    follow_ups: int = 2  # probes asked after an answer (gaps first, then the question's own)
+    follow_up_limit_s: float = 90.0
+    max_file_s: float = 1200.0  # `analyze` scores one answer, not a whole recorded interview
     wpm_band: tuple[float, float] = (130.0, 160.0)
     wpm_flags: tuple[float, float] = (110.0, 190.0)
     tts_rate: int = 175

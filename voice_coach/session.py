@@ -16,10 +16,13 @@ from pathlib import Path
 
 from rich.console import Console
 
-from voice_coach.audio.capture import FileSource, MicSource, Recorder, StopRules, Tick
-from voice_coach.bank.model import Bank, Question, Story
+from voice_coach import candidate
+from voice_coach.audio.capture import FileSource, MicSource, Recorder, StopRules, Tick, ensure_room
+from voice_coach.bank.model import Bank, Question, Rubric
 from voice_coach.config import Settings
 from voice_coach.errors import UserError
+from voice_coach.faults import pause
+from voice_coach.followups import Probe, choose, merge
 from voice_coach.scoring.analyze import analyze
 from voice_coach.scoring.delivery import DeliveryBands
 from voice_coach.speech import tts
@@ -66,12 +69,6 @@ def pick_questions(
     return pool[: max(1, count)]
 
 
-def answer_script(story: Story) -> str:
-    """What the demo's synthetic candidate says: the story's bullets, told in order."""
-    lines = [b.text.rstrip(".") + "." for b in story.all_bullets()]
-    return " ".join(lines)
-
-
 @dataclass
 class AnswerResult:
     attempt_id: int
@@ -80,6 +77,7 @@ class AnswerResult:
     stopped_by: str
     latency_s: float | None = None
     error: str | None = None
+    limit_s: float | None = None
 
 
 @dataclass
@@ -94,6 +92,7 @@ class Session:
     out: Console = field(default_factory=Console)
     session_id: str = field(default_factory=new_session_id)
     streaming: bool = True
+    resume: bool = False  # an existing session (a loop picked up where it stopped)
     results: list[AnswerResult] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -107,12 +106,14 @@ class Session:
                 where=str(self.folder),
                 fix="set VOICE_COACH_RECORDINGS_DIR to a writable folder",
             ) from exc
+        ensure_room(self.folder, self.settings.hard_limit_s)  # read-only or full: say so before asking
         self.engine: Engine = make_engine(
             self.engine_name, self.model, self.settings.cache_dir, self.settings.filler_prompt
         )
         self._load_error: BaseException | None = None
         self._loader = threading.Thread(target=self._load, daemon=True)
-        self.store.start_session(self.kind, self.engine_name, self.model, self.session_id)
+        if not self.resume:
+            self.store.start_session(self.kind, self.engine_name, self.model, self.session_id)
 
     # -- model loading overlaps with the question being spoken ----------------------------
     def start_loading(self) -> None:
@@ -140,13 +141,17 @@ class Session:
         source: MicSource | FileSource,
         story_id: str | None = None,
         live: bool = False,
+        interviewer: str | None = None,
+        hard_limit_s: float | None = None,
+        rubric: Rubric | None = None,
     ) -> AnswerResult:
         target = question.target_s or self.settings.target_s
         rules = StopRules(
             silence_after_speech_s=self.settings.silence_stop_s,
-            hard_limit_s=question.hard_limit_s or self.settings.hard_limit_s,
+            hard_limit_s=hard_limit_s or question.hard_limit_s or self.settings.hard_limit_s,
         )
         path = self.folder / f"q{n}-answer.wav"
+        ensure_room(self.folder, rules.hard_limit_s)  # before the question's minutes are spent
         recorder = Recorder(source, path, rules)
         attempt = self.store.start_attempt(
             self.session_id,
@@ -156,6 +161,7 @@ class Session:
             str(path),
             self.engine_name,
             self.model,
+            interviewer=interviewer,
         )
         streamer = None
         if self.streaming:
@@ -176,12 +182,18 @@ class Session:
         self.console.print(
             f"[dim]recorded {recording.duration_s:.1f} s ({recording.stopped_by}) -> {path}[/dim]"
         )
+        if recording.stopped_by == "disk full":
+            self.console.print(
+                f"[yellow]the disk filled while recording: the first {recording.duration_s:.1f} s are kept "
+                f"in {path}; free some space before the next answer[/yellow]"
+            )
         self.store.set_status(attempt, "transcribing", recording.duration_s)
         t_end = time.perf_counter()
         try:
             from voice_coach.audio.files import load_audio
 
             self.wait_loaded()
+            pause("transcription")
             with self.console.status("transcribing..."):
                 if streamer is not None:
                     transcript = streamer.finish()
@@ -195,14 +207,85 @@ class Session:
                 audio_path=path,
                 target_s=self.settings.target_s,
                 bands=DeliveryBands(self.settings.wpm_band, self.settings.wpm_flags),
+                rubric=rubric,
             )
         except Exception as exc:  # the recording is kept; the row says why it failed
             self.store.set_status(attempt, "failed", error=str(exc))
             raise
         latency = time.perf_counter() - t_end
         self.store.complete_attempt(attempt, report, latency)
-        result = AnswerResult(attempt, report, path, recording.stopped_by, latency)
+        result = AnswerResult(
+            attempt, report, path, recording.stopped_by, latency, limit_s=rules.hard_limit_s
+        )
         self.results.append(result)
+        return result
+
+    # -- follow-ups ----------------------------------------------------------------------
+    def probes_for(self, question: Question, result: AnswerResult, limit: int) -> list[Probe]:
+        """The follow-ups this answer calls for (its gaps first, then the question's own)."""
+        report = result.report or {}
+        if not report or limit <= 0 or report.get("rubric"):
+            return []
+        story = report["story"]["id"]
+        missed = self.store.bullet_history(story, before=result.attempt_id) if story else {}
+        return choose(report, question.follow_ups, result.stopped_by, result.limit_s, missed, limit)
+
+    def follow_up(
+        self,
+        n: int,
+        question: Question,
+        result: AnswerResult,
+        probes: list[Probe],
+        say: Callable[[str, Path], None],
+        source_for: Callable[[Probe, Path], MicSource | FileSource | None],
+        live: bool = False,
+    ) -> AnswerResult:
+        """Ask each probe, record and score its answer against the same story, and merge them all
+        into the one attempt: its report then shows which probe recovered what."""
+        from voice_coach.audio.files import load_audio
+
+        if not probes or result.report is None:
+            return result
+        story_id = result.report["story"]["id"]
+        answers: list[tuple[Probe, dict | None]] = []
+        for k, probe in enumerate(probes, start=1):
+            self.out.print(f"[bold cyan]Follow-up:[/bold cyan] {probe.text} [dim]({probe.reason})[/dim]")
+            say(probe.text, self.folder / f"q{n}-followup{k}-question.wav")
+            source = source_for(probe, self.folder / f"q{n}-followup{k}-voice.wav")
+            if source is None:
+                answers.append((probe, None))
+                continue
+            path = self.folder / f"q{n}-followup{k}.wav"
+            rules = StopRules(
+                silence_after_speech_s=self.settings.silence_stop_s,
+                hard_limit_s=self.settings.follow_up_limit_s,
+                no_speech_s=10.0,
+            )
+            recorder = Recorder(source, path, rules)
+            if live:
+                recorder.on_tick = _clock(self.console, rules.hard_limit_s / 2, rules.hard_limit_s)
+                _stop_on_enter(recorder)
+            recording = recorder.record()
+            if live:
+                self.console.print()
+            if recording.stopped_by == "no answer":
+                self.console.print("[dim]no answer heard; moving on[/dim]")
+                answers.append((probe, None))
+                continue
+            transcript = self.engine.transcribe(load_audio(path))
+            sub = analyze(
+                transcript,
+                self.bank,
+                question,
+                story_id=story_id,
+                audio_path=path,
+                target_s=rules.hard_limit_s / 2,
+                bands=DeliveryBands(self.settings.wpm_band, self.settings.wpm_flags),
+            )
+            answers.append((probe, sub))
+        merged = merge(result.report, answers)
+        self.store.update_report(result.attempt_id, merged, merged["merged"]["coverage"])
+        result.report = merged
         return result
 
     def summary(self) -> None:
@@ -250,9 +333,16 @@ def _stop_on_enter(recorder: Recorder) -> None:
     threading.Thread(target=wait, daemon=True).start()
 
 
-def speak(text: str, path: Path, settings: Settings, play: bool = True) -> Path:
+def speak(
+    text: str,
+    path: Path,
+    settings: Settings,
+    play: bool = True,
+    voice: str | None = None,
+    rate: int | None = None,
+) -> Path:
     """Render the question to a WAV (kept with the session) and play it."""
-    tts.synthesize(text, path, rate=settings.tts_rate)
+    tts.synthesize(text, path, rate=rate or settings.tts_rate, voice=voice)
     if play:
         from voice_coach.audio.playback import play as play_audio
 
@@ -261,11 +351,16 @@ def speak(text: str, path: Path, settings: Settings, play: bool = True) -> Path:
 
 
 def run_practice(
-    session: Session, questions: list[Question], story_id: str | None = None, device: str | None = None
+    session: Session,
+    questions: list[Question],
+    story_id: str | None = None,
+    device: str | None = None,
+    rubrics: list[Rubric] | None = None,
 ) -> None:
     from voice_coach.audio.cues import cue_tone
     from voice_coach.audio.devices import check_input, has_output
     from voice_coach.audio.playback import play
+    from voice_coach.loop import rubric_question
     from voice_coach.report.terminal import render
 
     mic = check_input(device)  # before anything is asked: practice cannot work without one
@@ -274,13 +369,24 @@ def run_practice(
         f"[dim]microphone: {mic}" + ("" if sound else "; no speaker: questions are only printed") + "[/dim]"
     )
     session.start_loading()
-    for n, question in enumerate(questions, start=1):
-        session.out.print(f"\n[bold]Question {n}/{len(questions)}[/bold] ({question.principle})")
-        session.out.print(f"[bold]{question.text}[/bold]")
-        speak(question.text, session.folder / f"q{n}-question.wav", session.settings, play=sound)
+    items = [(rubric_question(r), r) for r in rubrics or []] + [(q, None) for q in questions]
+
+    def say(text: str, path: Path) -> None:
+        speak(text, path, session.settings, play=sound)
         if sound:
             play(cue_tone())
-        result = session.record_and_score(n, question, MicSource(device), story_id=story_id, live=True)
+
+    for n, (question, rubric) in enumerate(items, start=1):
+        session.out.print(f"\n[bold]Question {n}/{len(items)}[/bold] ({question.principle or 'rubric'})")
+        session.out.print(f"[bold]{question.text}[/bold]")
+        say(question.text, session.folder / f"q{n}-question.wav")
+        result = session.record_and_score(
+            n, question, MicSource(device), story_id=story_id, live=True, rubric=rubric
+        )
+        probes = session.probes_for(question, result, session.settings.follow_ups)
+        result = session.follow_up(
+            n, question, result, probes, say, lambda _probe, _path: MicSource(device), live=True
+        )
         render(result.report, session.out)
     session.summary()
 
@@ -303,7 +409,7 @@ def run_demo(
         session.out.print(f"\n[bold]Question {n}/{len(questions)}[/bold] ({question.principle})")
         session.out.print(f"[bold]{question.text}[/bold]")
         q_path = speak(question.text, session.folder / f"q{n}-question.wav", session.settings, play=False)
-        script = answer_script(story)
+        script = candidate.answer(story)
         (session.folder / f"q{n}-script.txt").write_text(script + "\n", encoding="utf-8")
         voice_wav = tts.synthesize(
             script, session.folder / f"q{n}-candidate-voice.wav", rate=rate, voice=voice
@@ -312,6 +418,18 @@ def run_demo(
             f"[dim]question audio: {q_path}\ncandidate telling '{story.title}': {voice_wav}[/dim]"
         )
         result = session.record_and_score(n, question, FileSource(voice_wav, speed=speed), story_id=None)
+        probes = session.probes_for(question, result, session.settings.follow_ups)
+        told = {b["id"] for b in (result.report or {}).get("bullets", []) if b["covered"]}
+
+        def source_for(probe, path, story=story, told=told):
+            text = candidate.reply(story, probe, told)
+            return (
+                FileSource(tts.synthesize(text, path, rate=rate, voice=voice), speed=speed) if text else None
+            )
+
+        result = session.follow_up(
+            n, question, result, probes, lambda t, p: speak(t, p, session.settings, play=False), source_for
+        )
         if show:
             show(result.report)
     session.summary()

@@ -15,8 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from voice_coach.errors import UserError
+from voice_coach.faults import pause
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _MIGRATIONS = {
     1: """
     CREATE TABLE sessions (
@@ -45,7 +46,51 @@ _MIGRATIONS = {
     CREATE INDEX attempts_session ON attempts(session_id);
     CREATE INDEX attempts_created ON attempts(created_at);
     """,
+    # 2: mock loops: the planned steps of a loop session (to resume it) and who asked each question
+    2: """
+    ALTER TABLE sessions ADD COLUMN plan_json TEXT;
+    ALTER TABLE attempts ADD COLUMN interviewer TEXT;
+    """,
 }
+
+
+def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc).lower()
+    return any(k in text for k in ("not a database", "malformed", "file is encrypted", "corrupt"))
+
+
+def _db_error(exc: Exception, path: Path) -> UserError:
+    text = str(exc).lower()
+    if "readonly" in text or "unable to open" in text or "disk i/o" in text:
+        return UserError(
+            f"cannot write the history database: {exc}",
+            where=str(path),
+            fix="make the data folder writable, or set VOICE_COACH_DATA_DIR to a folder you own",
+        )
+    if "full" in text:
+        return UserError(
+            f"the disk holding the history is full: {exc}",
+            where=str(path),
+            fix="free some space; recordings already made are kept and `voice-coach recover` finishes them",
+        )
+    return UserError(
+        f"cannot open the history database: {exc}", where=str(path), fix="run `voice-coach doctor`"
+    )
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename a damaged database (and its WAL and shared-memory files) out of the way, keeping them."""
+    target = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = target.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}-{n}")
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(target.with_name(target.name + suffix))
+    path.rename(target)
+    return target
 
 
 def new_session_id() -> str:
@@ -54,28 +99,44 @@ def new_session_id() -> str:
 
 
 class Store:
+    """The history. A database that SQLite cannot read is moved aside (never deleted) and a new one
+    started; `moved_aside` then names where the old file went, for the caller to tell the user."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.moved_aside: Path | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             os.chmod(path.parent, 0o700)
-            self.db = sqlite3.connect(path, timeout=10.0, isolation_level=None)
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
+        except OSError as exc:
             raise UserError(
-                f"cannot open the history database: {exc}",
-                where=str(path),
-                fix="move the file aside (it is kept) and run again to start a new history",
-            ) from exc
-        except PermissionError as exc:
-            raise UserError(
-                f"cannot write the data folder: {exc}",
+                f"cannot create the data folder: {exc.strerror or exc}",
                 where=str(path.parent),
                 fix="make it writable, or set VOICE_COACH_DATA_DIR to a folder you own",
             ) from exc
+        try:
+            self._open()
+        except sqlite3.DatabaseError as exc:
+            if not _is_corrupt(exc):
+                raise _db_error(exc, path) from exc
+            self.db.close()
+            self.moved_aside = _move_aside(path)
+            try:
+                self._open()
+            except sqlite3.DatabaseError as exc2:
+                raise _db_error(exc2, path) from exc2
+
+    def _open(self) -> None:
+        self.db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        # quick_check reads every page once (milliseconds for years of practice) and catches a
+        # truncated or overwritten file before a write lands on top of the damage.
+        check = self.db.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise sqlite3.DatabaseError(f"database disk image is malformed ({check})")
+        self._migrate()
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
@@ -111,6 +172,30 @@ class Store:
             )
         return sid
 
+    def set_plan(self, session_id: str, plan: dict) -> None:
+        with self.tx() as db:
+            db.execute("UPDATE sessions SET plan_json = ? WHERE id = ?", (json.dumps(plan), session_id))
+
+    def unfinished_loop(self, loop_id: str) -> dict | None:
+        """The latest loop session of this loop that was stopped before its end, with its plan."""
+        row = self.db.execute(
+            "SELECT * FROM sessions WHERE kind IN ('loop', 'loop-demo') AND finished_at IS NULL "
+            "AND plan_json IS NOT NULL ORDER BY started_at DESC",
+        ).fetchall()
+        for r in row:
+            plan = json.loads(r["plan_json"])
+            if plan.get("loop") == loop_id:
+                return {**dict(r), "plan": plan}
+        return None
+
+    def update_report(self, attempt_id: int, report: dict, coverage: float) -> None:
+        """Replace an answer's report (its follow-ups merged in) and its coverage."""
+        with self.tx() as db:
+            db.execute(
+                "UPDATE attempts SET report_json = ?, coverage = ? WHERE id = ?",
+                (json.dumps(report), coverage, attempt_id),
+            )
+
     def finish_session(self, session_id: str) -> None:
         with self.tx() as db:
             db.execute("UPDATE sessions SET finished_at = ? WHERE id = ?", (time.time(), session_id))
@@ -126,11 +211,12 @@ class Store:
         engine: str,
         model: str,
         status: str = "recording",
+        interviewer: str | None = None,
     ) -> int:
         with self.tx() as db:
             cur = db.execute(
                 "INSERT INTO attempts (session_id, question_id, principle, story_id, audio_path, status, "
-                "created_at, engine, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "created_at, engine, model, interviewer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     session_id,
                     question_id,
@@ -141,6 +227,7 @@ class Store:
                     time.time(),
                     engine,
                     model,
+                    interviewer,
                 ),
             )
             return int(cur.lastrowid)
@@ -176,6 +263,7 @@ class Store:
                     attempt_id,
                 ),
             )
+            pause("history-write")  # inside the transaction: a kill here must leave the row as it was
 
     def attempts(self, session_id: str | None = None, limit: int | None = None) -> list[sqlite3.Row]:
         sql = "SELECT * FROM attempts"
@@ -250,3 +338,51 @@ class Store:
             f"SELECT * FROM attempts WHERE status IN ({', '.join('?' * len(statuses))}) ORDER BY id", statuses
         ).fetchall()
         return [dict(r) for r in rows]
+
+    def bullet_history(
+        self, story_id: str, before: int | None = None, last: int = 5
+    ) -> dict[str, tuple[int, int]]:
+        """Per bullet of a story: (times missed, times told) over its last `last` tellings, counting
+        what follow-ups recovered as told."""
+        sql = "SELECT report_json FROM attempts WHERE status = 'done' AND story_id = ?"
+        args: list = [story_id]
+        if before is not None:
+            sql += " AND id < ?"
+            args.append(before)
+        out: dict[str, list[int]] = {}
+        for row in self.db.execute(sql + f" ORDER BY id DESC LIMIT {int(last)}", args):
+            report = json.loads(row["report_json"])
+            recovered = set((report.get("merged") or {}).get("covered", []))
+            for b in report.get("bullets", []):
+                missed_told = out.setdefault(b["id"], [0, 0])
+                missed_told[1] += 1
+                if not (b["covered"] or b["id"] in recovered):
+                    missed_told[0] += 1
+        return {k: (v[0], v[1]) for k, v in out.items()}
+
+    def interview_time(self, session_id: str) -> dict[str, float]:
+        """Seconds of answers (follow-ups included) per interviewer in a loop session so far."""
+        out: dict[str, float] = {}
+        for a in self.session_answers(session_id):
+            spent = (a["duration_s"] or 0.0) + sum(p["duration_s"] for p in a["report"].get("probes", []))
+            key = a["interviewer"] or ""
+            out[key] = out.get(key, 0.0) + spent
+        return out
+
+    def sessions(self) -> list[dict]:
+        return [dict(r) for r in self.db.execute("SELECT * FROM sessions ORDER BY started_at, id")]
+
+    def forget(self, session_ids: list[str]) -> list[dict]:
+        """Delete sessions and their attempts for good: freed pages are zeroed (secure_delete) and the
+        WAL is truncated, so the words do not linger in the file. Returns the deleted attempt rows."""
+        self.db.execute("PRAGMA secure_delete=ON")
+        marks = ", ".join("?" * len(session_ids))
+        with self.tx() as db:
+            rows = [
+                dict(r)
+                for r in db.execute(f"SELECT * FROM attempts WHERE session_id IN ({marks})", session_ids)
+            ]
+            db.execute(f"DELETE FROM attempts WHERE session_id IN ({marks})", session_ids)
+            db.execute(f"DELETE FROM sessions WHERE id IN ({marks})", session_ids)
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return rows

@@ -11,7 +11,6 @@ import os
 import queue
 import threading
 import time
-import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,37 +92,122 @@ class FileSource:
         self._stopped.set()
 
 
+class DiskFull(OSError):
+    """The disk filled while recording; what was captured up to then is on disk and readable."""
+
+
+BYTES_PER_SECOND = SAMPLE_RATE * 2  # 16-bit mono
+
+
+def ensure_room(folder: Path, seconds: float, margin_bytes: int = 1 << 20) -> None:
+    """Refuse to start recording into a folder that is read-only or too full for the longest answer."""
+    import shutil
+
+    from voice_coach.errors import UserError
+
+    probe = folder / ".voice-coach-write-test"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as exc:
+        raise UserError(
+            f"cannot write recordings here: {exc.strerror or exc}",
+            where=str(folder),
+            fix="make the folder writable, or set VOICE_COACH_RECORDINGS_DIR / VOICE_COACH_DATA_DIR "
+            "to a folder you own",
+        ) from exc
+    need = int(seconds * BYTES_PER_SECOND) + margin_bytes
+    free = shutil.disk_usage(folder).free
+    if free < need:
+        raise UserError(
+            f"not enough free disk space to record: {free / 1e6:.1f} MB free, an answer of up to "
+            f"{seconds / 60:.1f} min needs {need / 1e6:.1f} MB",
+            where=str(folder),
+            fix="free some space, or set VOICE_COACH_DATA_DIR to a disk with room",
+        )
+
+
 class WavWriter:
-    """16-bit mono WAV whose header is patched on every write and synced to disk every second."""
+    """16-bit mono WAV written straight to the file descriptor, its header patched after every write
+    and synced to disk every second, so the file on disk is always a complete, readable WAV.
+
+    Written by hand rather than with `wave` so that a failed write (disk full) leaves exactly the
+    whole frames that reached the disk, with a header that says so.
+    """
 
     def __init__(self, path: Path, sr: int = SAMPLE_RATE, sync_every_s: float = 1.0) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._file = open(path, "wb")  # noqa: SIM115 - closed in close()
-        os.chmod(path, 0o600)  # private speech: readable by the user alone
-        self._wav = wave.open(self._file, "wb")
-        self._wav.setnchannels(1)
-        self._wav.setsampwidth(2)
-        self._wav.setframerate(sr)
+        self.sr = sr
+        # 0600 from creation: private speech, readable by the user alone
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(self._fd, 0o600)
         self._sync_every = int(sr * sync_every_s)
         self._unsynced = 0
         self.frames = 0
+        try:
+            self._write_all(self._header(0))
+        except OSError:
+            os.close(self._fd)
+            path.unlink(missing_ok=True)
+            raise
+
+    def _header(self, data_bytes: int) -> bytes:
+        import struct
+
+        return b"RIFF" + struct.pack("<I", 36 + data_bytes) + b"WAVE" + b"fmt " + struct.pack(
+            "<IHHIIHH", 16, 1, 1, self.sr, self.sr * 2, 2, 16
+        ) + b"data" + struct.pack("<I", data_bytes)
+
+    def _write_all(self, data: bytes) -> int:
+        """Write everything or raise; on failure the OSError carries .written (bytes that made it)."""
+        view, done = memoryview(data), 0
+        while done < len(data):
+            try:
+                done += os.write(self._fd, view[done:])
+            except OSError as exc:
+                exc.written = done  # type: ignore[attr-defined]
+                raise
+        return done
+
+    def _patch(self) -> None:
+        import struct
+
+        data_bytes = self.frames * 2
+        os.pwrite(self._fd, struct.pack("<I", 36 + data_bytes), 4)  # rewrites existing bytes: no new blocks
+        os.pwrite(self._fd, struct.pack("<I", data_bytes), 40)
 
     def write(self, chunk: np.ndarray) -> None:
-        pcm = (np.clip(chunk, -1.0, 1.0) * 32767.0).astype("<i2")
-        self._wav.writeframes(pcm.tobytes())  # wave patches the RIFF sizes after each call
-        self.frames += len(pcm)
-        self._unsynced += len(pcm)
+        pcm = (np.clip(chunk, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+        try:
+            self._write_all(pcm)
+        except OSError as exc:
+            # keep the whole frames that reached the disk, drop a torn half-sample, fix the header
+            self.frames += getattr(exc, "written", 0) // 2
+            os.ftruncate(self._fd, 44 + self.frames * 2)
+            self._patch()
+            import errno
+
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise DiskFull(exc.errno, "the disk is full", str(self.path)) from exc
+            raise
+        self.frames += len(pcm) // 2
+        self._patch()
+        self._unsynced += len(pcm) // 2
         if self._unsynced >= self._sync_every:
-            self._file.flush()
-            os.fsync(self._file.fileno())
+            os.fsync(self._fd)
             self._unsynced = 0
 
     def close(self) -> None:
-        self._wav.close()
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        self._file.close()
+        if self._fd < 0:
+            return
+        try:
+            os.fsync(self._fd)
+        except OSError:
+            pass  # the data is in the page cache; close still keeps it
+        os.close(self._fd)
+        self._fd = -1
 
 
 @dataclass
@@ -132,6 +216,7 @@ class StopRules:
     hard_limit_s: float = 210.0
     speech_dbfs: float = -42.0  # a chunk louder than this counts as speech
     min_speech_s: float = 0.5  # speech heard before silence may end the answer
+    no_speech_s: float | None = None  # give up when nothing is said this long (follow-ups)
 
 
 @dataclass
@@ -146,7 +231,7 @@ class Tick:
 class Recording:
     path: Path
     duration_s: float
-    stopped_by: str  # "enter", "silence", "time limit", "end of input"
+    stopped_by: str  # "enter", "silence", "time limit", "end of input", "disk full"
     speech_s: float
 
 
@@ -182,7 +267,11 @@ class Recorder:
         gen = self.source.chunks()
         try:
             for chunk in gen:
-                writer.write(chunk)
+                try:
+                    writer.write(chunk)
+                except DiskFull:
+                    stopped_by = "disk full"
+                    break
                 for listener in self.listeners:
                     listener(chunk)
                 dt = len(chunk) / self.sr
@@ -201,6 +290,9 @@ class Recorder:
                     break
                 if elapsed >= rules.hard_limit_s:
                     stopped_by = "time limit"
+                    break
+                if rules.no_speech_s is not None and speech == 0.0 and elapsed >= rules.no_speech_s:
+                    stopped_by = "no answer"
                     break
                 if speech >= rules.min_speech_s and silence >= rules.silence_after_speech_s:
                     stopped_by = "silence"

@@ -38,6 +38,7 @@ def iter_audio(path: str | Path, chunk_s: float = 0.1, sr: int = SAMPLE_RATE) ->
     except (av.error.FFmpegError, OSError, ValueError) as exc:
         raise _bad_file(path, str(exc)) from exc
     chunk = max(1, int(chunk_s * sr))
+    damage = [0]
     pending: list[np.ndarray] = []
     have = 0
     try:
@@ -45,12 +46,22 @@ def iter_audio(path: str | Path, chunk_s: float = 0.1, sr: int = SAMPLE_RATE) ->
             raise _bad_file(path, "it holds no audio stream")
         resampler = av.audio.resampler.AudioResampler(format="flt", layout="mono", rate=sr)
 
+        stream = container.streams.audio[0]
+
         def frames():
+            # Packet by packet, so a damaged frame (an MP3 with bad frames, a torn block) is skipped
+            # and decoding goes on; a file cut short simply ends. Both keep every frame that decodes.
             try:
-                for frame in container.decode(audio=0):
-                    yield from resampler.resample(frame)
+                for packet in container.demux(stream):
+                    try:
+                        decoded = packet.decode()
+                    except (av.error.InvalidDataError, av.error.PatchWelcomeError, ValueError):
+                        damage[0] += 1
+                        continue
+                    for frame in decoded:
+                        yield from resampler.resample(frame)
             except av.error.InvalidDataError:
-                pass  # keep what decoded before the damage; a truncated recording is still useful
+                damage[0] += 1  # the container itself is cut short: keep what came before
             yield from resampler.resample(None)
 
         for frame in frames():
@@ -70,9 +81,53 @@ def iter_audio(path: str | Path, chunk_s: float = 0.1, sr: int = SAMPLE_RATE) ->
         yield np.concatenate(pending)
 
 
-def load_audio(path: str | Path, sr: int = SAMPLE_RATE) -> np.ndarray:
-    """The whole file as one float32 mono array at sr Hz."""
-    parts = list(iter_audio(path, chunk_s=30.0, sr=sr))
+def _clock(seconds: float) -> str:
+    h, rest = divmod(int(seconds), 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
+
+
+def _too_long(path: Path, seconds: float, max_s: float) -> UserError:
+    return UserError(
+        f"the recording is {_clock(seconds)} long or longer; one answer is scored from at most "
+        f"{_clock(max_s)}",
+        where=str(path),
+        fix="cut the answer out first, e.g. ffmpeg -ss 00:12:00 -t 180 -i long.m4a answer.wav",
+    )
+
+
+def duration_s(path: str | Path) -> float | None:
+    """The duration the container declares, without decoding (None when it does not say)."""
+    import av
+
+    try:
+        with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+            if container.duration:
+                return container.duration / 1_000_000
+            stream = container.streams.audio[0] if container.streams.audio else None
+            if stream is not None and stream.duration and stream.time_base:
+                return float(stream.duration * stream.time_base)
+    except (av.error.FFmpegError, OSError, ValueError):
+        return None
+    return None
+
+
+def load_audio(path: str | Path, sr: int = SAMPLE_RATE, max_s: float | None = None) -> np.ndarray:
+    """The whole file as one float32 mono array at sr Hz.
+
+    With max_s, a longer file is refused before decoding when its header says so, and otherwise as
+    soon as decoding passes max_s, so memory stays bounded by max_s whatever the file claims.
+    """
+    path = Path(path)
+    if max_s is not None and path.is_file():
+        declared = duration_s(path)
+        if declared is not None and declared > max_s + 1.0:
+            raise _too_long(path, declared, max_s)
+    parts, have = [], 0
+    for part in iter_audio(path, chunk_s=30.0, sr=sr):
+        parts.append(part)
+        have += part.size
+        if max_s is not None and have > (max_s + 1.0) * sr:
+            raise _too_long(path, have / sr, max_s)
     if not parts:
-        raise _bad_file(Path(path), "no audio could be decoded from it")
+        raise _bad_file(path, "no audio could be decoded from it")
     return np.concatenate(parts)

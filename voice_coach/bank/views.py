@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voice_coach.bank.model import Bank, Bullet
+from voice_coach.bank.model import Bank, Bullet, Loop
 
 
 def _bullet(b: Bullet) -> dict:
@@ -60,6 +60,48 @@ def bank_dict(bank: Bank, principle: str | None = None) -> dict:
     }
 
 
+def assign_stories(bank: Bank, loop: Loop) -> dict[str, str | None]:
+    """A story per principle of the loop such that no story is told to two interviewers.
+
+    Maximum bipartite matching (augmenting paths) between the loop's principles and the stories
+    that serve them, so a story is spent only where no other story can stand in. A principle left
+    without a distinct story gets a story already used by the same interviewer, or None.
+    """
+    serves = bank.story_principles()
+    owner: dict[str, int] = {}
+    order: list[str] = []
+    for idx, person in enumerate(loop.interviewers):
+        for pid in person.principles:
+            if pid not in owner:
+                owner[pid] = idx
+                order.append(pid)
+    options = {pid: sorted(sid for sid, ps in serves.items() if pid in ps) for pid in order}
+    story_of: dict[str, str] = {}  # story -> principle
+    given: dict[str, str] = {}  # principle -> story
+
+    def augment(pid: str, seen: set[str]) -> bool:
+        for sid in options[pid]:
+            if sid in seen:
+                continue
+            seen.add(sid)
+            if sid not in story_of or augment(story_of[sid], seen):
+                story_of[sid] = pid
+                given[pid] = sid
+                return True
+        return False
+
+    for pid in sorted(order, key=lambda p: (len(options[p]), order.index(p))):
+        augment(pid, set())
+    out: dict[str, str | None] = {}
+    for pid in order:
+        if pid in given:
+            out[pid] = given[pid]
+            continue
+        same = [given[p] for p in order if owner[p] == owner[pid] and p in given and given[p] in options[pid]]
+        out[pid] = same[0] if same else None
+    return out
+
+
 def matrix(bank: Bank) -> dict:
     serves = bank.story_principles()
     in_loops: dict[str, list[str]] = {}
@@ -92,4 +134,5 @@ def matrix(bank: Bank) -> dict:
             for s in bank.stories.values()
         ],
         "gaps": [r["id"] for r in rows if r["gap"]],
+        "suggested": {lp.id: assign_stories(bank, lp) for lp in bank.loops.values()},
     }

@@ -11,6 +11,7 @@ import io
 import time
 from pathlib import Path
 
+from voice_coach.followups import recovered_text
 from voice_coach.report import plots
 
 
@@ -68,4 +69,5 @@ def render_session(session_id: str, answers: list[dict], trend_rows: list[dict] 
         started=started,
         model=f"{model.get('engine', '')} {model.get('name', '')}, scored with {model.get('scorer', '')}",
         trend_svg=plots.trends(trend_rows or []),
+        recovered=recovered_text,
     )

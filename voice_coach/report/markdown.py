@@ -55,6 +55,12 @@ def render_session(session_id: str, answers: list[dict]) -> str:
         if r["bullets"]:
             lines.append("")
         lines += [f"> {_clean(r['transcript']['text'])}", ""]
-        if r["follow_ups"]:
+        if r.get("probes"):
+            from voice_coach.followups import recovered_text
+
+            lines += ["Follow-ups asked:"]
+            lines += [f"- {_clean(p['text'])} ({p['rule']}): {recovered_text(p)}" for p in r["probes"]]
+            lines += [f"- coverage with follow-ups {r['merged']['coverage']:.0%}", ""]
+        elif r["follow_ups"]:
             lines += ["Follow-ups:"] + [f"- {_clean(f)}" for f in r["follow_ups"]] + [""]
     return "\n".join(lines)

@@ -89,10 +89,20 @@ def render(report: dict, console: Console | None = None) -> None:
         console.print("story: none of your stories matched this answer")
     for flag in report.get("flags", []):
         console.print(Text(f"  ! {flag}", style="yellow"))
-    if report["follow_ups"]:
-        console.print("follow-ups:")
+    if report.get("probes"):
+        from voice_coach.followups import recovered_text
+
+        console.print("follow-ups asked:")
+        for p in report["probes"]:
+            console.print(Text(f"  ? {p['text']} [{p['rule']}] -> {recovered_text(p)}"))
+        merged = report["merged"]
+        console.print(
+            f"coverage with follow-ups {merged['coverage']:.0%} (answer alone {report['coverage']:.0%})"
+        )
+    elif report["follow_ups"]:
+        console.print("follow-ups an interviewer would ask:")
         for f in report["follow_ups"]:
-            console.print(f"  ? {f}")
+            console.print(Text(f"  ? {f}"))
     m = report["model"]
     console.print(
         Text(

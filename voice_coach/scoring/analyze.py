@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from voice_coach.bank.model import Bank, Question
+from voice_coach.bank.model import Bank, Bullet, Question, Rubric, Story
 from voice_coach.errors import UserError
+from voice_coach.followups import choose
 from voice_coach.scoring.coverage import Scorer, confidence, default_scorer, match_bullets, story_scores
 from voice_coach.scoring.delivery import DeliveryBands, delivery
 from voice_coach.scoring.star import PARTS, label_sentence, star_block, star_flags
@@ -15,16 +16,13 @@ from voice_coach.speech.engines import Transcript
 FREE_ANSWER = Question(id="free", principle="", text="(free answer)")
 
 
-def gap_follow_ups(star: dict, ratio: float | None) -> list[str]:
-    """Probes an interviewer would ask where the answer is thin."""
-    probes = []
-    if not star["result"]["present"]:
-        probes.append("What was the result? How did it end?")
-    elif not star["quantified_result"]:
-        probes.append("Can you put a number on that result?")
-    if ratio is not None and ratio < 0.5:
-        probes.append("You said 'we' a lot. What did you personally do?")
-    return probes
+def rubric_story(rubric: Rubric) -> Story:
+    """A rubric's points scored like a story's bullets (Why Amazon's reasons, a design checklist)."""
+    return Story(
+        id=f"rubric:{rubric.id}",
+        title=rubric.title,
+        bullets=[Bullet(id=f"{rubric.id}-{i}", text=point) for i, point in enumerate(rubric.points, 1)],
+    )
 
 
 def analyze(
@@ -36,6 +34,7 @@ def analyze(
     target_s: float = 120.0,
     bands: DeliveryBands | None = None,
     scorer: Scorer | None = None,
+    rubric: Rubric | None = None,
 ) -> dict:
     question = question or FREE_ANSWER
     target = question.target_s or target_s
@@ -44,7 +43,9 @@ def analyze(
         scorer = default_scorer()
         scorer.fit([b.text for s in bank.stories.values() for b in s.all_bullets()])
 
-    if story_id is not None:
+    if rubric is not None:
+        story, conf = rubric_story(rubric), 1.0
+    elif story_id is not None:
         if story_id not in bank.stories:
             raise UserError(
                 f"unknown story id '{story_id}'",
@@ -80,7 +81,7 @@ def analyze(
     ]
     covered = sum(b["covered"] for b in bullets)
     expected = question.stories
-    return {
+    report = {
         "question": {"id": question.id, "text": question.text, "principle": question.principle or None},
         "audio": {"path": str(audio_path) if audio_path else None, "duration_s": transcript.duration_s},
         "transcript": {
@@ -98,7 +99,8 @@ def analyze(
         },
         "bullets": bullets,
         "coverage": round(covered / len(bullets), 3) if bullets else 0.0,
-        "follow_ups": list(question.follow_ups) + gap_follow_ups(star, deliv["i_we_ratio"]),
+        "follow_ups": [],
+        "rubric": rubric.id if rubric else None,
         "sentences": [
             {"text": s.text, "start": s.start, "end": s.end, "part": PARTS.get(lab) if lab else None}
             for s, lab in zip(sents, labels, strict=True)
@@ -111,3 +113,8 @@ def analyze(
             "scorer": scorer.name,
         },
     }
+    # what an interviewer would ask next: the answer's gaps, then the question's own follow-ups
+    report["follow_ups"] = (
+        [p.text for p in choose(report, question.follow_ups, limit=10)] if not rubric else []
+    )
+    return report

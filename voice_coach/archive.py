@@ -1,0 +1,82 @@
+"""The user's data leaving the tool: `forget` deletes sessions for good, `export` writes them out.
+
+Only files inside the recordings folder are ever deleted: an `analyze`d file belongs to the user.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from voice_coach.store import Store
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def forget(store: Store, session_ids: list[str], recordings_dir: Path) -> tuple[int, int]:
+    """Delete the sessions' rows and recordings; returns (answers deleted, files deleted)."""
+    rows = store.forget(session_ids)
+    files = 0
+    for sid in session_ids:
+        folder = recordings_dir / sid
+        if folder.is_dir() and _inside(folder, recordings_dir):
+            files += sum(1 for p in folder.rglob("*") if p.is_file())
+            shutil.rmtree(folder)
+    for row in rows:  # recordings kept elsewhere inside the recordings folder (older layouts)
+        path = Path(row["audio_path"]) if row["audio_path"] else None
+        if path and path.is_file() and _inside(path, recordings_dir):
+            path.unlink()
+            files += 1
+    return len(rows), files
+
+
+def export(
+    store: Store, target: Path, progress: Callable[[str], None] = lambda _m: None
+) -> tuple[int, int, list[str]]:
+    """Write every session as <target>/<session>/session.json plus one 16 kHz WAV per answer.
+
+    The JSON holds the session, each attempt's row and its full report (the `analyze --json`
+    contract), with `audio_file` naming the WAV beside it. Returns (sessions, answers, problems).
+    """
+    import soundfile as sf
+
+    from voice_coach.audio.files import SAMPLE_RATE, load_audio
+    from voice_coach.errors import UserError
+
+    sessions = store.sessions()
+    answers = 0
+    problems: list[str] = []
+    for i, session in enumerate(sessions, 1):
+        progress(f"[{i}/{len(sessions)}] {session['id']}")
+        folder = target / session["id"]
+        folder.mkdir(parents=True, exist_ok=True)
+        items = []
+        for n, row in enumerate(reversed(store.attempts(session["id"])), 1):
+            item = {k: row[k] for k in row.keys() if k != "report_json"}
+            item["report"] = json.loads(row["report_json"]) if row["report_json"] else None
+            item["audio_file"] = None
+            source = Path(row["audio_path"]) if row["audio_path"] else None
+            if source is not None:
+                out = folder / f"answer-{n}.wav"
+                try:
+                    if source.suffix.lower() == ".wav":
+                        shutil.copyfile(source, out)
+                    else:  # an analyzed MP3 / FLAC / M4A becomes a WAV any tool reads
+                        sf.write(out, load_audio(source), SAMPLE_RATE, subtype="PCM_16")
+                    out.chmod(0o600)
+                    item["audio_file"] = out.name
+                except (OSError, UserError) as exc:
+                    problems.append(f"{session['id']} answer {n}: recording not exported ({exc})")
+            items.append(item)
+            answers += 1
+        doc = {"format": "voice-coach-export/1", "session": session, "answers": items}
+        (folder / "session.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    return len(sessions), answers, problems

@@ -1,0 +1,70 @@
+"""The synthetic candidate of the demos: what it says to a question and to each follow-up.
+
+It tells a bank story bullet by bullet. To show the follow-ups at work it can leave gaps on
+purpose: no result at all, or a result without its numbers; asked about them, it tells them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from voice_coach.bank.model import Bullet, Rubric, Story
+from voice_coach.followups import Probe
+
+_NUMBER = re.compile(
+    r"\$?\b(\d[\d,.]*|dozens?|hundreds?|thousands?|millions?|twice|half)\s*"
+    r"(%|percent|k|m|ms|x|hours?|days?|weeks?|months?|minutes?|people|customers?)?(?=\W|$)"
+)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return text + "." if text else ""
+
+
+def without_numbers(text: str) -> str:
+    """A result told vaguely: 'cut costs by 30%' -> 'cut costs a lot'."""
+    return re.sub(r"\s+", " ", _NUMBER.sub("a lot", text)).strip()
+
+
+def answer(story: Story, gap: str | None = None) -> str:
+    """The story told in order; gap 'no-result' drops the Result bullets, 'no-number' strips their
+    numbers."""
+    lines = []
+    for b in story.all_bullets():
+        if b.star == "R" and gap == "no-result":
+            continue
+        text = without_numbers(b.text) if (b.star == "R" and gap == "no-number") else b.text
+        lines.append(_sentence(text))
+    return " ".join(lines)
+
+
+def rubric_answer(rubric: Rubric) -> str:
+    return " ".join(_sentence(p) for p in rubric.points)
+
+
+def _bullets(story: Story, ids: list[str]) -> list[Bullet]:
+    return [b for b in story.all_bullets() if b.id in ids]
+
+
+def reply(story: Story | None, probe: Probe, told: set[str]) -> str | None:
+    """The answer to a follow-up, or None when the candidate has nothing to add."""
+    if story is None:
+        return None
+    every = story.all_bullets()
+    if "result" in probe.parts:
+        chosen = [b for b in every if b.star == "R"]
+    elif "action" in probe.parts:
+        chosen = [b for b in every if b.star == "A"]
+        return (
+            " ".join(
+                _sentence("I personally made sure that " + b.text[:1].lower() + b.text[1:])
+                for b in chosen[:2]
+            )
+            or None
+        )
+    elif probe.bullets:
+        chosen = _bullets(story, probe.bullets)
+    else:  # the question's own follow-up: what was not said yet
+        chosen = [b for b in every if b.id not in told][:2] or every[-1:]
+    return " ".join(_sentence(b.text) for b in chosen) or None

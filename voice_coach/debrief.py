@@ -1,0 +1,178 @@
+"""The debrief an interviewer writes after a loop: per principle, the evidence, a signal and why.
+
+Signal rules (explicit, in this order):
+- not inclined: no answer for the principle; no story recognised; no result even after the
+  follow-ups; or merged bullet coverage under 0.3.
+- strong: merged coverage at least 0.6, a quantified result, and "I" at least as often as "we"
+  in the actions.
+- inclined: anything between.
+The one next thing to practise is the first gap found, in the order the reasons are listed.
+"""
+
+from __future__ import annotations
+
+from voice_coach.bank.model import Bank
+from voice_coach.followups import action_pronouns
+
+
+def story_reuse(answers: list[dict]) -> list[dict]:
+    """Stories told to more than one interviewer of the loop (interviewers compare notes)."""
+    told: dict[str, list[str]] = {}
+    for a in answers:
+        story = a["report"]["story"]["id"]
+        who = a.get("interviewer")
+        if story and who and not story.startswith("rubric:") and who not in told.setdefault(story, []):
+            told[story].append(who)
+    return [{"story": s, "interviewers": who} for s, who in told.items() if len(who) > 1]
+
+
+def _merged(report: dict) -> dict:
+    m = report.get("merged")
+    if m:
+        return m
+    return {
+        "coverage": report["coverage"],
+        "covered": [b["id"] for b in report["bullets"] if b["covered"]],
+        "star_present": [
+            p for p in ("situation", "task", "action", "result") if report["star"][p]["present"]
+        ],
+        "quantified_result": report["star"]["quantified_result"],
+    }
+
+
+def _answer(a: dict) -> dict:
+    r = a["report"]
+    m = _merged(r)
+    i, we = action_pronouns(r)
+    covered = set(m["covered"])
+    quotes = [b["evidence"] for b in r["bullets"] if b["covered"] and b["evidence"]][:3]
+    for p in r.get("probes", []):
+        if p.get("recovered_bullets") or p.get("recovered_parts"):
+            quotes.append(f'(after "{p["text"]}") {p["transcript"]}')
+    d = r["delivery"]
+    return {
+        "attempt": a["id"],
+        "question": r["question"]["text"],
+        "question_id": r["question"]["id"],
+        "interviewer": a.get("interviewer"),
+        "story": r["story"]["id"],
+        "rubric": r.get("rubric"),
+        "coverage": m["coverage"],
+        "covered": [b["text"] for b in r["bullets"] if b["id"] in covered],
+        "missed": [b["text"] for b in r["bullets"] if b["id"] not in covered],
+        "result": "result" in m["star_present"],
+        "quantified": bool(m["quantified_result"]),
+        "i_actions": i,
+        "we_actions": we,
+        "evidence": quotes,
+        "follow_ups": [
+            {
+                "rule": p["rule"],
+                "text": p["text"],
+                "recovered_bullets": len(p["recovered_bullets"]),
+                "recovered_parts": p["recovered_parts"] + (["number"] if p.get("quantified_now") else []),
+            }
+            for p in r.get("probes", [])
+        ],
+        "delivery": {
+            "duration_s": r["audio"]["duration_s"],
+            "wpm": d["wpm"],
+            "fillers_per_min": d["fillers"]["per_min"],
+            "long_pauses": d["long_pauses"],
+            "situation_share": r["star"]["situation"]["share"],
+        },
+    }
+
+
+def signal(answers: list[dict]) -> tuple[str, list[str], str]:
+    """(signal, reasons, next thing to practise) for one principle's answers."""
+    if not answers:
+        return "not inclined", ["no answer for this principle"], "answer a question for this principle"
+    best = max(answers, key=lambda a: a["coverage"])
+    reasons: list[str] = []
+    nexts: list[str] = []
+    bad = False
+    if not best["story"]:
+        reasons.append("no story of yours was recognised in the answer")
+        nexts.append("tell one of your stories for this principle, bullet by bullet")
+        bad = True
+    if not best["result"]:
+        reasons.append("no result, even after the follow-ups")
+        nexts.append("end with the result: what changed, and how you knew")
+        bad = True
+    elif not best["quantified"]:
+        reasons.append("the result has no number")
+        nexts.append("put a number on the result (how much, how many, how fast)")
+    else:
+        reasons.append("a quantified result")
+    if best["coverage"] < 0.3:
+        reasons.append(f"coverage {best['coverage']:.0%} of the story's bullets (under 30%)")
+        bad = True
+    elif best["coverage"] < 0.6:
+        reasons.append(f"coverage {best['coverage']:.0%} of the story's bullets (under 60%)")
+    else:
+        reasons.append(f"coverage {best['coverage']:.0%} of the story's bullets")
+    if best["missed"]:
+        nexts.append(f"tell this part too: {best['missed'][0]}")
+    if best["we_actions"] > best["i_actions"]:
+        reasons.append(f"'we' ({best['we_actions']}) over 'I' ({best['i_actions']}) in the actions")
+        nexts.append("say what you did: 'I' for your own actions")
+    if (best["delivery"]["situation_share"] or 0) > 1 / 3:
+        reasons.append(f"situation took {best['delivery']['situation_share']:.0%} of the time")
+        nexts.append("cut the situation to a fifth of the answer")
+    recovered = sum(f["recovered_bullets"] + len(f["recovered_parts"]) for f in best["follow_ups"])
+    if recovered:
+        reasons.append(f"follow-ups recovered {recovered} missing part(s): say them the first time")
+    if bad:
+        level = "not inclined"
+    elif best["coverage"] >= 0.6 and best["quantified"] and best["we_actions"] <= best["i_actions"]:
+        level = "strong"
+    else:
+        level = "inclined"
+    return level, reasons, (nexts[0] if nexts else "keep it: practise a second story for this principle")
+
+
+def build(bank: Bank, session: dict, answers: list[dict], principles: list[str] | None = None) -> dict:
+    """The debrief of a session. `principles` lists those that must appear (the loop's), answered
+    or not; otherwise the principles answered."""
+    by_principle: dict[str, list[dict]] = {}
+    rubrics = []
+    for a in answers:
+        item = _answer(a)
+        if item["rubric"]:
+            rubrics.append(item)
+        elif a["principle"]:
+            by_principle.setdefault(a["principle"], []).append(item)
+    order = list(principles or []) + [p for p in by_principle if p not in (principles or [])]
+    rows = []
+    for pid in order:
+        items = by_principle.get(pid, [])
+        level, reasons, nxt = signal(items)
+        rows.append(
+            {
+                "principle": pid,
+                "name": bank.principles[pid].name if pid in bank.principles else pid,
+                "answers": items,
+                "coverage": round(max((x["coverage"] for x in items), default=0.0), 3),
+                "signal": level,
+                "reasons": reasons,
+                "next": nxt,
+            }
+        )
+    return {
+        "session": session["id"],
+        "kind": session["kind"],
+        "loop": (session.get("plan") or {}).get("loop"),
+        "principles": rows,
+        "rubrics": [
+            {
+                "rubric": r["rubric"],
+                "question": r["question"],
+                "coverage": r["coverage"],
+                "covered": r["covered"],
+                "missed": r["missed"],
+            }
+            for r in rubrics
+        ],
+        "story_reuse": story_reuse(answers),
+    }

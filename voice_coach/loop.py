@@ -1,0 +1,286 @@
+"""A mock loop run as the real one: each interviewer introduces themselves in their own voice,
+asks about the principles they own, follows up, and keeps to their time box.
+
+The plan (which question each interviewer asks) is stored with the session, so a loop that was
+stopped resumes at the first step without a scored answer. The clock is interview time: the
+question's speech plus the recorded answers, so it means the same in a demo and at a desk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from voice_coach.bank.model import Bank, Loop, Question, Rubric
+from voice_coach.errors import UserError
+
+# (espeak-ng voice, words per minute) per interviewer: a different voice or pace for each.
+VOICES = [("en-us", 170), ("en-gb", 160), ("en-us", 190), ("en-gb", 180), ("en-us", 155)]
+WRAP_UP_S = 30.0  # less than this left in the box: the interviewer thanks you and stops
+
+
+@dataclass
+class Step:
+    interviewer: int
+    kind: str  # "question" or "rubric"
+    ref: str  # question id or rubric id
+    principle: str | None
+
+
+@dataclass
+class Plan:
+    loop: str
+    title: str
+    interviewers: list[dict]  # name, principles, seconds (time box), voice, rate
+    steps: list[Step] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "steps": [asdict(s) for s in self.steps]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Plan:
+        return cls(data["loop"], data["title"], data["interviewers"], [Step(**s) for s in data["steps"]])
+
+
+def _tokens(text: str) -> set[str]:
+    return {
+        w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2 and w not in {"the", "and", "interview"}
+    }
+
+
+def rubrics_for(bank: Bank, loop: Loop) -> dict[int, list[Rubric]]:
+    """Rubric prompts per interviewer: the one whose review focus names the rubric asks it; a
+    "Why ...?" prompt nobody claims opens the loop with the first interviewer."""
+    out: dict[int, list[Rubric]] = {}
+    claimed: set[str] = set()
+    for idx, person in enumerate(loop.interviewers):
+        for focus in person.focus:
+            for r in bank.rubrics.values():
+                if r.id not in claimed and _tokens(focus) and _tokens(focus) <= _tokens(r.title + " " + r.id):
+                    out.setdefault(idx, []).append(r)
+                    claimed.add(r.id)
+    for r in bank.rubrics.values():
+        if r.id not in claimed and r.title.lower().startswith("why"):
+            out.setdefault(0, []).insert(0, r)
+    return out
+
+
+def make_plan(
+    bank: Bank,
+    loop: Loop,
+    asked_before: set[str],
+    only: int | None = None,
+    first: int | None = None,
+    seconds_per_step: float | None = None,
+) -> Plan:
+    """One question per owned principle (one not asked before, when there is one), rubric prompts
+    where they belong. `only` keeps one interviewer (0-based); `first` keeps the first N;
+    `seconds_per_step` replaces the time boxes (the demo's short loop)."""
+    people = list(enumerate(loop.interviewers))
+    if only is not None:
+        if not 0 <= only < len(people):
+            raise UserError(
+                f"loop '{loop.id}' has {len(people)} interviewers; there is no interviewer {only + 1}",
+                fix=f"give --interviewer between 1 and {len(people)}",
+            )
+        people = [people[only]]
+    elif first is not None:
+        people = people[:first]
+    rubrics = rubrics_for(bank, loop)
+    steps: list[Step] = []
+    interviewers = []
+    for idx, person in people:
+        mine = [Step(idx, "rubric", r.id, None) for r in rubrics.get(idx, [])]
+        for pid in person.principles:
+            pool = sorted(bank.questions_for(pid), key=lambda q: (q.id in asked_before, q.id))
+            if pool:
+                mine.append(Step(idx, "question", pool[0].id, pid))
+        steps += mine
+        voice, rate = VOICES[idx % len(VOICES)]
+        box = seconds_per_step * max(1, len(mine)) if seconds_per_step else person.minutes * 60
+        interviewers.append(
+            {
+                "index": idx,
+                "name": person.name,
+                "principles": person.principles,
+                "seconds": box,
+                "voice": voice,
+                "rate": rate,
+            }
+        )
+    return Plan(loop.id, loop.title, interviewers, steps)
+
+
+def rubric_question(rubric: Rubric) -> Question:
+    return Question(id=rubric.id, principle="", text=rubric.prompt, target_s=90.0)
+
+
+@dataclass
+class Clock:
+    """Interview time per interviewer against their time box."""
+
+    box_s: float
+    used_s: float = 0.0
+
+    @property
+    def left_s(self) -> float:
+        return self.box_s - self.used_s
+
+    def show(self) -> str:
+        def mmss(s: float) -> str:
+            s = max(0.0, s)
+            return f"{int(s // 60)}:{int(s % 60):02d}"
+
+        return f"{mmss(self.used_s)} / {mmss(self.box_s)}"
+
+
+def reserve_s(box_s: float, steps_total: int, steps_left: int) -> float:
+    """Time to keep for the steps still to come: half an even share each."""
+    return 0.5 * box_s / max(1, steps_total) * steps_left
+
+
+def intro(person: dict, bank: Bank, n_steps: int) -> str:
+    names = [bank.principles[p].name if p in bank.principles else p for p in person["principles"]]
+    owned = (
+        ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+        if names
+        else "your experience"
+    )
+    minutes = round(person["seconds"] / 60)
+    return (
+        f"Hi, I'm {person['name']}. I'll ask you about {owned}. We have about {minutes} minutes, "
+        f"so I may stop you to keep us on time."
+    )
+
+
+def run_loop(session, plan: Plan, demo: bool = False, device: str | None = None, speed: float = 0.0) -> None:
+    """Run (or resume) the planned loop in a Session: intro, questions, follow-ups, clock."""
+    from voice_coach import candidate
+    from voice_coach.audio.capture import FileSource, MicSource
+    from voice_coach.audio.files import duration_s
+    from voice_coach.debrief import story_reuse
+    from voice_coach.report.terminal import render
+    from voice_coach.session import speak
+    from voice_coach.speech import tts
+
+    bank, out, settings = session.bank, session.out, session.settings
+    sound = False
+    if not demo:
+        from voice_coach.audio.devices import check_input, has_output
+
+        check_input(device)
+        sound = has_output()
+    done = {(a["interviewer"], a["question_id"]) for a in session.store.session_answers(session.session_id)}
+    used = session.store.interview_time(session.session_id)
+    session.start_loading()
+    n = len(session.store.attempts(session.session_id))
+    for person in plan.interviewers:
+        steps = [s for s in plan.steps if s.interviewer == person["index"]]
+        todo = [s for s in steps if (person["name"], s.ref) not in done]
+        if not todo:
+            continue
+        clock = Clock(person["seconds"], used.get(person["name"], 0.0))
+        voice, rate = person["voice"], person["rate"]
+
+        def say(text: str, path, voice=voice, rate=rate) -> float:
+            speak(text, path, settings, play=sound, voice=voice, rate=rate)
+            return duration_s(path) or 0.0
+
+        out.rule(f"{person['name']}  [dim]{clock.show()}[/dim]")
+        if len(todo) < len(steps):
+            out.print(
+                f"[dim]resuming: {len(steps) - len(todo)} of {len(steps)} questions already answered[/dim]"
+            )
+        else:
+            text = intro(person, bank, len(steps))
+            out.print(f"[italic]{text}[/italic]")
+            clock.used_s += say(text, session.folder / f"intro-{person['index'] + 1}.wav")
+        for i, step in enumerate(todo):
+            left_after = len(todo) - i - 1
+            if clock.left_s < WRAP_UP_S:
+                text = "We're out of time, so let's stop here. Thank you."
+                out.print(f"[italic]{text}[/italic] [dim]({len(todo) - i} question(s) not asked)[/dim]")
+                say(text, session.folder / f"wrap-{person['index'] + 1}.wav")
+                break
+            if left_after == 0 and len(todo) > 1:
+                out.print("[italic]We have a few minutes left: one last question.[/italic]")
+            n += 1
+            rubric = bank.rubrics.get(step.ref) if step.kind == "rubric" else None
+            question = candidate_question = rubric_question(rubric) if rubric else bank.questions[step.ref]
+            out.print(
+                f"\n[bold]{person['name']}[/bold] [dim]{clock.show()}[/dim] ({step.principle or 'rubric'})"
+            )
+            out.print(f"[bold]{question.text}[/bold]")
+            clock.used_s += say(question.text, session.folder / f"q{n}-question.wav")
+            story = None
+            if demo:
+                # some answers leave a gap on purpose, so the follow-ups have something to recover
+                k = sum(1 for t in steps[: steps.index(step)] if t.kind == "question")
+                gap = ("no-result", "no-number", None)[k % 3] if not rubric else None
+                story = _demo_story(bank, candidate_question, plan, step)
+                script = candidate.rubric_answer(rubric) if rubric else candidate.answer(story, gap)
+                wav = tts.synthesize(script, session.folder / f"q{n}-candidate-voice.wav", rate=165)
+                source = FileSource(wav, speed=speed)
+            else:
+                source = MicSource(device)
+            limit = max(
+                WRAP_UP_S,
+                min(settings.hard_limit_s, clock.left_s - reserve_s(clock.box_s, len(steps), left_after)),
+            )
+            result = session.record_and_score(
+                n,
+                question,
+                source,
+                live=not demo,
+                interviewer=person["name"],
+                hard_limit_s=limit,
+                rubric=rubric,
+            )
+            clock.used_s += result.report["audio"]["duration_s"] if result.report else 0.0
+            probes = session.probes_for(question, result, settings.follow_ups)
+            if probes and clock.left_s - 30.0 * len(probes) < reserve_s(clock.box_s, len(steps), left_after):
+                out.print(
+                    "[italic]In the interest of time, let's move on.[/italic] "
+                    f"[dim]({len(probes)} follow-up(s) skipped for time)[/dim]"
+                )
+                probes = []
+            if probes:
+                told = {b["id"] for b in result.report["bullets"] if b["covered"]}
+
+                def source_for(probe, path, story=story, told=told):
+                    if not demo:
+                        return MicSource(device)
+                    text = candidate.reply(story, probe, told)
+                    return FileSource(tts.synthesize(text, path, rate=165), speed=speed) if text else None
+
+                result = session.follow_up(
+                    n, question, result, probes, lambda t, p: say(t, p), source_for, live=not demo
+                )
+                clock.used_s += sum(p["duration_s"] for p in result.report["probes"])
+            if result.report:
+                render(result.report, out)
+            reused = story_reuse(session.store.session_answers(session.session_id))
+            for r in reused:
+                if result.report and r["story"] == result.report["story"]["id"]:
+                    out.print(
+                        f"[yellow]story reuse:[/yellow] '{r['story']}' was told to "
+                        f"{', '.join(r['interviewers'])}; "
+                        "interviewers compare notes, so use another story for one of them"
+                    )
+        out.print(f"[dim]{person['name']} done at {clock.show()}[/dim]")
+    session.summary()
+
+
+def _demo_story(bank: Bank, question: Question, plan: Plan, step: Step):
+    """The demo candidate's story: one that serves the principle and was not told to another
+    interviewer (the matrix's suggestion), else the question's linked story."""
+    from voice_coach.bank.views import assign_stories
+
+    loop = bank.loops[plan.loop]
+    suggested = assign_stories(bank, loop).get(step.principle or "")
+    sid = (
+        suggested
+        or next((s for s in question.stories if s in bank.stories), None)
+        or next(iter(bank.stories))
+    )
+    return bank.stories[sid]

@@ -1,0 +1,107 @@
+"""What to practise next, by need, with the reason for each pick.
+
+Need of a principle (highest first; ties broken by principle id, so the order is deterministic
+for a given history and day):
+  4  in a loop of the bank and never practised
+  3  mean coverage of its answers under 0.5
+  2  a bullet of its stories missed in more than half of their tellings
+  1+ due for review: spaced repetition, the interval doubling (1, 2, 4, 8, 16 days) with each
+     answer scoring 0.6 or more, reset by a weaker one; the more overdue, the higher
+  0  practised, doing well, not due
+Within a principle: the question asked least often, then the one asked longest ago.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from voice_coach.bank.model import Bank, Question
+
+DAY = 86400.0
+
+
+@dataclass
+class Pick:
+    question: Question
+    need: float
+    reason: str
+
+
+def _interval_days(coverages: list[float]) -> float:
+    streak = 0
+    for c in coverages:  # oldest first
+        streak = streak + 1 if c >= 0.6 else 0
+    return float(2 ** min(streak, 4))
+
+
+def plan_next(
+    bank: Bank,
+    history: list[dict],
+    missed: dict[str, dict[str, tuple[int, int]]],
+    count: int = 3,
+    now: float | None = None,
+) -> list[Pick]:
+    """`history`: done attempts oldest first (principle, question_id, coverage, created_at);
+    `missed`: per story, per bullet (missed, told)."""
+    now = time.time() if now is None else now
+    in_loops = {p for lp in bank.loops.values() for person in lp.interviewers for p in person.principles}
+    by_principle: dict[str, list[dict]] = {}
+    for row in history:
+        if row.get("principle"):
+            by_principle.setdefault(row["principle"], []).append(row)
+    serves = bank.story_principles()
+    scored = []
+    for pid, principle in bank.principles.items():
+        if not bank.questions_for(pid):
+            continue
+        rows = by_principle.get(pid, [])
+        if not rows:
+            if pid in in_loops:
+                scored.append((4.0, pid, f"{principle.name} is in your loop and was never practised"))
+            else:
+                scored.append((0.5, pid, f"{principle.name} was never practised"))
+            continue
+        coverages = [r["coverage"] or 0.0 for r in rows]
+        mean = sum(coverages) / len(coverages)
+        if mean < 0.5:
+            scored.append(
+                (3.0 + (0.5 - mean), pid, f"coverage {mean:.0%} on average over {len(rows)} answer(s)")
+            )
+            continue
+        worst = None
+        for sid, ps in serves.items():
+            if pid not in ps:
+                continue
+            for bullet_id, (n_missed, told) in missed.get(sid, {}).items():
+                if told >= 2 and n_missed * 2 > told and (worst is None or n_missed / told > worst[0]):
+                    worst = (n_missed / told, sid, bullet_id, n_missed, told)
+        if worst:
+            _, sid, bullet_id, n_missed, told = worst
+            text = next((b.text for b in bank.stories[sid].all_bullets() if b.id == bullet_id), bullet_id)
+            scored.append((2.0 + worst[0], pid, f"'{text}' missed in {n_missed} of {told} tellings of {sid}"))
+            continue
+        interval = _interval_days(coverages)
+        since = (now - max(r["created_at"] for r in rows)) / DAY
+        if since >= interval:
+            scored.append(
+                (
+                    1.0 + min(0.9, since / interval / 10),
+                    pid,
+                    f"due for review: last practised {since:.0f} day(s) ago, interval {interval:.0f}",
+                )
+            )
+        else:
+            scored.append(
+                (0.0, pid, f"doing well (coverage {mean:.0%}); next review in {interval - since:.0f} day(s)")
+            )
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    asked: dict[str, tuple[int, float]] = {}
+    for row in history:
+        n, _ = asked.get(row["question_id"], (0, 0.0))
+        asked[row["question_id"]] = (n + 1, row["created_at"])
+    picks = []
+    for need, pid, reason in scored[: max(1, count)]:
+        questions = sorted(bank.questions_for(pid), key=lambda q: (*asked.get(q.id, (0, 0.0)), q.id))
+        picks.append(Pick(questions[0], round(need, 3), reason))
+    return picks
