@@ -1,9 +1,15 @@
 """Speed and accuracy benchmark: real-time factor, report latency, peak memory, WER, start-up times.
 
 Prints one line per measurement and, last, one JSON object with report_latency_median_s,
-report_latency_p95_s, rtf, peak_rss_mb, wer, help_s and first_question_s.
-  bench/run            both models, answers of 30 s, 2 min and 5 min fed at real time, 3 runs each
-  bench/run --quick    base model, the 2-minute answer fed at 3x real time, 3 runs (about 2 minutes)
+report_latency_p95_s, rtf, peak_rss_mb, wer, help_s and first_question_s (faster-whisper, base,
+the 2-minute answer), plus openai_over_faster (time ratios on the same audio and weights).
+  bench/run            both engines, both models, answers of 30 s, 2 min and 5 min fed at real time
+                       through the recorder's file input, 3 runs each (--runs N to change)
+  bench/run --quick    faster-whisper, base, the 2-minute answer at 3x real time, 3 runs (2 minutes);
+                       --speed 1 feeds it at real time, as a person speaks (about 7 minutes)
+Each configuration runs in its own process, as a practice session does (model loaded once, the
+answer transcribed while it is recorded, then scored); its peak memory is that process's VmHWM
+before the whole-file pass used for the real-time factor.
 """
 
 from __future__ import annotations
@@ -12,7 +18,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -28,6 +33,12 @@ SHARED = ROOT.parent / "shared" / "audio"
 JFK = (
     "And so my fellow Americans, ask not what your country can do for you, "
     "ask what you can do for your country."
+)
+
+
+STEREO = (
+    "He began a confused complaint against the wizard, who had vanished behind the curtain on the left.",
+    "The horizon seems extremely distant.",
 )
 
 
@@ -67,10 +78,13 @@ def timed_cli(args: list[str], env: dict) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--speed", type=float, help="feed answers at this multiple of real time")
+    parser.add_argument("--runs", type=int, help="recorded runs per configuration (default 3)")
     opts = parser.parse_args()
     models = ["base"] if opts.quick else ["tiny.en", "base"]
     lengths = [120.0] if opts.quick else [30.0, 120.0, 300.0]
-    speed = 3.0 if opts.quick else 1.0
+    speed = opts.speed or (3.0 if opts.quick else 1.0)
+    runs = opts.runs or 3
 
     tmp = Path(tempfile.mkdtemp(prefix="vc-bench-"))
     os.environ.update(
@@ -80,17 +94,6 @@ def main() -> None:
             "XDG_CONFIG_HOME": str(tmp / "config"),
         }
     )
-    from voice_coach.audio.capture import FileSource
-    from voice_coach.audio.files import load_audio
-    from voice_coach.bank.files import load_bank
-    from voice_coach.config import load_settings
-    from voice_coach.session import Session
-    from voice_coach.speech.engines import make_engine
-    from voice_coach.store import Store
-
-    settings = load_settings()
-    bank = load_bank(settings.bank_dirs)
-    question = bank.questions["backbone-disagree-manager"]
     env = {**os.environ}
     help_s = statistics.median(timed_cli(["--help"], env) for _ in range(3))
     print(f"voice-coach --help: {help_s:.3f} s")
@@ -117,44 +120,139 @@ def main() -> None:
     print(f"practice until the first question is ready to play: {first_question_s:.2f} s")
 
     summary: dict = {"help_s": round(help_s, 3), "first_question_s": round(first_question_s, 2)}
-    for model in models:
-        engine = make_engine("faster-whisper", model, settings.cache_dir)
-        engine.load()
-        jfk = load_audio(SHARED / "jfk.flac") if (SHARED / "jfk.flac").exists() else None
-        if jfk is not None:
-            print(f"{model}: WER on jfk.flac {wer(JFK, engine.transcribe(jfk).text):.3f}")
-        for length in lengths:
-            path, script = make_answer(length, tmp)
-            audio = load_audio(path)
-            whole = [engine.transcribe(audio) for _ in range(1 if opts.quick else 3)]
-            rtf = statistics.median(t.seconds for t in whole) / (len(audio) / 16000)
-            latencies, wers = [], []
-            for _ in range(3):
-                session = Session(settings, bank, Store(settings.db_path), "bench", model)
-                session.engine = engine
-                result = session.record_and_score(1, question, FileSource(path, speed=speed))
-                latencies.append(result.latency_s)
-                wers.append(wer(script, result.report["transcript"]["text"]))
-            lat = sorted(latencies)
-            p95 = lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
-            print(
-                f"{model} {length:.0f} s answer: RTF {rtf:.3f}, "
-                f"report latency median {statistics.median(lat):.2f} s "
-                f"p95 {p95:.2f} s, WER streamed {statistics.median(wers):.3f} "
-                f"(whole file {wer(script, whole[0].text):.3f}), fed at {speed:g}x"
-            )
-            if model == "base" and length == 120.0:
-                summary.update(
-                    {
-                        "report_latency_median_s": round(statistics.median(lat), 2),
-                        "report_latency_p95_s": round(p95, 2),
-                        "rtf": round(rtf, 3),
-                        "wer": round(statistics.median(wers), 3),
-                    }
+    answers = {length: make_answer(length, tmp) for length in lengths}
+    (tmp / "scripts.json").write_text(json.dumps({str(k): v[1] for k, v in answers.items()}))
+    engines = ["faster-whisper"] if opts.quick else ["faster-whisper", "openai-whisper"]
+    whole_s: dict[tuple[str, str], float] = {}
+    for engine_name in engines:
+        if engine_name == "openai-whisper" and not _has("whisper"):
+            print("openai-whisper: not installed (pip install torch==2.13.0 'voice-coach[openai-whisper]')")
+            continue
+        for model in models:
+            for length in lengths:
+                # each configuration in its own process, so its peak memory is its own
+                out = subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--worker",
+                        engine_name,
+                        model,
+                        str(length),
+                        str(speed),
+                        str(runs),
+                        str(answers[length][0]),
+                        str(tmp / "scripts.json"),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    env=env,
                 )
-    summary["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+                r = json.loads(out.stdout.strip().splitlines()[-1])
+                lat = sorted(r["latencies"])
+                p95 = lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
+                whole_s[(engine_name, model, length)] = r["whole_s"]
+                jfk = f", WER on jfk.flac {r['jfk_wer']:.3f}" if r["jfk_wer"] is not None else ""
+                if r.get("stereo_wer") is not None:
+                    jfk += f", on stereo_diarization.wav {r['stereo_wer']:.3f}"
+                print(
+                    f"{engine_name} {model} {length:.0f} s answer: RTF {r['rtf']:.3f}, "
+                    f"report latency median {statistics.median(lat):.2f} s p95 {p95:.2f} s, "
+                    f"WER streamed {statistics.median(r['wers']):.3f} (whole file {r['whole_wer']:.3f}), "
+                    f"peak RSS {r['peak_rss_mb']:.0f} MB, fed at {speed:g}x{jfk}"
+                )
+                if engine_name == "faster-whisper" and model == "base" and length == 120.0:
+                    summary.update(
+                        {
+                            "report_latency_median_s": round(statistics.median(lat), 2),
+                            "report_latency_p95_s": round(p95, 2),
+                            "rtf": round(r["rtf"], 3),
+                            "wer": round(statistics.median(r["wers"]), 3),
+                            "peak_rss_mb": round(r["peak_rss_mb"], 1),
+                        }
+                    )
+    for (engine_name, model, length), seconds in whole_s.items():
+        if engine_name == "openai-whisper" and ("faster-whisper", model, length) in whole_s:
+            ratio = seconds / whole_s[("faster-whisper", model, length)]
+            print(f"openai-whisper / faster-whisper time, {model}, {length:.0f} s answer: {ratio:.2f}x")
+            summary.setdefault("openai_over_faster", {})[f"{model}-{length:.0f}s"] = round(ratio, 2)
     print(json.dumps(summary))
 
 
+def _has(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+def _vm_hwm_mb() -> float:
+    with open("/proc/self/status") as f:
+        line = next(x for x in f if x.startswith("VmHWM"))
+    return int(line.split()[1]) / 1024
+
+
+def worker(
+    engine_name: str, model: str, length: float, speed: float, runs: int, path: str, scripts: str
+) -> None:
+    """One configuration, the way a practice session runs it: model loaded once, the answer fed
+    through the recorder's file input with transcription while recording, then scored."""
+    from voice_coach.audio.capture import FileSource
+    from voice_coach.audio.files import load_audio
+    from voice_coach.bank.files import load_bank
+    from voice_coach.config import load_settings
+    from voice_coach.session import Session
+    from voice_coach.store import Store
+
+    settings = load_settings()
+    settings.engine = engine_name
+    settings.hard_limit_s = max(settings.hard_limit_s, length + 30)  # the 5-minute answer runs to its end
+    bank = load_bank(settings.bank_dirs)
+    question = bank.questions["backbone-disagree-manager"]
+    script = json.loads(Path(scripts).read_text())[str(length)]
+    session = Session(settings, bank, Store(settings.db_path), "bench", model, engine_name=engine_name)
+    session.wait_loaded()
+    latencies, wers = [], []
+    from voice_coach.scoring.embeddings import load_minilm
+
+    minilm = load_minilm()
+    warm = dict(minilm.cache) if minilm else {}  # the bank's bullets, embedded while loading
+    for n in range(runs):
+        if minilm:  # each run scores its answer from scratch, as a new answer would be
+            minilm.cache = dict(warm)
+        result = session.record_and_score(n + 1, question, FileSource(Path(path), speed=speed))
+        latencies.append(result.latency_s)
+        wers.append(wer(script, result.report["transcript"]["text"]))
+    peak = _vm_hwm_mb()  # the session's peak, before the whole-file pass below (not part of a session)
+    audio = load_audio(path)
+    whole = session.engine.transcribe(audio)
+    jfk_wer = None
+    if (SHARED / "jfk.flac").exists():
+        jfk_wer = wer(JFK, session.engine.transcribe(load_audio(SHARED / "jfk.flac")).text)
+    stereo_wer = None
+    if (SHARED / "stereo_diarization.wav").exists():  # one read sentence per channel
+        channels, _ = sf.read(str(SHARED / "stereo_diarization.wav"), dtype="float32")
+        heard = [session.engine.transcribe(channels[:, c].copy()).text for c in (0, 1)]
+        stereo_wer = wer(" ".join(STEREO), " ".join(heard))
+    print(
+        json.dumps(
+            {
+                "latencies": latencies,
+                "wers": wers,
+                "whole_s": whole.seconds,
+                "rtf": whole.seconds / (len(audio) / 16000),
+                "whole_wer": wer(script, whole.text),
+                "jfk_wer": jfk_wer,
+                "stereo_wer": stereo_wer,
+                "peak_rss_mb": peak,
+            }
+        )
+    )
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        e, m, length, speed, runs, path, scripts = sys.argv[2:9]
+        worker(e, m, float(length), float(speed), int(runs), path, scripts)
+    else:
+        main()

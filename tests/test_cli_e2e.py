@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import soundfile as sf
 
 from conftest import ROOT, need_shared, run_cli, wer
@@ -139,3 +140,20 @@ def test_demo_killed_while_recording_leaves_a_readable_wav(vc_env):
     assert row["status"] == "done" and len(row["transcript"].split()) >= 5
     assert json.loads(row["report_json"])["question"]["id"] == "backbone-disagree-manager"
     assert "nothing to recover" in run_cli(["recover"], vc_env).stdout
+
+
+def test_analyze_with_the_openai_whisper_engine(vc_env):
+    pytest.importorskip("whisper", reason="the openai-whisper extra (scripts/setup test installs it)")
+    jfk = need_shared("audio/jfk.flac")
+    out = run_cli(["analyze", str(jfk), "--engine", "openai-whisper", "--json"], vc_env)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert_contract(report)
+    words = [w["word"].strip(",.").lower() for w in report["transcript"]["words"]]
+    assert report["model"]["engine"] == "openai-whisper" and words[:5] == [
+        "and",
+        "so",
+        "my",
+        "fellow",
+        "americans",
+    ]

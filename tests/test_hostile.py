@@ -14,8 +14,7 @@ import soundfile as sf
 from conftest import ROOT, need_shared, run_cli, wer
 
 JFK = (
-    "And so my fellow Americans ask not what your country can do for you "
-    "ask what you can do for your country"
+    "And so my fellow Americans ask not what your country can do for you ask what you can do for your country"
 )
 
 
@@ -164,7 +163,7 @@ def test_html_script_and_markup_in_notes_are_shown_as_text(vc_env, tmp_path):
     notes.write_text(
         "## Earn Trust\n"
         "- Tell me about [bold red]a time[/] you <b>won</b> trust <script>alert(1)</script>? [/]\n"
-        "### Story: <img src=x onerror=alert(1)> Rollback\n- I rolled back & wrote \"it\" up\n",
+        '### Story: <img src=x onerror=alert(1)> Rollback\n- I rolled back & wrote "it" up\n',
         encoding="utf-8",
     )
     bank = tmp_path / "bank"
@@ -176,3 +175,8 @@ def test_html_script_and_markup_in_notes_are_shown_as_text(vc_env, tmp_path):
     assert "[bold red]a time[/]" in shown.stdout  # terminal markup printed, not interpreted
     assert "<script" not in shown.stdout and "onerror" not in (bank / "evil.yaml").read_text()
     assert run_cli(["bank", "validate"], env).returncode == 0
+    # the question spoken and printed in a session: its brackets are text, not terminal markup
+    qid = next(line.split()[0] for line in shown.stdout.splitlines() if "[bold red]" in line)
+    demo = run_cli(["demo", "--question", qid, "--follow-ups", "0"], env)
+    assert demo.returncode == 0 and "Traceback" not in demo.stderr, demo.stderr[-2000:]
+    assert "[bold red]a time[/]" in demo.stdout

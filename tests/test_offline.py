@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT, need_shared
 
-BLOCKER = '''
+BLOCKER = """
 import socket, sys
 
 _LOG = {log!r}
@@ -36,7 +36,7 @@ socket.socket.connect = connect
 socket.socket.connect_ex = connect
 socket.getaddrinfo = lambda host, *a, **k: _refuse("getaddrinfo", host)
 socket.create_connection = lambda address, *a, **k: _refuse("create_connection", address)
-'''
+"""
 
 
 def commands(tmp_path: Path) -> list[list[str]]:
@@ -55,13 +55,19 @@ def test_sockets_blocked(vc_env, tmp_path):
     env = {**vc_env, "PYTHONPATH": str(site), "HF_HUB_OFFLINE": ""}  # our code must not rely on the env
     probe = subprocess.run(
         [sys.executable, "-c", "import socket; socket.create_connection(('pypi.org', 443))"],
-        env=env, capture_output=True, text=True,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert "network blocked" in probe.stderr  # the blocker is live in child processes
     log.unlink()
     for args in commands(tmp_path):
         out = subprocess.run(
-            [sys.executable, "-m", "voice_coach", *args], env=env, cwd=ROOT, capture_output=True, text=True,
+            [sys.executable, "-m", "voice_coach", *args],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
             timeout=300,
         )
         assert out.returncode == 0, f"{args}: {out.stderr[-2000:]}"
@@ -77,7 +83,11 @@ def test_inside_a_network_namespace(vc_env, tmp_path):
     for args in commands(tmp_path):
         out = subprocess.run(
             ["unshare", "-n", sys.executable, "-m", "voice_coach", *args],
-            env=vc_env, cwd=ROOT, capture_output=True, text=True, timeout=300,
+            env=vc_env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert out.returncode == 0, f"{args}: {out.stderr[-2000:]}"
     loops = subprocess.run(["unshare", "-n", "ip", "-o", "link"], capture_output=True, text=True)

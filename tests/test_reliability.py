@@ -148,7 +148,7 @@ def test_disk_filling_while_recording_keeps_what_was_captured(vc_env, tmp_path):
     from voice_coach.audio.capture import FileSource, Recorder, StopRules
 
     rng = np.random.default_rng(1)
-    speech = (0.3 * np.sin(np.linspace(0, 2000 * np.pi, 16000 * 20)) * rng.uniform(0.5, 1, 16000 * 20))
+    speech = 0.3 * np.sin(np.linspace(0, 2000 * np.pi, 16000 * 20)) * rng.uniform(0.5, 1, 16000 * 20)
     src_path = tmp_path / "long.wav"
     sf.write(src_path, speech.astype(np.float32), 16000)
     with tmpfs(tmp_path / "tiny", "256k") as tiny:

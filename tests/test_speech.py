@@ -58,3 +58,36 @@ def test_base_model_is_joined_once_and_verified(cache_dir):
     }
     mtime = joined.stat().st_mtime_ns
     assert model_dir("base", cache_dir) == folder and joined.stat().st_mtime_ns == mtime
+
+
+@pytest.mark.parametrize("model", ["tiny.en", "base"])
+def test_openai_whisper_on_converted_weights_equals_faster_whisper_at_float32(model, cache_dir):
+    """The same packaged weights, converted from CTranslate2's model.bin, give the same transcript and
+    the same word times through openai-whisper as through faster-whisper at float32."""
+    pytest.importorskip("whisper", reason="the openai-whisper extra (scripts/setup test installs it)")
+    from voice_coach.speech.engines import OpenAIWhisperEngine
+
+    audio = load_audio(need_shared("audio/jfk.flac"))
+    ours = OpenAIWhisperEngine(model, cache_dir).transcribe(audio)
+    reference = FasterWhisperEngine(model, cache_dir, compute_type="float32").transcribe(audio)
+    assert ours.text == reference.text and ours.engine == "openai-whisper"
+    assert [w.word for w in ours.words] == [w.word for w in reference.words]
+    assert max(abs(a.start - b.start) for a, b in zip(ours.words, reference.words, strict=True)) <= 0.1
+    assert (cache_dir / "models" / f"{model}-openai-whisper.pt").is_file()  # converted once, cached
+
+
+def test_converter_reads_every_variable_and_maps_the_attention_layout(cache_dir):
+    import numpy as np
+
+    from voice_coach.speech.convert import read_model_bin, to_openai_state
+
+    variables, aliases = read_model_bin(model_dir("tiny.en", cache_dir) / "model.bin")
+    assert aliases == {"decoder/projection/weight": "decoder/embeddings/weight"}
+    dims, state = to_openai_state(variables)
+    assert dims["n_audio_layer"] == dims["n_text_layer"] == 4 and dims["n_vocab"] == 51864
+    qkv = variables["encoder/layer_0/self_attention/linear_0/weight"]
+    assert np.array_equal(state["encoder.blocks.0.attn.key.weight"], qkv[384:768].astype(np.float32))
+    assert "encoder.blocks.0.attn.key.bias" not in state  # openai-whisper's key has no bias
+    assert not np.any(variables["encoder/layer_0/self_attention/linear_0/bias"][384:768])  # zeros dropped
+    kv = variables["decoder/layer_0/attention/linear_1/weight"]
+    assert np.array_equal(state["decoder.blocks.0.cross_attn.value.weight"], kv[384:].astype(np.float32))

@@ -12,6 +12,7 @@ from voice_coach.errors import UserError
 
 MAX_NOTES_BYTES = 2_000_000
 MODEL_CHOICE = click.Choice(["tiny.en", "base"])
+ENGINE_CHOICE = click.Choice(["faster-whisper", "openai-whisper"])
 SINGULAR = {
     "principles": "principle",
     "questions": "question",
@@ -21,13 +22,23 @@ SINGULAR = {
 }
 
 
-def _settings(model: str | None = None):
+def _settings(model: str | None = None, engine: str | None = None):
     from voice_coach.config import load_settings
 
     settings = load_settings()
     if model:
         settings.model = model
+    if engine:
+        settings.engine = engine
     return settings
+
+
+def engine_option(f):
+    return click.option(
+        "--engine",
+        type=ENGINE_CHOICE,
+        help="Speech engine (default from config: faster-whisper; openai-whisper is an optional extra).",
+    )(f)
 
 
 def _bank(settings):
@@ -81,11 +92,12 @@ def cli() -> None:
 @click.option("--follow-ups", type=click.IntRange(0, 5), help="Follow-ups after each answer (default 2).")
 @click.option("--model", type=MODEL_CHOICE, help="Whisper model (default from config: base).")
 @click.option("--device", help="Input device name or index (default: the system default).")
-def practice(principles, count, story, question_ids, rubric_ids, by_need, follow_ups, model, device) -> None:
+@engine_option
+def practice(principles, count, story, question_ids, rubric_ids, by_need, follow_ups, model, device, engine):
     """Hear a question, answer out loud, answer the follow-ups, get the report."""
     from voice_coach.session import Session, pick_questions, run_practice
 
-    settings = _settings(model)
+    settings = _settings(model, engine)
     if follow_ups is not None:
         settings.follow_ups = follow_ups
     bank = _bank(settings)
@@ -141,14 +153,15 @@ def next_command(count) -> None:
 @click.option("--model", type=MODEL_CHOICE, help="Whisper model (default from config: base).")
 @click.option("--device", help="Input device name or index (default: the system default).")
 @click.option("--speed", default=0.0, type=click.FloatRange(0, 100), help="Demo: feed answers at this speed.")
-def loop(loop_id, interviewer, is_demo, restart, model, device, speed) -> None:
+@engine_option
+def loop(loop_id, interviewer, is_demo, restart, model, device, speed, engine) -> None:
     """The mock loop: each interviewer, their principles, follow-ups and time box; then a debrief."""
     from voice_coach.debrief import build
     from voice_coach.loop import Plan, make_plan, run_loop
     from voice_coach.report.debrief import to_terminal
     from voice_coach.session import Session
 
-    settings = _settings(model)
+    settings = _settings(model, engine)
     bank = _bank(settings)
     store = _store(settings)
     if not bank.loops:
@@ -232,12 +245,13 @@ def debrief(session, as_json, md_file, html_file) -> None:
 @click.option(
     "--follow-ups", default=1, show_default=True, type=click.IntRange(0, 5), help="Follow-ups per answer."
 )
-def demo(count, question_ids, model, speed, seed, follow_ups) -> None:
+@engine_option
+def demo(count, question_ids, model, speed, seed, follow_ups, engine) -> None:
     """The whole practice flow with a synthetic candidate voice: no microphone, no speaker."""
     from voice_coach.report.terminal import render
     from voice_coach.session import Session, pick_questions, run_demo
 
-    settings = _settings(model)
+    settings = _settings(model, engine)
     settings.follow_ups = follow_ups
     bank = _bank(settings)
     linked = [q for q in bank.questions.values() if q.stories]
@@ -265,7 +279,8 @@ def demo(count, question_ids, model, speed, seed, follow_ups) -> None:
 @click.option("--model", type=MODEL_CHOICE, help="Whisper model (default from config: base).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--no-history", is_flag=True, help="Do not keep this analysis in the history.")
-def analyze(file, text_file, question_id, story_id, model, as_json, no_history) -> None:
+@engine_option
+def analyze(file, text_file, question_id, story_id, model, as_json, no_history, engine) -> None:
     """Score a recorded answer (WAV, FLAC, MP3, ...) or a typed one (--text)."""
     from rich.console import Console
 
@@ -276,7 +291,7 @@ def analyze(file, text_file, question_id, story_id, model, as_json, no_history) 
             "give exactly one of: an audio FILE, or --text FILE",
             fix="e.g. voice-coach analyze answer.wav, or voice-coach analyze --text answer.txt",
         )
-    settings = _settings(model)
+    settings = _settings(model, engine)
     bank = _bank(settings)
     question = None
     if question_id:

@@ -13,7 +13,7 @@ from pathlib import Path
 from voice_coach.errors import UserError
 
 MODELS = ("tiny.en", "base")
-ENGINES = ("faster-whisper",)
+ENGINES = ("faster-whisper", "openai-whisper")
 
 
 def _xdg(var: str, default: str) -> Path:
@@ -93,6 +93,12 @@ def load_settings() -> Settings:
         model=str(pick("model", "VOICE_COACH_MODEL", "base")),
         engine=str(pick("engine", "VOICE_COACH_ENGINE", "faster-whisper")),
     )
+    if settings.engine not in ENGINES:
+        raise UserError(
+            f"unknown speech engine '{settings.engine}'",
+            where=str(path) if file_values.get("engine") else "VOICE_COACH_ENGINE",
+            fix=f"use one of: {', '.join(ENGINES)}",
+        )
     for key in ("target_s", "hard_limit_s", "silence_stop_s"):
         if key in file_values:
             value = file_values[key]

@@ -155,6 +155,8 @@ def intro(person: dict, bank: Bank, n_steps: int) -> str:
 
 def run_loop(session, plan: Plan, demo: bool = False, device: str | None = None, speed: float = 0.0) -> None:
     """Run (or resume) the planned loop in a Session: intro, questions, follow-ups, clock."""
+    from rich.markup import escape
+
     from voice_coach import candidate
     from voice_coach.audio.capture import FileSource, MicSource
     from voice_coach.audio.files import duration_s
@@ -186,14 +188,15 @@ def run_loop(session, plan: Plan, demo: bool = False, device: str | None = None,
             speak(text, path, settings, play=sound, voice=voice, rate=rate)
             return duration_s(path) or 0.0
 
-        out.rule(f"{person['name']}  [dim]{clock.show()}[/dim]")
+        who = escape(person["name"])  # names and questions come from the user's notes: never markup
+        out.rule(f"{who}  [dim]{clock.show()}[/dim]")
         if len(todo) < len(steps):
             out.print(
                 f"[dim]resuming: {len(steps) - len(todo)} of {len(steps)} questions already answered[/dim]"
             )
         else:
             text = intro(person, bank, len(steps))
-            out.print(f"[italic]{text}[/italic]")
+            out.print(f"[italic]{escape(text)}[/italic]")
             clock.used_s += say(text, session.folder / f"intro-{person['index'] + 1}.wav")
         for i, step in enumerate(todo):
             left_after = len(todo) - i - 1
@@ -207,10 +210,8 @@ def run_loop(session, plan: Plan, demo: bool = False, device: str | None = None,
             n += 1
             rubric = bank.rubrics.get(step.ref) if step.kind == "rubric" else None
             question = candidate_question = rubric_question(rubric) if rubric else bank.questions[step.ref]
-            out.print(
-                f"\n[bold]{person['name']}[/bold] [dim]{clock.show()}[/dim] ({step.principle or 'rubric'})"
-            )
-            out.print(f"[bold]{question.text}[/bold]")
+            out.print(f"\n[bold]{who}[/bold] [dim]{clock.show()}[/dim] ({step.principle or 'rubric'})")
+            out.print(f"[bold]{escape(question.text)}[/bold]")
             clock.used_s += say(question.text, session.folder / f"q{n}-question.wav")
             story = None
             if demo:
@@ -263,11 +264,11 @@ def run_loop(session, plan: Plan, demo: bool = False, device: str | None = None,
             for r in reused:
                 if result.report and r["story"] == result.report["story"]["id"]:
                     out.print(
-                        f"[yellow]story reuse:[/yellow] '{r['story']}' was told to "
-                        f"{', '.join(r['interviewers'])}; "
+                        f"[yellow]story reuse:[/yellow] '{escape(r['story'])}' was told to "
+                        f"{escape(', '.join(r['interviewers']))}; "
                         "interviewers compare notes, so use another story for one of them"
                     )
-        out.print(f"[dim]{person['name']} done at {clock.show()}[/dim]")
+        out.print(f"[dim]{who} done at {clock.show()}[/dim]")
     session.summary()
 
 

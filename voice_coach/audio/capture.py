@@ -156,9 +156,15 @@ class WavWriter:
     def _header(self, data_bytes: int) -> bytes:
         import struct
 
-        return b"RIFF" + struct.pack("<I", 36 + data_bytes) + b"WAVE" + b"fmt " + struct.pack(
-            "<IHHIIHH", 16, 1, 1, self.sr, self.sr * 2, 2, 16
-        ) + b"data" + struct.pack("<I", data_bytes)
+        return (
+            b"RIFF"
+            + struct.pack("<I", 36 + data_bytes)
+            + b"WAVE"
+            + b"fmt "
+            + struct.pack("<IHHIIHH", 16, 1, 1, self.sr, self.sr * 2, 2, 16)
+            + b"data"
+            + struct.pack("<I", data_bytes)
+        )
 
     def _write_all(self, data: bytes) -> int:
         """Write everything or raise; on failure the OSError carries .written (bytes that made it)."""

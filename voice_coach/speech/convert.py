@@ -11,7 +11,6 @@ openai-whisper keeps them apart, and its key projection has no bias (CTranslate2
 
 from __future__ import annotations
 
-import json
 import struct
 from collections.abc import Callable
 from pathlib import Path
@@ -58,7 +57,9 @@ def read_model_bin(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
         nbytes = take("<I")
         if dtype_id not in _DTYPES:
             raise UserError(f"variable {name} has an unsupported dtype id {dtype_id}", where=str(path))
-        out[name] = np.frombuffer(raw, dtype=_DTYPES[dtype_id], count=nbytes // np.dtype(_DTYPES[dtype_id]).itemsize, offset=off).reshape(dims)
+        out[name] = np.frombuffer(
+            raw, dtype=_DTYPES[dtype_id], count=nbytes // np.dtype(_DTYPES[dtype_id]).itemsize, offset=off
+        ).reshape(dims)
         off += nbytes
     aliases = {}
     for _ in range(take("<I")):
@@ -68,7 +69,10 @@ def read_model_bin(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
 
 
 def _layers(variables: dict[str, np.ndarray], prefix: str) -> int:
-    return len({k.split("/")[1] for k in variables if k.startswith(prefix + "/layer_")})
+    import re
+
+    found = (re.match(rf"{prefix}/layer_(\d+)/", k) for k in variables)
+    return len({m.group(1) for m in found if m})
 
 
 def to_openai_state(variables: dict[str, np.ndarray]) -> tuple[dict, dict[str, np.ndarray]]:
@@ -150,11 +154,9 @@ def openai_checkpoint(
         progress(f"converting Whisper {name} to an openai-whisper checkpoint (once)")
     variables, _aliases = read_model_bin(source)
     dims, state = to_openai_state(variables)
-    config = json.loads((model_folder / "config.json").read_text(encoding="utf-8"))
     checkpoint = {
         "dims": dims,
         "model_state_dict": {k: torch.from_numpy(np.ascontiguousarray(a)) for k, a in state.items()},
-        "alignment_heads": config.get("alignment_heads"),
     }
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")

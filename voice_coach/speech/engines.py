@@ -6,6 +6,7 @@ happen in load(), so importing this module is cheap.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -161,7 +162,101 @@ class FasterWhisperEngine:
         )
 
 
-def make_engine(name: str, model: str, cache_dir: Path, filler_prompt: str = "off") -> Engine:
+class OpenAIWhisperEngine:
+    """openai-whisper (PyTorch, float32 on CPU) over the same packaged weights, converted once.
+
+    An optional extra: pip install 'voice-coach[openai-whisper]'. Audio goes in as a 16 kHz float32
+    array, so no ffmpeg is needed.
+    """
+
+    name = "openai-whisper"
+
+    def __init__(self, model: str, cache_dir: Path, filler_prompt: str = "off") -> None:
+        self.model, self.cache_dir, self.filler_prompt = model, cache_dir, filler_prompt
+        self._whisper = None
+        self._lock = threading.Lock()
+        self.load_s = 0.0
+
+    def load(self, progress: Progress | None = None) -> None:
+        with self._lock:
+            if self._whisper is not None:
+                return
+            start = time.perf_counter()
+            try:
+                import torch
+                import whisper
+            except ImportError as exc:
+                raise UserError(
+                    f"the openai-whisper engine is not installed ({exc})",
+                    fix="pip install torch==2.13.0 'voice-coach[openai-whisper]' (CPU torch first), "
+                    "or use --engine faster-whisper",
+                    exit_code=3,
+                ) from exc
+            from voice_coach.speech.convert import openai_checkpoint
+
+            folder = model_dir(self.model, self.cache_dir, progress)
+            checkpoint = openai_checkpoint(folder, self.cache_dir, self.model, progress)
+            if progress:
+                progress(f"loading Whisper {self.model} ({self.name}, float32)")
+            torch.set_num_threads(os.cpu_count() or 2)
+            model = whisper.load_model(str(checkpoint), device="cpu")
+            config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+            heads = config.get("alignment_heads")
+            if heads:  # the heads CTranslate2 uses for word timing, not openai-whisper's default guess
+                mask = torch.zeros(model.dims.n_text_layer, model.dims.n_text_head, dtype=torch.bool)
+                for layer, head in heads:
+                    mask[layer, head] = True
+                model.register_buffer("alignment_heads", mask.to_sparse(), persistent=False)
+            self._whisper = model
+            self.load_s = time.perf_counter() - start
+
+    def transcribe(self, audio: np.ndarray, progress: Progress | None = None) -> Transcript:
+        self.load(progress)
+        import torch
+
+        torch.manual_seed(0)  # the temperature fallback samples: same audio, same transcript
+        start = time.perf_counter()
+        prompt = FILLER_PROMPT if self.filler_prompt in ("initial", "hotwords") else None
+        result = self._whisper.transcribe(
+            np.asarray(audio, dtype=np.float32),
+            language="en",
+            fp16=False,
+            word_timestamps=True,
+            condition_on_previous_text=False,
+            beam_size=5,
+            initial_prompt=prompt,
+            carry_initial_prompt=self.filler_prompt == "hotwords",
+            verbose=None,
+        )
+        words = [
+            Word(
+                w["word"].strip(),
+                round(float(w["start"]), 3),
+                round(float(w["end"]), 3),
+                round(float(w.get("probability", 0.0)), 3),
+            )
+            for seg in result["segments"]
+            for w in seg.get("words", [])
+        ]
+        texts = [seg["text"].strip() for seg in result["segments"]]
+        return Transcript(
+            " ".join(t for t in texts if t),
+            words,
+            round(len(audio) / 16000, 3),
+            self.name,
+            self.model,
+            seconds=round(time.perf_counter() - start, 3),
+        )
+
+
+ENGINES = ("faster-whisper", "openai-whisper")
+
+
+def make_engine(
+    name: str, model: str, cache_dir: Path, filler_prompt: str = "off", compute_type: str = "int8"
+) -> Engine:
     if name == "faster-whisper":
-        return FasterWhisperEngine(model, cache_dir, filler_prompt=filler_prompt)
-    raise UserError(f"unknown speech engine '{name}'", fix="use --engine faster-whisper")
+        return FasterWhisperEngine(model, cache_dir, compute_type=compute_type, filler_prompt=filler_prompt)
+    if name == "openai-whisper":
+        return OpenAIWhisperEngine(model, cache_dir, filler_prompt=filler_prompt)
+    raise UserError(f"unknown speech engine '{name}'", fix="use --engine faster-whisper or openai-whisper")
