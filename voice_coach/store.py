@@ -119,7 +119,8 @@ class Store:
         except sqlite3.DatabaseError as exc:
             if not _is_corrupt(exc):
                 raise _db_error(exc, path) from exc
-            self.db.close()
+            if getattr(self, "db", None) is not None:
+                self.db.close()
             self.moved_aside = _move_aside(path)
             try:
                 self._open()
