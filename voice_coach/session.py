@@ -284,16 +284,20 @@ class Session:
                 self.console.print("[dim]no answer heard; moving on[/dim]")
                 answers.append((probe, None))
                 continue
-            transcript = self.engine.transcribe(load_audio(path))
-            sub = analyze(
-                transcript,
-                self.bank,
-                question,
-                story_id=story_id,
-                audio_path=path,
-                target_s=rules.hard_limit_s / 2,
-                bands=DeliveryBands(self.settings.wpm_band, self.settings.wpm_flags),
-            )
+            try:
+                transcript = self.engine.transcribe(load_audio(path))
+                sub = analyze(
+                    transcript,
+                    self.bank,
+                    question,
+                    story_id=story_id,
+                    audio_path=path,
+                    target_s=rules.hard_limit_s / 2,
+                    bands=DeliveryBands(self.settings.wpm_band, self.settings.wpm_flags),
+                )
+            except UserError as exc:  # the answer is stored already; this follow-up's WAV is kept
+                self.console.print(f"[yellow]follow-up not scored: {escape(str(exc))}[/yellow]")
+                sub = None
             answers.append((probe, sub))
         merged = merge(result.report, answers)
         self.store.update_report(result.attempt_id, merged, merged["merged"]["coverage"])
