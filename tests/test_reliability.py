@@ -208,3 +208,23 @@ def test_forget_and_export(vc_env, tmp_path):
 
     out = run_cli(["forget", "--all", "--yes"], vc_env)
     assert out.returncode == 0 and rows(vc_env) == [] and not Path(second["audio_path"]).exists()
+
+
+def test_a_first_version_history_is_migrated_in_place(tmp_path):
+    """A history written by schema 1 opens with its rows kept and the loop columns added."""
+    from voice_coach.store import _MIGRATIONS, SCHEMA_VERSION, Store
+
+    path = tmp_path / "history.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(_MIGRATIONS[1] + "; PRAGMA user_version = 1;")
+    db.execute("INSERT INTO sessions (id, kind, started_at) VALUES ('s1', 'demo', 1.0)")
+    db.execute(
+        "INSERT INTO attempts (session_id, question_id, status, created_at) VALUES ('s1', 'q', 'done', 1.0)"
+    )
+    db.commit()
+    db.close()
+    store = Store(path)
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    [row] = store.attempts()
+    assert row["question_id"] == "q" and row["interviewer"] is None
+    assert store.sessions()[0]["plan_json"] is None and store.moved_aside is None
