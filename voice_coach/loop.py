@@ -162,7 +162,7 @@ def run_loop(session, plan: Plan, demo: bool = False, device: str | None = None,
     from voice_coach.audio.files import duration_s
     from voice_coach.debrief import story_reuse
     from voice_coach.report.terminal import render
-    from voice_coach.session import speak
+    from voice_coach.session import candidate_reply_source, speak
     from voice_coach.speech import tts
 
     bank, out, settings = session.bank, session.out, session.settings
@@ -251,8 +251,7 @@ def run_loop(session, plan: Plan, demo: bool = False, device: str | None = None,
                 def source_for(probe, path, story=story, told=told):
                     if not demo:
                         return MicSource(device)
-                    text = candidate.reply(story, probe, told)
-                    return FileSource(tts.synthesize(text, path, rate=165), speed=speed) if text else None
+                    return candidate_reply_source(story, probe, told, path, speed)
 
                 result = session.follow_up(
                     n, question, result, probes, lambda t, p: say(t, p), source_for, live=not demo

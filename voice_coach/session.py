@@ -19,7 +19,7 @@ from rich.markup import escape
 
 from voice_coach import candidate
 from voice_coach.audio.capture import FileSource, MicSource, Recorder, StopRules, Tick, ensure_room
-from voice_coach.bank.model import Bank, Question, Rubric
+from voice_coach.bank.model import Bank, Question, Rubric, Story
 from voice_coach.config import Settings
 from voice_coach.errors import UserError
 from voice_coach.faults import pause
@@ -208,16 +208,7 @@ class Session:
                     transcript = streamer.finish()
                 else:
                     transcript = self.engine.transcribe(load_audio(path))
-            report = analyze(
-                transcript,
-                self.bank,
-                question,
-                story_id=story_id,
-                audio_path=path,
-                target_s=self.settings.target_s,
-                bands=DeliveryBands(self.settings.wpm_band, self.settings.wpm_flags),
-                rubric=rubric,
-            )
+            report = score(transcript, self.bank, self.settings, question, path, story_id, rubric=rubric)
         except Exception as exc:  # the recording is kept; the row says why it failed
             self.store.set_status(attempt, "failed", error=str(exc))
             raise
@@ -286,14 +277,8 @@ class Session:
                 continue
             try:
                 transcript = self.engine.transcribe(load_audio(path))
-                sub = analyze(
-                    transcript,
-                    self.bank,
-                    question,
-                    story_id=story_id,
-                    audio_path=path,
-                    target_s=rules.hard_limit_s / 2,
-                    bands=DeliveryBands(self.settings.wpm_band, self.settings.wpm_flags),
+                sub = score(
+                    transcript, self.bank, self.settings, question, path, story_id, rules.hard_limit_s / 2
                 )
             except UserError as exc:  # the answer is stored already; this follow-up's WAV is kept
                 self.console.print(f"[yellow]follow-up not scored: {escape(str(exc))}[/yellow]")
@@ -309,6 +294,30 @@ class Session:
 
         self.store.finish_session(self.session_id)
         render_summary(self.session_id, [r.report for r in self.results if r.report], self.out)
+
+
+def score(
+    transcript,
+    bank: Bank,
+    settings: Settings,
+    question: Question | None,
+    path: Path,
+    story_id: str | None = None,
+    target_s: float | None = None,
+    rubric: Rubric | None = None,
+) -> dict:
+    """The answer report with the user's delivery settings: one place for answers, follow-ups and
+    recovered attempts."""
+    return analyze(
+        transcript,
+        bank,
+        question,
+        story_id=story_id,
+        audio_path=path,
+        target_s=target_s or settings.target_s,
+        bands=DeliveryBands(settings.wpm_band, settings.wpm_flags),
+        rubric=rubric,
+    )
 
 
 def _glibc(call: str, *args: int) -> None:
@@ -461,10 +470,7 @@ def run_demo(
         told = {b["id"] for b in (result.report or {}).get("bullets", []) if b["covered"]}
 
         def source_for(probe, path, story=story, told=told):
-            text = candidate.reply(story, probe, told)
-            return (
-                FileSource(tts.synthesize(text, path, rate=rate, voice=voice), speed=speed) if text else None
-            )
+            return candidate_reply_source(story, probe, told, path, speed, rate, voice)
 
         result = session.follow_up(
             n, question, result, probes, lambda t, p: speak(t, p, session.settings, play=False), source_for
@@ -473,6 +479,20 @@ def run_demo(
             show(result.report)
     session.summary()
     return session.results
+
+
+def candidate_reply_source(
+    story: Story | None,
+    probe: Probe,
+    told: set[str],
+    path: Path,
+    speed: float,
+    rate: int = 165,
+    voice: str | None = None,
+) -> FileSource | None:
+    """The demo candidate's spoken answer to a follow-up, as a recorder source (None: nothing to say)."""
+    text = candidate.reply(story, probe, told)
+    return FileSource(tts.synthesize(text, path, rate=rate, voice=voice), speed=speed) if text else None
 
 
 def synthesized_transcriber(engine: Engine, folder: Path, voice: str | None, rate: int):
@@ -512,14 +532,7 @@ def recover(store: Store, bank: Bank, settings: Settings, console: Console) -> l
             console.print(f"attempt {row['id']}: {escape(str(exc))}")
             continue
         question = bank.questions.get(row["question_id"] or "")
-        report = analyze(
-            transcript,
-            bank,
-            question,
-            audio_path=path,
-            target_s=settings.target_s,
-            bands=DeliveryBands(settings.wpm_band, settings.wpm_flags),
-        )
+        report = score(transcript, bank, settings, question, path)
         store.complete_attempt(row["id"], report)
         console.print(f"attempt {row['id']}: recovered {transcript.duration_s:.1f} s from {path}")
         done.append(row["id"])
