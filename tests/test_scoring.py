@@ -5,15 +5,25 @@ from __future__ import annotations
 import importlib.util
 import json
 
+import numpy as np
 import pytest
 
 from conftest import run_cli
 from voice_coach.bank.files import load_bank
+from voice_coach.bank.model import Bullet
 from voice_coach.config import shipped_bank_dir
-from voice_coach.scoring.coverage import EmbeddingScorer, LexicalScorer, default_scorer
+from voice_coach.scoring.coverage import (
+    BulletMatch,
+    EmbeddingScorer,
+    LexicalScorer,
+    Window,
+    default_scorer,
+)
 from voice_coach.scoring.embeddings import load_minilm
 from voice_coach.scoring.evaluate import default_set, evaluate, load_set
-from voice_coach.scoring.text import strip_fillers
+from voice_coach.scoring.star import bullet_tags, label_answer, label_sentence
+from voice_coach.scoring.text import sentences, strip_fillers
+from voice_coach.speech.engines import Word
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +46,72 @@ def test_text_targets(bank):
     m = evaluate(bank, load_set(default_set()), scorer).metrics()
     assert m["precision"] >= 0.90 and m["recall"] >= 0.90, m
     assert m["star_accuracy"] >= 0.85, m
-    assert m["story_accuracy"] >= 0.95, m  # 33 of 34: one keyword distractor is still credited
+    assert m["story_accuracy"] >= 0.95, m
+
+
+def test_heldout_answers_meet_the_targets(bank):
+    """Answers written after the rules and thresholds were chosen, and never used to choose them."""
+    items = load_set(default_set().with_name("heldout_answers.yaml"))
+    assert len(items) >= 12 and len({i.story for i in items if i.story}) >= 6
+    scorer = default_scorer()
+    scorer.fit([b.text for s in bank.stories.values() for b in s.all_bullets()])
+    tally = evaluate(bank, items, scorer)
+    m = tally.metrics()
+    assert m["precision"] >= 0.90 and m["recall"] >= 0.90, (m, tally.misses)
+    assert m["story_accuracy"] >= 11 / 12, tally.misses
+    assert m["star_accuracy"] >= 0.85, m
+
+
+def _words(text: str) -> list[Word]:
+    return [Word(w, None, None) for w in text.split()]
+
+
+def test_comma_spliced_clauses_are_sentences_of_their_own():
+    # fast speech comes back from Whisper as one "sentence" of comma-joined clauses
+    spliced = sentences(
+        _words("I pulled the raw logs myself, we added the missing index, our tickets fell by half.")
+    )
+    assert [s.text for s in spliced] == [
+        "I pulled the raw logs myself,",
+        "we added the missing index,",
+        "our tickets fell by half.",
+    ]
+    assert (spliced[1].first, spliced[1].last) == (6, 10)
+    # a subordinate opening and a short aside stay with their sentence
+    assert len(sentences(_words("Before the plan went out to the company, I asked for a week."))) == 1
+    assert len(sentences(_words("I, uh, organized ten calls with customers."))) == 1
+
+
+def test_star_cues_for_results():
+    assert label_sentence("Our traffic grew 20 % last year.", None, 0.5) == "R"
+    assert label_sentence("Within a year international revenue doubled.", None, 0.5) == "R"
+    assert label_sentence("I wanted us to serve every country we shipped to.", None, 0.5) == "T"
+
+
+def _match(star: str, first: int, last: int) -> BulletMatch:
+    return BulletMatch(Bullet(id=star, text=star, star=star), 0.6, True, Window("", first, last))
+
+
+def test_bullet_tags_go_to_the_best_sentence_and_the_star_order_breaks_near_ties():
+    matches = [_match("S", 0, 1), _match("R", 0, 1), _match("A", 1, 2), _match("S", 2, 3), _match("R", 3, 3)]
+    sims = np.array(
+        [
+            [0.50, 0.30, 0.20, 0.10],  # S: sentence 0
+            [0.55, 0.20, 0.10, 0.10],  # R: more like sentence 0 than S is, but a Result rarely opens
+            [0.20, 0.35, 0.70, 0.10],  # A: a two-sentence window (1-2): only sentence 2 takes the tag
+            [0.10, 0.10, 0.10, 0.53],  # S: more like the last sentence than R is, but it closes the answer
+            [0.10, 0.10, 0.10, 0.50],  # R
+        ]
+    )
+    assert bullet_tags(matches, sims) == {0: "S", 2: "A", 3: "R"}
+
+
+def test_an_aside_is_other_only_when_a_story_was_told():
+    sents = sentences(_words("We had a launch in 3 months. The office coffee was terrible. We hired two."))
+    matches = [_match("S", 0, 0), _match("R", 2, 2)]
+    sims = np.array([[0.7, 0.15, 0.2], [0.2, 0.18, 0.65]])
+    assert label_answer(sents, matches, sims, off_topic=0.25) == ["S", None, "R"]
+    assert label_answer(sents, [], None, off_topic=None)[1] is not None  # no story: cues and position
 
 
 def test_embeddings_credit_paraphrase_over_keyword_distractor():
@@ -98,17 +173,17 @@ def test_analyze_reports_the_scorer_and_star_timing(vc_env, tmp_path):
 
 
 def test_audio_subset_targets(bank, cache_dir, tmp_path):
-    """One answer per story, spoken by espeak-ng, through the recorder and Whisper base, then scored."""
+    """Two answers per story (close, paraphrase), spoken by espeak-ng, recorded, transcribed, scored."""
     from voice_coach.session import synthesized_transcriber
     from voice_coach.speech.engines import FasterWhisperEngine
 
-    items = [i for i in load_set(default_set()) if i.kind == "close"]
-    assert len(items) == 6
+    items = [i for i in load_set(default_set()) if i.kind in ("close", "paraphrase")]
+    assert len(items) == 12
     scorer = default_scorer()
     scorer.fit([b.text for s in bank.stories.values() for b in s.all_bullets()])
     engine = FasterWhisperEngine("base", cache_dir)
     tally = evaluate(bank, items, scorer, synthesized_transcriber(engine, tmp_path, "gmw/en-us", 165))
     m = tally.metrics()
     assert m["precision"] >= 0.85 and m["recall"] >= 0.85, (m, tally.misses)
-    assert m["story_accuracy"] == 1.0, tally.misses
-    assert m["star_accuracy"] >= 0.80, m
+    assert m["story_accuracy"] >= 0.95, tally.misses
+    assert m["star_accuracy"] >= 0.85, m

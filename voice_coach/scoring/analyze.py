@@ -9,7 +9,7 @@ from voice_coach.errors import UserError
 from voice_coach.followups import choose
 from voice_coach.scoring.coverage import Scorer, confidence, default_scorer, match_bullets, story_scores
 from voice_coach.scoring.delivery import DeliveryBands, delivery
-from voice_coach.scoring.star import PARTS, label_sentence, star_block, star_flags
+from voice_coach.scoring.star import PARTS, label_answer, star_block, star_flags
 from voice_coach.scoring.text import sentences
 from voice_coach.speech.engines import Transcript
 
@@ -64,13 +64,10 @@ def analyze(
         conf = confidence(ranked) if story else 0.0
 
     matches = match_bullets(story, sents, scorer) if story else []
-    tag_of_sentence: dict[int, str] = {}
-    for m in matches:
-        if m.covered and m.bullet.star and m.window:
-            for i in range(m.window.first, m.window.last + 1):
-                tag_of_sentence.setdefault(i, m.bullet.star)
-    n = max(1, len(sents))
-    labels = [label_sentence(s.text, tag_of_sentence.get(i), i / n) for i, s in enumerate(sents)]
+    sims = scorer.matrix([m.bullet.text for m in matches], [s.text for s in sents]) if matches else None
+    labels = label_answer(
+        sents, matches, sims, off_topic=scorer.off_topic if story and rubric is None else None
+    )
     star = star_block(sents, labels)
     deliv = delivery(transcript.words, transcript.duration_s, target, bands)
 

@@ -1,23 +1,36 @@
 """STAR parts: a label per sentence (Situation, Task, Action, Result or other), time per part.
 
-Order of evidence, as measured here: the S/T/A/R tag of the user's own bullet the sentence
-matches, then cue-phrase rules, then position in the answer.
+Order of evidence, as measured on the labelled answers: a sentence like none of the told story's
+bullets is other (an aside); then the S/T/A/R tag of the user's own bullet the sentence matches;
+then cue-phrase rules; then position in the answer.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from voice_coach.scoring.text import Sentence
 
+if TYPE_CHECKING:
+    from voice_coach.scoring.coverage import BulletMatch
+
+# where each part usually sits in an answer (0 first, 1 last), and how much that counts against
+# similarity when bullets of two parts claim one sentence (chosen on the labelled answers)
+ORDER = {"S": 0.1, "T": 0.25, "A": 0.55, "R": 0.9}
+ORDER_WEIGHT = 0.2
 PARTS = {"S": "situation", "T": "task", "A": "action", "R": "result"}
 
 _CUES = {
     "R": r"\b(as a result|in the end|ultimately|the result|resulted|outcome|we ended up|ended up|"
     r"increas\w*|reduc\w*|decreas\w*|improv\w*|sav(ed|ing)|grew|dropped|fell|cut|launched|"
-    r"(i|we) learned|lesson|went from|percent|%|since then|stayed)\b",
+    r"doubled|tripled|halved|(i|we) learned|lesson|went from|percent|since then|stayed)\b|%",
     "T": r"\b(my (goal|task|job|role|responsibility)|i (was|were) (asked|responsible|tasked)|i needed to|"
-    r"i had to|we had to|i wanted to|the goal was|needed to|challenge was|had to (convince|decide|find))\b",
+    r"i had to|we had to|i wanted (us |the team )?to|the goal was|needed to|challenge was|"
+    r"had to (convince|decide|find))\b",
     "A": r"\b(i (decided|organized|organised|asked|wrote|built|created|met|called|set up|started|led|ran|"
     r"pulled|found|fixed|made|proposed|presented|shared|published|scheduled|interviewed|worked|"
     r"talked|reached out|took|went|brought|changed|designed|hired|coached|gave|drove|pushed)|"
@@ -44,6 +57,47 @@ def label_sentence(text: str, bullet_tag: str | None, position: float) -> str | 
     if position < 0.2:
         return "S"
     return "A" if position < 0.85 else None
+
+
+def bullet_tags(matches: Sequence[BulletMatch], sims: np.ndarray) -> dict[int, str]:
+    """The STAR tag of each covered bullet, given to the one sentence of its window most like it.
+
+    sims[b, s] is the similarity of bullet b with sentence s. A two-sentence window often pairs the
+    bullet's own sentence with a neighbour from another part, which must not inherit the tag. When
+    bullets of two parts claim one sentence, the usual order of a STAR answer breaks the near tie.
+    """
+    n = sims.shape[1]
+    best: dict[int, tuple[float, str]] = {}
+    for row, m in zip(sims, matches, strict=True):
+        if not (m.covered and m.bullet.star in ORDER and m.window):
+            continue
+        i = max(range(m.window.first, m.window.last + 1), key=lambda k: row[k])
+        score = float(row[i]) - ORDER_WEIGHT * abs(i / max(1, n - 1) - ORDER[m.bullet.star])
+        if i not in best or score > best[i][0]:
+            best[i] = (score, m.bullet.star)
+    return {i: tag for i, (_, tag) in best.items()}
+
+
+def label_answer(
+    sents: Sequence[Sentence],
+    matches: Sequence[BulletMatch],
+    sims: np.ndarray | None,
+    off_topic: float | None = None,
+) -> list[str | None]:
+    """A STAR tag (or None for other) per sentence.
+
+    matches and the rows of sims are the told story's bullets; with off_topic set, a sentence whose
+    best similarity to every bullet is below it is an aside (the hotel's pool, the office coffee).
+    """
+    tags = bullet_tags(matches, sims) if sims is not None and len(matches) else {}
+    n = max(1, len(sents))
+    labels: list[str | None] = []
+    for i, s in enumerate(sents):
+        if off_topic is not None and sims is not None and len(matches) and sims[:, i].max() < off_topic:
+            labels.append(None)
+        else:
+            labels.append(label_sentence(s.text, tags.get(i), i / n))
+    return labels
 
 
 def star_block(sents: list[Sentence], labels: list[str | None]) -> dict:

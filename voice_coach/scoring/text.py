@@ -76,18 +76,43 @@ class Sentence:
         return max(0.0, self.end - self.start)
 
 
+# a comma followed by one of these starts a new clause: fast speech comes back from Whisper as
+# "I checked the logs, we added an index, our tickets halved." (comma splices, one "sentence")
+_CLAUSE_SUBJECTS = frozenset({"i", "we", "they", "he", "she", "our", "my"})
+MIN_CLAUSE = 4  # words on each side of a split
+# a clause opened by one of these is subordinate: "Before the plan went out, I asked for a week."
+_SUBORDINATE = frozenset(
+    "after although as because before during if once since though unless until when whenever while".split()
+)
+
+
+def _clause_ends(words: list[Word], begin: int, end: int) -> list[int]:
+    """Indexes (inclusive ends) of the comma-spliced clauses in words[begin:end + 1]."""
+    ends, start = [], begin
+    for i in range(begin + MIN_CLAUSE - 1, end - MIN_CLAUSE + 1):
+        if (
+            i - start + 1 >= MIN_CLAUSE
+            and words[i].word.rstrip().endswith(",")
+            and norm(words[i + 1].word) in _CLAUSE_SUBJECTS
+            and norm(words[start].word) not in _SUBORDINATE
+        ):
+            ends.append(i)
+            start = i + 1
+    return [*ends, end]
+
+
 def sentences(words: list[Word]) -> list[Sentence]:
-    """Group words into sentences at Whisper's (or the typist's) sentence punctuation."""
+    """Group words into sentences at sentence punctuation, and comma-spliced clauses apart."""
     out: list[Sentence] = []
     begin = 0
     for i, w in enumerate(words):
-        last = i == len(words) - 1
-        if _END.search(w.word) or last:
-            chunk = words[begin : i + 1]
-            text = " ".join(x.word for x in chunk).strip()
-            if text:
-                out.append(Sentence(text, begin, i, chunk[0].start, chunk[-1].end))
-            begin = i + 1
+        if _END.search(w.word) or i == len(words) - 1:
+            for end in _clause_ends(words, begin, i):
+                chunk = words[begin : end + 1]
+                text = " ".join(x.word for x in chunk).strip()
+                if text:
+                    out.append(Sentence(text, begin, end, chunk[0].start, chunk[-1].end))
+                begin = end + 1
     return out
 
 
