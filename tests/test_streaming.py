@@ -24,7 +24,11 @@ def test_streamed_transcript_matches_whole_file(tmp_path, cache_dir):
     whole = engine.transcribe(load_audio(recording.path))
     assert streamed.extra["streamed_parts"] >= 3  # it really was cut into stretches
     assert abs(streamed.duration_s - recording.duration_s) < 0.01
-    assert wer(script, streamed.text) <= wer(script, whole.text) + 0.01, (streamed.text, whole.text)
+    # espeak-ng renders the same text a little differently on each call in a process (its noise
+    # generator runs on), and on those renderings streaming came out 1 point better to 3.3 points
+    # worse than one whole-file pass (bench/run's 2-minute answer: 0.4 points worse)
+    assert wer(script, streamed.text) <= wer(script, whole.text) + 0.04, (streamed.text, whole.text)
+    assert wer(script, streamed.text) <= 0.16, streamed.text
     starts = [w.start for w in streamed.words]
     assert starts == sorted(starts)
     # word times agree with the single pass (same words at the same moments, within 0.3 s)
