@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 from conftest import wer
 from voice_coach.audio.capture import FileSource, Recorder, StopRules
 from voice_coach.audio.files import load_audio
 from voice_coach.scoring.evaluate import default_set, load_set
 from voice_coach.speech.engines import FasterWhisperEngine
 from voice_coach.speech.streaming import StreamingTranscriber
-from voice_coach.speech.tts import synthesize
+
+
+def first_rendering(text: str, path: Path) -> Path:
+    """The text as espeak-ng renders it first in a fresh process.
+
+    espeak-ng renders a text a little differently on each call within a process (its noise generator
+    runs on), so in-process audio would depend on the tests that ran before this one.
+    """
+    code = "import sys; from pathlib import Path; from voice_coach.speech.tts import synthesize; "
+    code += "synthesize(sys.argv[1], Path(sys.argv[2]), rate=165)"
+    subprocess.run([sys.executable, "-c", code, text, str(path)], check=True, timeout=120)
+    return path
 
 
 def test_streamed_transcript_matches_whole_file(tmp_path, cache_dir):
     items = [i for i in load_set(default_set()) if i.kind == "close"][:4]
     script = " ".join(i.text for i in items)
-    spoken = synthesize(script, tmp_path / "answer.wav", rate=165)
+    spoken = first_rendering(script, tmp_path / "answer.wav")
     engine = FasterWhisperEngine("base", cache_dir)
     streamer = StreamingTranscriber(engine)
     recorder = Recorder(FileSource(spoken, speed=0), tmp_path / "rec.wav", StopRules(hard_limit_s=600))
@@ -24,11 +39,9 @@ def test_streamed_transcript_matches_whole_file(tmp_path, cache_dir):
     whole = engine.transcribe(load_audio(recording.path))
     assert streamed.extra["streamed_parts"] >= 3  # it really was cut into stretches
     assert abs(streamed.duration_s - recording.duration_s) < 0.01
-    # espeak-ng renders the same text a little differently on each call in a process (its noise
-    # generator runs on), and on those renderings streaming came out 1 point better to 3.3 points
-    # worse than one whole-file pass (bench/run's 2-minute answer: 0.4 points worse)
-    assert wer(script, streamed.text) <= wer(script, whole.text) + 0.04, (streamed.text, whole.text)
-    assert wer(script, streamed.text) <= 0.16, streamed.text
+    # on this rendering streaming costs at most 1 point; on other renderings of the same text it
+    # came out 1 point better to 4.7 points worse (bench/run's 2-minute answer: 0.4 points worse)
+    assert wer(script, streamed.text) <= wer(script, whole.text) + 0.01, (streamed.text, whole.text)
     starts = [w.start for w in streamed.words]
     assert starts == sorted(starts)
     # word times agree with the single pass (same words at the same moments, within 0.3 s)

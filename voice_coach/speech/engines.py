@@ -123,7 +123,9 @@ class FasterWhisperEngine:
         import ctranslate2
 
         # Whisper falls back to sampling at higher temperatures on hard stretches: a fixed seed makes
-        # the same audio give the same transcript, run after run.
+        # the same audio give the same transcript from one run of a process to the next. (CTranslate2
+        # seeds each thread's generator once, at its first use, so within one process later draws
+        # still depend on what was transcribed before.)
         ctranslate2.set_random_seed(0)
         start = time.perf_counter()
         duration = len(audio) / 16000
