@@ -20,7 +20,7 @@ from voice_coach.scoring.evaluate import default_set, evaluate, load_set
 
 
 def sweep(scorer, bank, items, thresholds, floors) -> dict:
-    scorer.fit([b.text for s in bank.stories.values() for b in s.all_bullets()])
+    scorer.fit(bank.bullet_texts())
     best = None
     for th in thresholds:
         for floor in floors:

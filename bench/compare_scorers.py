@@ -71,7 +71,7 @@ def wordllama():
 
 def calibrate(scorer, bank, items) -> dict:
     """Threshold and floor on a grid of quantiles of the scorer's own scores, then the aside level."""
-    scorer.fit([b.text for s in bank.stories.values() for b in s.all_bullets()])
+    scorer.fit(bank.bullet_texts())
     scorer.off_topic = -1.0
     scores = np.array([score for score, _ in evaluate(bank, items, scorer).pairs])
     scores = scores[scores > 0]  # a bullet left without a window scores 0
@@ -119,7 +119,7 @@ def main() -> None:
         speed = None
         if load is not None:
             scorer.name = name
-            scorer.fit([b.text for s in bank.stories.values() for b in s.all_bullets()])
+            scorer.fit(bank.bullet_texts())
             speed = score_time(scorer, bank)  # before calibrating fills the cache with the answers
         chosen = calibrate(scorer, bank, tuned)
         row = {"scorer": name, "load_s": load_s, "score_3min_s": speed, **chosen}

@@ -55,7 +55,7 @@ def main() -> None:
     bank = load_bank([shipped_bank_dir()])
     question = bank.questions["backbone-disagree-manager"]
     scorer = EmbeddingScorer(model)
-    scorer.fit([b.text for s in bank.stories.values() for b in s.all_bullets()])
+    scorer.fit(bank.bullet_texts())
     warm = dict(model.cache)
     transcript = three_minute_transcript()
     times = []

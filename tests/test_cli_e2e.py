@@ -44,13 +44,18 @@ def test_demo_end_to_end(vc_env):
     assert str(wav.parent) in out.stdout  # it says where its files are
 
 
-def test_analyze_jfk_json(vc_env):
+def analyze_jfk(vc_env, *options: str) -> tuple[dict, list[str]]:
+    """`analyze jfk.flac --json` with options: the report (checked against the contract), its words."""
     jfk = need_shared("audio/jfk.flac")
-    out = run_cli(["analyze", str(jfk), "--json", "--model", "tiny.en"], vc_env)
+    out = run_cli(["analyze", str(jfk), "--json", *options], vc_env)
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     assert_contract(report)
-    words = [w["word"].strip(",.").lower() for w in report["transcript"]["words"]]
+    return report, [w["word"].strip(",.").lower() for w in report["transcript"]["words"]]
+
+
+def test_analyze_jfk_json(vc_env):
+    report, words = analyze_jfk(vc_env, "--model", "tiny.en")
     assert words[:5] == ["and", "so", "my", "fellow", "americans"]
     assert 10.5 < report["audio"]["duration_s"] < 11.5
     assert all(w["start"] is not None and w["end"] >= w["start"] for w in report["transcript"]["words"])
@@ -144,12 +149,7 @@ def test_demo_killed_while_recording_leaves_a_readable_wav(vc_env):
 
 def test_analyze_with_the_openai_whisper_engine(vc_env):
     pytest.importorskip("whisper", reason="the openai-whisper extra (scripts/setup test installs it)")
-    jfk = need_shared("audio/jfk.flac")
-    out = run_cli(["analyze", str(jfk), "--engine", "openai-whisper", "--json"], vc_env)
-    assert out.returncode == 0, out.stderr
-    report = json.loads(out.stdout)
-    assert_contract(report)
-    words = [w["word"].strip(",.").lower() for w in report["transcript"]["words"]]
+    report, words = analyze_jfk(vc_env, "--engine", "openai-whisper")
     assert report["model"]["engine"] == "openai-whisper" and words[:5] == [
         "and",
         "so",

@@ -42,7 +42,7 @@ def test_labelled_set_is_big_enough():
 def test_text_targets(bank):
     scorer = default_scorer()
     assert scorer.name == "minilm-int8"  # the default install carries the embedding model
-    scorer.fit([b.text for s in bank.stories.values() for b in s.all_bullets()])
+    scorer.fit(bank.bullet_texts())
     m = evaluate(bank, load_set(default_set()), scorer).metrics()
     assert m["precision"] >= 0.90 and m["recall"] >= 0.90, m
     assert m["star_accuracy"] >= 0.85, m
@@ -54,7 +54,7 @@ def test_heldout_answers_meet_the_targets(bank):
     items = load_set(default_set().with_name("heldout_answers.yaml"))
     assert len(items) >= 12 and len({i.story for i in items if i.story}) >= 6
     scorer = default_scorer()
-    scorer.fit([b.text for s in bank.stories.values() for b in s.all_bullets()])
+    scorer.fit(bank.bullet_texts())
     tally = evaluate(bank, items, scorer)
     m = tally.metrics()
     assert m["precision"] >= 0.90 and m["recall"] >= 0.90, (m, tally.misses)
@@ -180,7 +180,7 @@ def test_audio_subset_targets(bank, cache_dir, tmp_path):
     items = [i for i in load_set(default_set()) if i.kind in ("close", "paraphrase")]
     assert len(items) == 12
     scorer = default_scorer()
-    scorer.fit([b.text for s in bank.stories.values() for b in s.all_bullets()])
+    scorer.fit(bank.bullet_texts())
     engine = FasterWhisperEngine("base", cache_dir)
     tally = evaluate(bank, items, scorer, synthesized_transcriber(engine, tmp_path, "gmw/en-us", 165))
     m = tally.metrics()

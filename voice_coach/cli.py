@@ -8,11 +8,12 @@ from pathlib import Path
 
 import click
 
+from voice_coach.config import ENGINES, MODELS
 from voice_coach.errors import UserError
 
 MAX_NOTES_BYTES = 2_000_000
-MODEL_CHOICE = click.Choice(["tiny.en", "base"])
-ENGINE_CHOICE = click.Choice(["faster-whisper", "openai-whisper"])
+MODEL_CHOICE = click.Choice(MODELS)
+ENGINE_CHOICE = click.Choice(ENGINES)
 SINGULAR = {
     "principles": "principle",
     "questions": "question",
@@ -635,7 +636,7 @@ def eval_command(audio, set_path, limit, model, as_json, misses) -> None:
     bank_ = load_bank([shipped_bank_dir()])  # the labels refer to the shipped example stories
     items = load_set(set_path or default_set())[:limit]
     scorer = default_scorer()
-    scorer.fit([b.text for s in bank_.stories.values() for b in s.all_bullets()])
+    scorer.fit(bank_.bullet_texts())
     err = Console(stderr=True)
     runs = {"text": evaluate(bank_, items, scorer)}
     if audio:

@@ -129,8 +129,7 @@ class Session:
             # its own sentences are left to embed
             from voice_coach.scoring.coverage import default_scorer
 
-            bullets = [b.text for s in self.bank.stories.values() for b in s.all_bullets()]
-            default_scorer().matrix(bullets, ["warm up"])
+            default_scorer().fit(self.bank.bullet_texts())
         except BaseException as exc:  # re-raised in the main thread by wait_loaded()
             self._load_error = exc
 

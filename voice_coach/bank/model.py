@@ -83,6 +83,10 @@ class Bank:
     loops: dict[str, Loop] = field(default_factory=dict)
     rubrics: dict[str, Rubric] = field(default_factory=dict)
 
+    def bullet_texts(self) -> list[str]:
+        """Every bullet of every story: what the scorer embeds once, before any answer."""
+        return [b.text for s in self.stories.values() for b in s.all_bullets()]
+
     def questions_for(self, principle: str | None = None) -> list[Question]:
         return [q for q in self.questions.values() if principle is None or q.principle == principle]
 

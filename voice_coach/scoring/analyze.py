@@ -42,7 +42,7 @@ def analyze(
     sents = sentences(transcript.words)
     if scorer is None:
         scorer = default_scorer()
-        scorer.fit([b.text for s in bank.stories.values() for b in s.all_bullets()])
+        scorer.fit(bank.bullet_texts())
 
     if rubric is not None:
         story, conf = rubric_story(rubric), 1.0

@@ -251,9 +251,6 @@ class OpenAIWhisperEngine:
         )
 
 
-ENGINES = ("faster-whisper", "openai-whisper")
-
-
 def make_engine(
     name: str, model: str, cache_dir: Path, filler_prompt: str = "off", compute_type: str = "int8"
 ) -> Engine:
