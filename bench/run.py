@@ -107,10 +107,11 @@ def main() -> None:
             (
                 "import time; t=time.perf_counter();"
                 "from voice_coach.config import load_settings; from voice_coach.bank import load_bank;"
-                "from voice_coach.session import Session, speak; from voice_coach.store import Store;"
+                "from voice_coach.session import Session; from voice_coach.store import Store;"
+                "from voice_coach.speech.tts import speak;"
                 "s=load_settings(); b=load_bank(s.bank_dirs); q=next(iter(b.questions.values()));"
-                "ses=Session(s, b, Store(s.db_path), 'practice', s.model); ses.start_loading();"
-                "speak(q.text, ses.folder/'q1-question.wav', s, play=False)"
+                "ses=Session(s, b, Store(s.db_path), 'practice'); ses.start();"
+                "speak(q.text, ses.folder/'q1-question.wav', s.tts_rate, play=False)"
             ),
         ],
         env=env,
@@ -222,7 +223,7 @@ def worker(
             minilm.cache = dict(warm)
         result = session.record_and_score(n + 1, question, FileSource(Path(path), speed=speed))
         latencies.append(result.latency_s)
-        wers.append(wer(script, result.report["transcript"]["text"]))
+        wers.append(wer(script, result.report.transcript.text))
     peak = _vm_hwm_mb()  # the session's peak, before the whole-file pass below (not part of a session)
     audio = load_audio(path)
     whole = session.engine.transcribe(audio)

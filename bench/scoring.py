@@ -67,7 +67,7 @@ def main() -> None:
     result = {
         "model_load_s": round(load_s, 3),
         "words": len(transcript.words),
-        "sentences": len(report["sentences"]),
+        "sentences": len(report.sentences),
         "score_median_s": round(statistics.median(times), 3),
         "score_max_s": round(max(times), 3),
         "runs": args.runs,

@@ -58,6 +58,30 @@ def cache_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("cache")
 
 
+@pytest.fixture(scope="session")
+def shipped_bank():
+    """The shipped example bank, read once (the labelled answers refer to its stories)."""
+    from voice_coach.bank.files import load_bank
+    from voice_coach.config import shipped_bank_dir
+
+    return load_bank([shipped_bank_dir()])
+
+
+@pytest.fixture(scope="session")
+def engines(cache_dir):
+    """faster-whisper engines, each model loaded once for the whole run: engines('base')."""
+    from voice_coach.speech.engines import FasterWhisperEngine
+
+    loaded: dict[tuple[str, str], FasterWhisperEngine] = {}
+
+    def get(model: str, compute_type: str = "int8") -> FasterWhisperEngine:
+        if (model, compute_type) not in loaded:
+            loaded[(model, compute_type)] = FasterWhisperEngine(model, cache_dir, compute_type=compute_type)
+        return loaded[(model, compute_type)]
+
+    return get
+
+
 @pytest.fixture
 def vc_env(tmp_path, cache_dir, monkeypatch) -> dict:
     """Private data, config and recordings folders; returns the env for subprocesses too."""
@@ -131,3 +155,30 @@ def pulse():
         else:
             os.environ["XDG_RUNTIME_DIR"] = old
         shutil.rmtree(runtime, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """`audio` on every test that uses the virtual sound card; `slow` on those and on every test of
+    a module that loads a speech model or synthesizes speech (`pytest -m "not slow"`: the inner loop)."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "pulse" in fixtures:
+            item.add_marker(pytest.mark.audio)
+        if "pulse" in fixtures or "engines" in fixtures or item.module.__name__ in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
+# modules whose tests run the speech stack (Whisper, espeak-ng) or whole CLI sessions in subprocesses
+SLOW_MODULES = {
+    "test_audio_device",
+    "test_audio_files",
+    "test_cli_e2e",
+    "test_fuzz",
+    "test_hostile",
+    "test_offline",
+    "test_packaging",
+    "test_reliability",
+    "test_report_browser",
+    "test_speech",
+    "test_streaming",
+}

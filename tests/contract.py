@@ -1,6 +1,17 @@
-"""The analyze --json contract of PRODUCT.md, checked key by key."""
+"""The analyze --json contract of PRODUCT.md: the JSON Schema shipped with the package, plus the
+keys PRODUCT.md names, checked one by one so that a failure says which."""
 
 from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+
+import voice_coach.scoring
+
+SCHEMA_PATH = Path(voice_coach.scoring.__file__).with_name("answer_report.schema.json")
 
 CONTRACT = {
     "question": ["id", "text", "principle"],
@@ -15,7 +26,16 @@ CONTRACT = {
 }
 
 
+@cache
+def validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
 def assert_contract(report: dict) -> None:
+    errors = sorted(validator().iter_errors(report), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{'/'.join(map(str, e.path))}: {e.message}" for e in errors[:5])
     for key, inner in CONTRACT.items():
         assert key in report, key
         for sub in inner or []:

@@ -17,7 +17,7 @@ def words(spec: str, step: float = 0.4, gaps: dict[int, float] | None = None) ->
 
 def test_fillers_always_and_set_off():
     ws = words("Um, so I like this design. It was, like, huge, you know. Uh I basically rebuilt it.")
-    found = [f["word"] for f in find_fillers(ws)]
+    found = [f.word for f in find_fillers(ws)]
     assert found == ["um", "so", "like", "you know", "uh", "basically"]
     # 'like' as a verb and 'so' mid-sentence are not fillers
     assert find_fillers(words("I like it so much")) == []
@@ -25,18 +25,18 @@ def test_fillers_always_and_set_off():
 
 def test_set_off_by_pause():
     ws = words("it was like a dream", gaps={2: 0.8})
-    assert [f["word"] for f in find_fillers(ws)] == ["like"]
+    assert [f.word for f in find_fillers(ws)] == ["like"]
 
 
 def test_pauses_wpm_and_long_pauses():
     # 10 words, 0.4 s each, a 1.2 s pause after word 3 and a 3.0 s pause after word 6
     ws = words("one two three four five six seven eight nine ten", gaps={3: 1.2, 6: 3.0})
     d = delivery(ws, duration_s=10.0, target_s=120)
-    assert [(p["start"], p["end"]) for p in d["pauses"]] == [(1.1, 2.4), (3.5, 6.6)]
-    assert d["long_pauses"] == 1
+    assert [(p.start, p.end) for p in d.pauses] == [(1.1, 2.4), (3.5, 6.6)]
+    assert d.long_pauses == 1
     # speaking time: first start 0.0 to last end 8.1, minus the 3.1 s gap (over 2 s) -> 5.0 s
-    assert d["speaking_s"] == 5.0
-    assert d["wpm"] == 120.0
+    assert d.speaking_s == 5.0
+    assert d.wpm == 120.0
 
 
 def test_i_we_ratio():
@@ -46,13 +46,13 @@ def test_i_we_ratio():
 
 def test_typed_answer_has_null_timings():
     d = delivery([Word("Um", None, None), Word("hello", None, None)], None, 120)
-    assert d["wpm"] is None and d["speaking_s"] is None and d["fillers"]["count"] == 1
+    assert d.wpm is None and d.speaking_s is None and d.fillers.count == 1
 
 
 def test_hedges():
     from voice_coach.scoring.delivery import find_hedges
 
     ws = words("I think we maybe fixed it, I guess, and it was sort of faster. I thinkpad.")
-    assert [h["phrase"] for h in find_hedges(ws)] == ["i think", "maybe", "i guess", "sort of"]
+    assert [h.phrase for h in find_hedges(ws)] == ["i think", "maybe", "i guess", "sort of"]
     d = delivery(ws, 10.0, 120)
-    assert len(d["hedges"]) == 4 and any("hedges" in f for f in d["flags"])
+    assert len(d.hedges) == 4 and any("hedges" in f for f in d.flags)

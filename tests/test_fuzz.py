@@ -198,6 +198,7 @@ def test_truncated_and_bitflipped_real_audio(tmp_path):
 def test_regressions_found_by_fuzzing():
     """Inputs that once crashed a target; each must now pass."""
     found = sorted(p for p in (FUZZ / "regressions").glob("*") if p.name != "README.md")
+    assert found, "tests/fuzz/regressions/ holds no inputs: this test would check nothing"
     for path in found:
         kind = path.name.split("-", 1)[0]
         data = path.read_bytes()

@@ -15,8 +15,8 @@ import pytest
 from conftest import ROOT, run_cli
 from voice_coach.bank import load_bank
 from voice_coach.config import shipped_bank_dir
-from voice_coach.followups import choose
 from voice_coach.scoring.analyze import analyze
+from voice_coach.scoring.followups import choose
 from voice_coach.speech.engines import transcript_from_text
 
 BANK = load_bank([shipped_bank_dir()])
@@ -85,7 +85,7 @@ def test_usually_missed_bullet_probe():
     report = analyze(
         transcript_from_text(" ".join([SITUATION, TASK, RESULT])), BANK, Q, story_id="customer-calls"
     )
-    missed_ids = [b["id"] for b in report["bullets"] if not b["covered"]]
+    missed_ids = [b.id for b in report.bullets if not b.covered]
     history = {missed_ids[0]: (3, 4)}
     [probe] = [p for p in choose(report, [], missed=history, limit=5) if p.rule == "usually-missed"]
     assert probe.bullets == [missed_ids[0]] and "3 of your last 4" in probe.reason
@@ -105,9 +105,12 @@ def test_question_follow_ups_come_after_the_gaps_and_the_limit_holds():
 def test_story_reuse_is_flagged_and_the_matrix_avoids_it():
     from voice_coach.bank.views import assign_stories
     from voice_coach.debrief import story_reuse
+    from voice_coach.scoring.model import AnswerReport, QuestionRef, StoryMatch
+    from voice_coach.store import Attempt
 
     def answer(who, story):
-        return {"interviewer": who, "report": {"story": {"id": story}}}
+        report = AnswerReport(QuestionRef("q", "?"), story=StoryMatch(id=story))
+        return Attempt(1, "s", "q", None, story, None, "done", 0.0, interviewer=who, report=report)
 
     answers = [
         answer("Natesh", "customer-calls"),

@@ -226,5 +226,6 @@ def test_a_first_version_history_is_migrated_in_place(tmp_path):
     store = Store(path)
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
     [row] = store.attempts()
-    assert row["question_id"] == "q" and row["interviewer"] is None
-    assert store.sessions()[0]["plan_json"] is None and store.moved_aside is None
+    assert row.question_id == "q" and row.interviewer is None and row.report is None
+    assert store.sessions()[0].plan is None and store.moved_aside is None
+    store.close()

@@ -9,9 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import run_cli
-from voice_coach.bank.files import load_bank
 from voice_coach.bank.model import Bullet
-from voice_coach.config import shipped_bank_dir
 from voice_coach.scoring.coverage import (
     BulletMatch,
     EmbeddingScorer,
@@ -26,9 +24,9 @@ from voice_coach.scoring.text import sentences, strip_fillers
 from voice_coach.speech.engines import Word
 
 
-@pytest.fixture(scope="module")
-def bank():
-    return load_bank([shipped_bank_dir()])
+@pytest.fixture
+def bank(shipped_bank):
+    return shipped_bank
 
 
 def test_labelled_set_is_big_enough():
@@ -172,17 +170,17 @@ def test_analyze_reports_the_scorer_and_star_timing(vc_env, tmp_path):
     assert {b["id"] for b in report["bullets"] if b["covered"]} == {"1", "2", "3", "5"}
 
 
-def test_audio_subset_targets(bank, cache_dir, tmp_path):
+def test_audio_subset_targets(bank, engines, tmp_path):
     """Two answers per story (close, paraphrase), spoken by espeak-ng, recorded, transcribed, scored."""
     from voice_coach.session import synthesized_transcriber
-    from voice_coach.speech.engines import FasterWhisperEngine
 
     items = [i for i in load_set(default_set()) if i.kind in ("close", "paraphrase")]
     assert len(items) == 12
     scorer = default_scorer()
     scorer.fit(bank.bullet_texts())
-    engine = FasterWhisperEngine("base", cache_dir)
-    tally = evaluate(bank, items, scorer, synthesized_transcriber(engine, tmp_path, "gmw/en-us", 165))
+    tally = evaluate(
+        bank, items, scorer, synthesized_transcriber(engines("base"), tmp_path, "gmw/en-us", 165)
+    )
     m = tally.metrics()
     assert m["precision"] >= 0.85 and m["recall"] >= 0.85, (m, tally.misses)
     assert m["story_accuracy"] >= 0.95, tally.misses

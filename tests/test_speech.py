@@ -6,7 +6,6 @@ import pytest
 
 from conftest import need_shared, wer
 from voice_coach.audio.files import load_audio
-from voice_coach.speech.engines import FasterWhisperEngine
 from voice_coach.speech.tts import synthesize
 from voice_coach.speech.weights import MODELS, model_dir
 
@@ -14,19 +13,12 @@ JFK = (
     "And so my fellow Americans, ask not what your country can do for you, "
     "ask what you can do for your country."
 )
-_engines: dict[str, FasterWhisperEngine] = {}
-
-
-def engine(model: str, cache_dir) -> FasterWhisperEngine:
-    if model not in _engines:
-        _engines[model] = FasterWhisperEngine(model, cache_dir)
-    return _engines[model]
 
 
 @pytest.mark.parametrize("model", ["tiny.en", "base"])
-def test_jfk_word_error_rate(model, cache_dir):
+def test_jfk_word_error_rate(model, engines):
     audio = load_audio(need_shared("audio/jfk.flac"))
-    transcript = engine(model, cache_dir).transcribe(audio)
+    transcript = engines(model).transcribe(audio)
     assert wer(JFK, transcript.text) <= 0.10, transcript.text
     assert transcript.model == model and transcript.engine == "faster-whisper"
     assert transcript.words[0].start is not None
@@ -34,14 +26,14 @@ def test_jfk_word_error_rate(model, cache_dir):
     assert starts == sorted(starts) and starts[-1] < 11.5
 
 
-def test_tts_question_transcribes_with_its_key_words(tmp_path, cache_dir):
+def test_tts_question_transcribes_with_its_key_words(tmp_path, engines):
     question = "Tell me about a time you strongly disagreed with your manager about an important decision."
     wav = synthesize(question, tmp_path / "q.wav")
     import soundfile as sf
 
     info = sf.info(str(wav))
     assert info.samplerate == 22050 and info.duration > 2.0
-    text = engine("tiny.en", cache_dir).transcribe(load_audio(wav)).text.lower()
+    text = engines("tiny.en").transcribe(load_audio(wav)).text.lower()
     for word in ("time", "disagreed", "manager", "decision"):
         assert word in text, text
 
@@ -61,7 +53,7 @@ def test_base_model_is_joined_once_and_verified(cache_dir):
 
 
 @pytest.mark.parametrize("model", ["tiny.en", "base"])
-def test_openai_whisper_on_converted_weights_equals_faster_whisper_at_float32(model, cache_dir):
+def test_openai_whisper_on_converted_weights_equals_faster_whisper_at_float32(model, cache_dir, engines):
     """The same packaged weights, converted from CTranslate2's model.bin, give the same transcript and
     the same word times through openai-whisper as through faster-whisper at float32."""
     pytest.importorskip("whisper", reason="the openai-whisper extra (scripts/setup test installs it)")
@@ -69,7 +61,7 @@ def test_openai_whisper_on_converted_weights_equals_faster_whisper_at_float32(mo
 
     audio = load_audio(need_shared("audio/jfk.flac"))
     ours = OpenAIWhisperEngine(model, cache_dir).transcribe(audio)
-    reference = FasterWhisperEngine(model, cache_dir, compute_type="float32").transcribe(audio)
+    reference = engines(model, "float32").transcribe(audio)
     assert ours.text == reference.text and ours.engine == "openai-whisper"
     assert [w.word for w in ours.words] == [w.word for w in reference.words]
     assert max(abs(a.start - b.start) for a, b in zip(ours.words, reference.words, strict=True)) <= 0.1

@@ -31,7 +31,7 @@ def forget(store: Store, session_ids: list[str], recordings_dir: Path) -> tuple[
             files += sum(1 for p in folder.rglob("*") if p.is_file())
             shutil.rmtree(folder)
     for row in rows:  # recordings kept elsewhere inside the recordings folder (older layouts)
-        path = Path(row["audio_path"]) if row["audio_path"] else None
+        path = Path(row.audio_path) if row.audio_path else None
         if path and path.is_file() and _inside(path, recordings_dir):
             path.unlink()
             files += 1
@@ -55,15 +55,14 @@ def export(
     answers = 0
     problems: list[str] = []
     for i, session in enumerate(sessions, 1):
-        progress(f"[{i}/{len(sessions)}] {session['id']}")
-        folder = target / session["id"]
+        progress(f"[{i}/{len(sessions)}] {session.id}")
+        folder = target / session.id
         folder.mkdir(parents=True, exist_ok=True)
         items = []
-        for n, row in enumerate(reversed(store.attempts(session["id"])), 1):
-            item = {k: row[k] for k in row.keys() if k != "report_json"}
-            item["report"] = json.loads(row["report_json"]) if row["report_json"] else None
+        for n, row in enumerate(store.attempts(session.id), 1):
+            item = row.to_dict()
             item["audio_file"] = None
-            source = Path(row["audio_path"]) if row["audio_path"] else None
+            source = Path(row.audio_path) if row.audio_path else None
             if source is not None:
                 out = folder / f"answer-{n}.wav"
                 try:
@@ -74,9 +73,9 @@ def export(
                     out.chmod(0o600)
                     item["audio_file"] = out.name
                 except (OSError, UserError) as exc:
-                    problems.append(f"{session['id']} answer {n}: recording not exported ({exc})")
+                    problems.append(f"{session.id} answer {n}: recording not exported ({exc})")
             items.append(item)
             answers += 1
-        doc = {"format": "voice-coach-export/1", "session": session, "answers": items}
+        doc = {"format": "voice-coach-export/1", "session": session.to_dict(), "answers": items}
         (folder / "session.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
     return len(sessions), answers, problems

@@ -7,9 +7,14 @@ purpose: no result at all, or a result without its numbers; asked about them, it
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from voice_coach.audio.capture import FileSource
 from voice_coach.bank.model import Bullet, Rubric, Story
-from voice_coach.followups import Probe
+from voice_coach.scoring.followups import Probe
+from voice_coach.speech import tts
+
+RATE = 165  # words per minute: a candidate a little slower than the interviewer
 
 _NUMBER = re.compile(
     r"\$?\b(\d[\d,.]*|dozens?|hundreds?|thousands?|millions?|twice|half)\s*"
@@ -68,3 +73,22 @@ def reply(story: Story | None, probe: Probe, told: set[str]) -> str | None:
     else:  # the question's own follow-up: what was not said yet
         chosen = [b for b in every if b.id not in told][:2] or every[-1:]
     return " ".join(_sentence(b.text) for b in chosen) or None
+
+
+def spoken(text: str, path: Path, speed: float, rate: int = RATE, voice: str | None = None) -> FileSource:
+    """The candidate saying text, as a recorder source fed at `speed` times real time (0: at once)."""
+    return FileSource(tts.synthesize(text, path, rate=rate, voice=voice), speed=speed)
+
+
+def reply_source(
+    story: Story | None,
+    probe: Probe,
+    told: set[str],
+    path: Path,
+    speed: float,
+    rate: int = RATE,
+    voice: str | None = None,
+) -> FileSource | None:
+    """The spoken answer to a follow-up, as a recorder source (None: nothing to say)."""
+    text = reply(story, probe, told)
+    return spoken(text, path, speed, rate, voice) if text else None

@@ -1,37 +1,27 @@
-"""Commands only: parse arguments, call the parts, print. Heavy imports stay inside commands."""
+"""Commands only: parse arguments, call the library (voice_coach.api and the parts), render.
+Heavy imports stay inside commands so that `--help` is instant."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
 import click
 
 from voice_coach.config import ENGINES, MODELS
-from voice_coach.errors import UserError
+from voice_coach.errors import ExitCode, UserError
+from voice_coach.scoring.model import PARTS
 
-MAX_NOTES_BYTES = 2_000_000
 MODEL_CHOICE = click.Choice(MODELS)
 ENGINE_CHOICE = click.Choice(ENGINES)
-SINGULAR = {
-    "principles": "principle",
-    "questions": "question",
-    "stories": "story",
-    "loops": "loop",
-    "rubrics": "rubric",
-}
 
 
 def _settings(model: str | None = None, engine: str | None = None):
-    from voice_coach.config import load_settings
+    from voice_coach.api import _settings as settings
 
-    settings = load_settings()
-    if model:
-        settings.model = model
-    if engine:
-        settings.engine = engine
-    return settings
+    return settings(None, model, engine)
 
 
 def engine_option(f):
@@ -43,9 +33,9 @@ def engine_option(f):
 
 
 def _bank(settings):
-    from voice_coach.bank import load_bank
+    from voice_coach.api import load_bank
 
-    return load_bank(settings.bank_dirs)
+    return load_bank(settings)
 
 
 def _store(settings):
@@ -72,7 +62,42 @@ def _offer_recovery(store) -> None:
         )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Program(click.Group):
+    """The command group, and the one place where failures become messages and exit codes."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("\nstopped; what was recorded is kept.", err=True)
+            ctx.exit(ExitCode.INTERRUPTED)
+        except OSError as exc:
+            # A full or read-only disk can strike anywhere; recordings are written as they are
+            # captured, so say what happened and how to finish the work instead of a traceback.
+            import errno
+
+            if exc.errno not in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(
+                f"error: {where}{exc.strerror}\n  fix: free space or make the folder writable, then run "
+                "`voice-coach recover`; recordings made so far are kept",
+                err=True,
+            )
+            ctx.exit(ExitCode.ENVIRONMENT)
+        except sqlite3.OperationalError as exc:
+            click.echo(
+                f"error: the history database failed: {exc}\n  fix: run `voice-coach doctor`; free space if "
+                "the disk is full, then `voice-coach recover` finishes any answer left unscored",
+                err=True,
+            )
+            ctx.exit(ExitCode.ENVIRONMENT)
+
+
+@click.group(cls=Program, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="voice-coach")
 def cli() -> None:
     """voice-coach: practise behavioral interview answers out loud, offline.
@@ -111,7 +136,7 @@ def practice(principles, count, story, question_ids, rubric_ids, by_need, follow
     else:
         questions = pick_questions(bank, list(principles), count, story, list(question_ids))
     _offer_recovery(store)
-    session = Session(settings, bank, store, "practice", settings.model)
+    session = Session(settings, bank, store, "practice")
     run_practice(session, questions, story_id=story, device=device, rubrics=rubrics)
 
 
@@ -125,11 +150,9 @@ def _rubric(bank, rubric_id: str):
 
 
 def _print_next(bank, store, count: int):
-    from voice_coach.planner import plan_next
+    from voice_coach.planner import next_picks
 
-    history = store.history()
-    missed = {sid: store.bullet_history(sid) for sid in bank.stories}
-    picks = plan_next(bank, history, missed, count)
+    picks = next_picks(bank, store, count)
     click.echo("practising next, by need:")
     for i, p in enumerate(picks, 1):
         click.echo(f"  {i}. {p.question.id} ({p.question.principle}): {p.reason}")
@@ -176,12 +199,12 @@ def loop(loop_id, interviewer, is_demo, restart, model, device, speed, engine) -
     kind = "loop-demo" if is_demo else "loop"
     _offer_recovery(store)
     pending = None if restart else store.unfinished_loop(loop_id)
-    if pending and pending["kind"] == kind:
-        plan = Plan.from_dict(pending["plan"])
-        session = Session(settings, bank, store, kind, settings.model, session_id=pending["id"], resume=True)
-        click.echo(f"resuming loop session {pending['id']} (use --restart for a new one)", err=True)
+    if pending and pending.kind == kind and pending.plan:
+        plan = Plan.from_dict(pending.plan)
+        session = Session(settings, bank, store, kind, session_id=pending.id, resume=True)
+        click.echo(f"resuming loop session {pending.id} (use --restart for a new one)", err=True)
     else:
-        asked = {r["question_id"] for r in store.history()}
+        asked = {r.question_id for r in store.history()}
         plan = make_plan(
             bank,
             bank.loops[loop_id],
@@ -190,12 +213,10 @@ def loop(loop_id, interviewer, is_demo, restart, model, device, speed, engine) -
             first=2 if is_demo and not interviewer else None,
             seconds_per_step=75.0 if is_demo else None,
         )
-        session = Session(settings, bank, store, kind, settings.model)
-        store.set_plan(session.session_id, plan.as_dict())
+        session = Session(settings, bank, store, kind)
     run_loop(session, plan, demo=is_demo, device=device, speed=speed)
-    principles = [s.principle for s in plan.steps if s.principle]
-    sess = {"id": session.session_id, "kind": kind, "plan": plan.as_dict()}
-    to_terminal(build(bank, sess, store.session_answers(session.session_id), principles), session.out)
+    sid = session.session_id
+    to_terminal(build(bank, store.session(sid), store.session_answers(sid)), session.out)
     click.echo(
         f"\nsession {session.session_id}: `voice-coach debrief {session.session_id} --html debrief.html`"
     )
@@ -215,14 +236,13 @@ def debrief(session, as_json, md_file, html_file) -> None:
     bank = _bank(settings)
     store = _store(settings)
     sid = store.resolve_session(session)
-    row = next(s for s in store.sessions() if s["id"] == sid)
-    plan = json.loads(row["plan_json"]) if row.get("plan_json") else None
-    principles = [s["principle"] for s in plan["steps"] if s["principle"]] if plan else None
-    data = build(bank, {**row, "plan": plan}, store.session_answers(sid), principles)
+    data = build(bank, store.session(sid), store.session_answers(sid))
     if md_file:
         _write(md_file, render.to_markdown(data))
+        click.echo(f"wrote {md_file}", err=as_json)
     if html_file:
         _write(html_file, render.to_html(data))
+        click.echo(f"wrote {html_file}", err=as_json)
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif not (md_file or html_file):
@@ -265,7 +285,7 @@ def demo(count, question_ids, model, speed, seed, follow_ups, engine) -> None:
         questions = linked[:count] or pick_questions(bank, count=count, seed=seed)
     store = _store(settings)
     _offer_recovery(store)
-    session = Session(settings, bank, store, "demo", settings.model)
+    session = Session(settings, bank, store, "demo")
     results = run_demo(session, questions, speed=speed, show=lambda r: render(r, session.out))
     click.echo(f"\nsession {session.session_id}: {len(results)} answer(s)")
     click.echo(f"recordings: {session.folder}")
@@ -285,7 +305,7 @@ def analyze(file, text_file, question_id, story_id, model, as_json, no_history, 
     """Score a recorded answer (WAV, FLAC, MP3, ...) or a typed one (--text)."""
     from rich.console import Console
 
-    from voice_coach.scoring.analyze import analyze as analyze_answer
+    from voice_coach import api
 
     if bool(file) == bool(text_file):
         raise UserError(
@@ -293,63 +313,23 @@ def analyze(file, text_file, question_id, story_id, model, as_json, no_history, 
             fix="e.g. voice-coach analyze answer.wav, or voice-coach analyze --text answer.txt",
         )
     settings = _settings(model, engine)
-    bank = _bank(settings)
-    question = None
-    if question_id:
-        if question_id not in bank.questions:
-            raise UserError(
-                f"unknown question id '{question_id}'",
-                fix="see the ids with `voice-coach bank list`, or leave out --question",
-            )
-        question = bank.questions[question_id]
-    err = Console(stderr=True)
     if text_file:
-        from voice_coach.speech.engines import transcript_from_text
-
         try:
             text = text_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise UserError(
                 f"cannot read the answer text: {exc}", where=str(text_file), fix="give a UTF-8 text file"
             ) from exc
-        transcript = transcript_from_text(text)
-        audio_path = None
+        report = api.analyze_text(text, question_id, story_id, settings=settings)
     else:
-        from voice_coach.audio.files import load_audio
-        from voice_coach.speech.engines import make_engine
-
-        audio = load_audio(file, max_s=settings.max_file_s)
-        engine = make_engine(settings.engine, settings.model, settings.cache_dir, settings.filler_prompt)
-        engine.load(progress=lambda m: err.print(f"[dim]{m}[/dim]"))
-        with err.status("transcribing..."):
-            transcript = engine.transcribe(audio)
-        audio_path = file
-        if not transcript.words:
-            raise UserError(
-                f"no speech was heard in the recording ({len(audio) / 16000:.1f} s of audio)",
-                where=str(file),
-                fix="check that the file has the answer in it (play it), and that the microphone was on",
-            )
-    report = analyze_answer(
-        transcript, bank, question, story_id=story_id, audio_path=audio_path, target_s=settings.target_s
-    )
-    if not no_history:
-        store = _store(settings)
-        sid = store.start_session("analyze", transcript.engine, transcript.model)
-        aid = store.start_attempt(
-            sid,
-            report["question"]["id"],
-            report["question"]["principle"],
-            story_id,
-            str(audio_path) if audio_path else None,
-            transcript.engine,
-            transcript.model,
-            status="transcribing",
+        err = Console(stderr=True)
+        report = api.analyze_file(
+            file, question_id, story_id, settings=settings, progress=lambda m: err.print(f"[dim]{m}[/dim]")
         )
-        store.complete_attempt(aid, report)
-        store.finish_session(sid)
+    if not no_history:
+        api.keep_in_history(report, settings, story_id)
     if as_json:
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
         from voice_coach.report.terminal import render
 
@@ -374,7 +354,9 @@ def report(session, html_file, md_file, as_json) -> None:
     if as_json:
         click.echo(
             json.dumps(
-                {"session": sid, "answers": [a["report"] for a in answers]}, indent=2, ensure_ascii=False
+                {"session": sid, "answers": [a.report.to_dict() for a in answers if a.report]},
+                indent=2,
+                ensure_ascii=False,
             )
         )
     if html_file:
@@ -390,9 +372,10 @@ def report(session, html_file, md_file, as_json) -> None:
     if not (as_json or html_file or md_file):
         from voice_coach.report.terminal import render, render_summary
 
-        for a in answers:
-            render(a["report"])
-        render_summary(sid, [a["report"] for a in answers])
+        reports = [a.report for a in answers if a.report]
+        for r in reports:
+            render(r)
+        render_summary(sid, reports)
 
 
 def _write(path: Path, text: str) -> None:
@@ -410,9 +393,7 @@ def _write(path: Path, text: str) -> None:
 @cli.command()
 @click.argument("session", required=False)
 @click.option("--answer", "-a", "first", default=1, show_default=True, type=int, help="Start at this answer.")
-@click.option(
-    "--part", type=click.Choice(["situation", "task", "action", "result"]), help="Start at this STAR part."
-)
+@click.option("--part", type=click.Choice(PARTS), help="Start at this STAR part.")
 def replay(session, first, part) -> None:
     """Play a session's answers with the transcript in step (space pause, n next, s/t/a/r jump, q quit)."""
     from voice_coach.replay import replay as run_replay
@@ -441,13 +422,15 @@ def history(principle, story, as_json, as_csv, plot_file) -> None:
         pid = _bank(settings).principle_id(principle) or principle
     rows = store.history(pid, story)
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps([r.summary() for r in rows], indent=2))
     elif as_csv:
         import csv
 
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["id"])
+        from voice_coach.store import Attempt
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=Attempt.SUMMARY)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(r.summary() for r in rows)
     else:
         _print_history(rows, settings)
     if plot_file:
@@ -466,18 +449,17 @@ def history(principle, story, as_json, as_csv, plot_file) -> None:
         click.echo(f"wrote {plot_file}", err=as_json or as_csv)
 
 
-def _print_trends(console, rows: list[dict]) -> None:
+def _print_trends(console, rows) -> None:
     """Per principle and per story: attempts, and first -> latest coverage, wpm, fillers/min, length."""
     from rich.table import Table
+
+    from voice_coach.planner import group_by
 
     def fmt(v, spec):
         return format(v, spec) if v is not None else "-"
 
     for key, title in (("principle", "principle"), ("story_id", "story")):
-        groups: dict[str, list[dict]] = {}
-        for r in rows:
-            if r[key]:
-                groups.setdefault(r[key], []).append(r)
+        groups = group_by(rows, key)
         if not groups:
             continue
         table = Table(
@@ -488,15 +470,15 @@ def _print_trends(console, rows: list[dict]) -> None:
             table.add_row(
                 name,
                 str(len(rs)),
-                f"{fmt(first['coverage'], '.0%')} -> {fmt(last['coverage'], '.0%')}",
-                f"{fmt(first['wpm'], '.0f')} -> {fmt(last['wpm'], '.0f')}",
-                f"{fmt(first['fillers_per_min'], '.1f')} -> {fmt(last['fillers_per_min'], '.1f')}",
-                f"{fmt(first['duration_s'], '.0f')} -> {fmt(last['duration_s'], '.0f')}",
+                f"{fmt(first.coverage, '.0%')} -> {fmt(last.coverage, '.0%')}",
+                f"{fmt(first.wpm, '.0f')} -> {fmt(last.wpm, '.0f')}",
+                f"{fmt(first.fillers_per_min, '.1f')} -> {fmt(last.fillers_per_min, '.1f')}",
+                f"{fmt(first.duration_s, '.0f')} -> {fmt(last.duration_s, '.0f')}",
             )
         console.print(table)
 
 
-def _print_history(rows: list[dict], settings) -> None:
+def _print_history(rows, settings) -> None:
     import time as _time
 
     from rich.console import Console
@@ -509,20 +491,20 @@ def _print_history(rows: list[dict], settings) -> None:
     table = Table("when", "session", "question", "story", "length", "wpm", "fillers/min", "coverage")
     for r in rows[-200:]:
         table.add_row(
-            _time.strftime("%Y-%m-%d %H:%M", _time.localtime(r["created_at"])),
-            r["session_id"],
-            r["question_id"] or "-",
-            r["story_id"] or "-",
-            f"{r['duration_s']:.0f} s" if r["duration_s"] else "-",
-            f"{r['wpm']:.0f}" if r["wpm"] else "-",
-            f"{r['fillers_per_min']:.1f}" if r["fillers_per_min"] is not None else "-",
-            f"{r['coverage']:.0%}" if r["coverage"] is not None else "-",
+            _time.strftime("%Y-%m-%d %H:%M", _time.localtime(r.created_at)),
+            r.session_id,
+            r.question_id or "-",
+            r.story_id or "-",
+            f"{r.duration_s:.0f} s" if r.duration_s else "-",
+            f"{r.wpm:.0f}" if r.wpm else "-",
+            f"{r.fillers_per_min:.1f}" if r.fillers_per_min is not None else "-",
+            f"{r.coverage:.0%}" if r.coverage is not None else "-",
         )
     console.print(table)
     _print_trends(console, rows)
     try:
         bank_ = _bank(settings)
-        practised = {r["principle"] for r in rows}
+        practised = {r.principle for r in rows}
         never = [p.name for p in bank_.principles.values() if p.id not in practised]
         if never:
             console.print(f"never practised: {', '.join(never)}")
@@ -544,7 +526,7 @@ def forget(session, everything, yes) -> None:
         )
     settings = _settings()
     store = _store(settings)
-    ids = [s["id"] for s in store.sessions()] if everything else [store.resolve_session(session)]
+    ids = [s.id for s in store.sessions()] if everything else [store.resolve_session(session)]
     if not ids:
         click.echo("nothing to forget: the history is empty")
         return
@@ -588,8 +570,8 @@ def recover(model) -> None:
 
     from voice_coach.session import recover as run_recover
 
-    settings = _settings(model)
-    done = run_recover(_store(settings), _bank(settings), settings, Console(stderr=True))
+    settings = _settings()
+    done = run_recover(_store(settings), _bank(settings), settings, Console(stderr=True), model=model)
     click.echo(f"recovered {len(done)} answer(s)" if done else "nothing to recover")
 
 
@@ -609,14 +591,16 @@ def doctor(as_json) -> None:
             if not c.ok:
                 click.echo(f"     fix: {c.fix}")
     if any(not c.ok and c.needed for c in checks):
-        sys.exit(1)
+        sys.exit(ExitCode.PROBLEMS_FOUND)
 
 
 @cli.command("eval")
 @click.option(
     "--audio", is_flag=True, help="Also speak every answer (2 voices x 2 speeds) and score the transcripts."
 )
-@click.option("--set", "set_path", type=click.Path(path_type=Path), help="Labelled answers (YAML).")
+@click.option(
+    "--set", "set_path", help="Labelled answers: 'labelled' (default), 'heldout', or a YAML file of yours."
+)
 @click.option("--limit", type=click.IntRange(1, 10000), help="Only the first N answers.")
 @click.option("--model", type=MODEL_CHOICE, help="Whisper model for --audio (default from config).")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
@@ -630,11 +614,12 @@ def eval_command(audio, set_path, limit, model, as_json, misses) -> None:
     from voice_coach.bank.files import load_bank
     from voice_coach.config import shipped_bank_dir
     from voice_coach.scoring.coverage import default_scorer
-    from voice_coach.scoring.evaluate import default_set, evaluate, load_set
+    from voice_coach.scoring.evaluate import evaluate, load_set
+    from voice_coach.scoring.evaluate import set_path as labelled_set
 
     settings = _settings(model)
     bank_ = load_bank([shipped_bank_dir()])  # the labels refer to the shipped example stories
-    items = load_set(set_path or default_set())[:limit]
+    items = load_set(labelled_set(set_path or "labelled"))[:limit]
     scorer = default_scorer()
     scorer.fit(bank_.bullet_texts())
     err = Console(stderr=True)
@@ -698,7 +683,7 @@ def bank_validate() -> None:
         f"{errors} error(s), {len(problems) - errors} warning(s)"
     )
     if errors:
-        sys.exit(1)
+        sys.exit(ExitCode.PROBLEMS_FOUND)
 
 
 @bank.command("list")
@@ -726,15 +711,16 @@ def bank_list(principle, as_json) -> None:
 
     console = Console()
     for p in data["principles"]:
-        console.rule(f"[bold]{escape(p['name'])}[/bold] ({p['id']})")
+        console.rule(f"[bold]{escape(p['name'])}[/bold] ({escape(p['id'])})")
         for q in (q for q in data["questions"] if q["principle"] == p["id"]):
-            linked = f"  [dim]stories: {', '.join(q['stories'])}[/dim]" if q["stories"] else ""
-            console.print(f"[cyan]{q['id']}[/cyan]  {escape(q['text'])}{linked}")
+            linked = f"  [dim]stories: {escape(', '.join(q['stories']))}[/dim]" if q["stories"] else ""
+            console.print(f"[cyan]{escape(q['id'])}[/cyan]  {escape(q['text'])}{linked}")
     if data["stories"]:
         console.rule("stories")
         for st in data["stories"]:
             console.print(
-                f"[cyan]{st['id']}[/cyan]  {escape(st['title'])}  [dim]({', '.join(st['principles'])})[/dim]"
+                f"[cyan]{escape(st['id'])}[/cyan]  {escape(st['title'])}  "
+                f"[dim]({escape(', '.join(st['principles']))})[/dim]"
             )
 
 
@@ -768,7 +754,7 @@ def bank_matrix(as_json) -> None:
     console = Console()
     console.print(table)
     for i, st in enumerate(data["stories"]):
-        console.print(f"S{i + 1} = {st['id']}: {escape(st['title'])} ({st['bullets']} bullets)")
+        console.print(f"S{i + 1} = {escape(st['id'])}: {escape(st['title'])} ({st['bullets']} bullets)")
     for lp in b.loops.values():
         console.print(f"\nloop [bold]{escape(lp.title)}[/bold] ({lp.id})")
         for person in lp.interviewers:
@@ -794,49 +780,14 @@ def bank_matrix(as_json) -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 def bank_import(notes, into, dry_run) -> None:
     """Import Obsidian-style Markdown prep notes into your bank."""
-    from voice_coach.bank.files import read_bank
-    from voice_coach.bank.notes import count_bullets, read_notes, slug
-    from voice_coach.bank.sync import apply, plan_import
-
-    settings = _settings()
-    into = into or settings.user_bank_dir
-    try:
-        size = notes.stat().st_size
-        if size > MAX_NOTES_BYTES:
-            raise UserError(
-                f"the notes file is {size / 1e6:.1f} MB; notes are imported from files up to "
-                f"{MAX_NOTES_BYTES / 1e6:.0f} MB (a year of prep notes is well under 1 MB)",
-                where=str(notes),
-                fix="check this is your notes file; split a very large vault note into one file per loop",
-            )
-        raw = notes.read_bytes()
-    except OSError as exc:
-        raise UserError(
-            f"cannot read the notes: {exc.strerror or exc}",
-            where=str(notes),
-            fix="check the path to your Markdown file",
-        ) from exc
-    if b"\x00" in raw[:8192]:
-        raise UserError(
-            "this is not a text file (it holds binary data)",
-            where=str(notes),
-            fix="give the Markdown (.md) file of your notes",
-        )
-    text = raw.decode("utf-8", errors="replace")
-    odd = sum(1 for ch in text[:20000] if ch == "\ufffd" or (ch < " " and ch not in "\t\r\n\f"))
-    if odd > 0.05 * min(len(text), 20000):
-        raise UserError(
-            "this is not a text file (most of it is not UTF-8 text)",
-            where=str(notes),
-            fix="give the Markdown (.md) file of your notes, saved as UTF-8",
-        )
-    shipped, _ = read_bank(settings.bank_dirs[:-1])
-    stem = slug(notes.stem)
-    found = read_notes(text, list(shipped.principles.values()), loop_id=stem)
-    plan = plan_import(found, into / f"{stem}.yaml")
-
     from collections import Counter
 
+    from voice_coach.api import import_notes
+    from voice_coach.bank.files import SINGULAR
+    from voice_coach.bank.notes import count_bullets
+
+    result = import_notes(notes, into=into, dry_run=dry_run)
+    found, plan = result.found, result.plan
     per = Counter(q["principle"] for q in found.questions)
     click.echo(f"from {notes}:")
     for lp in found.loops:
@@ -867,60 +818,17 @@ def bank_import(notes, into, dry_run) -> None:
     )
     if dry_run:
         click.echo(f"dry run: {summary}; nothing written (would write {plan.target})")
-        return
-    if not plan.write and all(a == "unchanged" for a, _, _ in plan.changes):
-        apply(plan, str(notes))
+    elif not result.written and all(a == "unchanged" for a, _, _ in plan.changes):
         click.echo(f"no changes: {plan.target} is up to date")
-        return
-    apply(plan, str(notes))
-    click.echo(f"wrote {plan.target}: {summary}")
-    _, problems = read_bank(settings.bank_dirs[:-1] + [into])
-    for p in (p for p in problems if p.level == "error" and str(into) in p.file):
-        click.echo(str(p), err=True)
+    else:
+        click.echo(f"wrote {plan.target}: {summary}")
+    for problem in result.problems:
+        click.echo(problem, err=True)
 
 
 def main() -> None:
-    try:
-        cli.main(standalone_mode=False)
-    except UserError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("\nstopped.", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
-        click.echo("\nstopped; what was recorded is kept.", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except OSError as exc:
-        # A full or read-only disk can strike anywhere; recordings are written as they are captured,
-        # so say what happened and how to finish the work instead of printing a traceback.
-        import errno
-
-        if exc.errno not in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT):
-            raise
-        where = f"{exc.filename}: " if exc.filename else ""
-        click.echo(
-            f"error: {where}{exc.strerror}\n  fix: free space or make the folder writable, then run "
-            "`voice-coach recover`; recordings made so far are kept",
-            err=True,
-        )
-        sys.exit(3)
-    except Exception as exc:
-        import sqlite3
-
-        if not isinstance(exc, sqlite3.OperationalError):
-            raise
-        click.echo(
-            f"error: the history database failed: {exc}\n  fix: run `voice-coach doctor`; free space if the "
-            "disk is full, then `voice-coach recover` finishes any answer left unscored",
-            err=True,
-        )
-        sys.exit(3)
+    """The console script: run the command; the exit code comes from ExitCode."""
+    cli(prog_name="voice-coach")
 
 
 if __name__ == "__main__":

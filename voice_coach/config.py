@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from voice_coach.errors import UserError
@@ -22,8 +22,11 @@ def _xdg(var: str, default: str) -> Path:
 
 
 def shipped_bank_dir() -> Path:
-    """The bank that ships with the project (top-level question_bank/ next to the package)."""
-    return Path(__file__).resolve().parent.parent / "question_bank"
+    """The bank that ships with voice-coach: inside the installed package (a wheel carries it as
+    voice_coach/question_bank), or the checkout's top-level question_bank/ (an editable install)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "question_bank"
+    return installed if installed.is_dir() else here.parent / "question_bank"
 
 
 @dataclass
@@ -44,7 +47,6 @@ class Settings:
     wpm_flags: tuple[float, float] = (110.0, 190.0)
     tts_rate: int = 175
     filler_prompt: str = "off"  # off, initial or hotwords: see speech/engines.py
-    extra: dict = field(default_factory=dict)
 
     @property
     def db_path(self) -> Path:
@@ -93,12 +95,16 @@ def load_settings() -> Settings:
         model=str(pick("model", "VOICE_COACH_MODEL", "base")),
         engine=str(pick("engine", "VOICE_COACH_ENGINE", "faster-whisper")),
     )
-    if settings.engine not in ENGINES:
-        raise UserError(
-            f"unknown speech engine '{settings.engine}'",
-            where=str(path) if file_values.get("engine") else "VOICE_COACH_ENGINE",
-            fix=f"use one of: {', '.join(ENGINES)}",
-        )
+    check_engine(settings.engine, where=str(path) if file_values.get("engine") else "VOICE_COACH_ENGINE")
+    if "follow_ups" in file_values:
+        value = file_values["follow_ups"]
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 5:
+            raise UserError(
+                f"'follow_ups' must be a whole number from 0 to 5, not {value!r}",
+                where=str(path),
+                fix="set e.g. follow_ups = 2 (0 turns follow-ups off)",
+            )
+        settings.follow_ups = value
     for key in ("target_s", "hard_limit_s", "silence_stop_s"):
         if key in file_values:
             value = file_values[key]
@@ -133,6 +139,14 @@ def load_settings() -> Settings:
         settings.filler_prompt = file_values["filler_prompt"]
     check_model(settings.model)
     return settings
+
+
+def check_engine(engine: str, where: str = "") -> str:
+    if engine not in ENGINES:
+        raise UserError(
+            f"unknown speech engine '{engine}'", where=where, fix=f"use one of: {', '.join(ENGINES)}"
+        )
+    return engine
 
 
 def check_model(model: str) -> str:

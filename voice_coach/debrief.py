@@ -12,74 +12,62 @@ The one next thing to practise is the first gap found, in the order the reasons 
 from __future__ import annotations
 
 from voice_coach.bank.model import Bank
-from voice_coach.followups import action_pronouns
+from voice_coach.scoring.followups import action_pronouns
+from voice_coach.store import Attempt, SessionRecord
 
 
-def story_reuse(answers: list[dict]) -> list[dict]:
+def story_reuse(answers: list[Attempt]) -> list[dict]:
     """Stories told to more than one interviewer of the loop (interviewers compare notes)."""
     told: dict[str, list[str]] = {}
     for a in answers:
-        story = a["report"]["story"]["id"]
-        who = a.get("interviewer")
+        story = a.report.story.id if a.report else None
+        who = a.interviewer
         if story and who and not story.startswith("rubric:") and who not in told.setdefault(story, []):
             told[story].append(who)
     return [{"story": s, "interviewers": who} for s, who in told.items() if len(who) > 1]
 
 
-def _merged(report: dict) -> dict:
-    m = report.get("merged")
-    if m:
-        return m
-    return {
-        "coverage": report["coverage"],
-        "covered": [b["id"] for b in report["bullets"] if b["covered"]],
-        "star_present": [
-            p for p in ("situation", "task", "action", "result") if report["star"][p]["present"]
-        ],
-        "quantified_result": report["star"]["quantified_result"],
-    }
-
-
-def _answer(a: dict) -> dict:
-    r = a["report"]
-    m = _merged(r)
+def _answer(a: Attempt) -> dict:
+    r = a.report
+    assert r is not None  # session_answers holds scored answers only
+    m = r.totals()
     i, we = action_pronouns(r)
-    covered = set(m["covered"])
-    quotes = [b["evidence"] for b in r["bullets"] if b["covered"] and b["evidence"]][:3]
-    for p in r.get("probes", []):
-        if p.get("recovered_bullets") or p.get("recovered_parts"):
-            quotes.append(f'(after "{p["text"]}") {p["transcript"]}')
-    d = r["delivery"]
+    covered = set(m.covered)
+    quotes = [b.evidence for b in r.bullets if b.covered and b.evidence][:3]
+    for p in r.probes or []:
+        if p.recovered_bullets or p.recovered_parts:
+            quotes.append(f'(after "{p.text}") {p.transcript}')
+    d = r.delivery
     return {
-        "attempt": a["id"],
-        "question": r["question"]["text"],
-        "question_id": r["question"]["id"],
-        "interviewer": a.get("interviewer"),
-        "story": r["story"]["id"],
-        "rubric": r.get("rubric"),
-        "coverage": m["coverage"],
-        "covered": [b["text"] for b in r["bullets"] if b["id"] in covered],
-        "missed": [b["text"] for b in r["bullets"] if b["id"] not in covered],
-        "result": "result" in m["star_present"],
-        "quantified": bool(m["quantified_result"]),
+        "attempt": a.id,
+        "question": r.question.text,
+        "question_id": r.question.id,
+        "interviewer": a.interviewer,
+        "story": r.story.id,
+        "rubric": r.rubric,
+        "coverage": m.coverage,
+        "covered": [b.text for b in r.bullets if b.id in covered],
+        "missed": [b.text for b in r.bullets if b.id not in covered],
+        "result": "result" in m.star_present,
+        "quantified": m.quantified_result,
         "i_actions": i,
         "we_actions": we,
         "evidence": quotes,
         "follow_ups": [
             {
-                "rule": p["rule"],
-                "text": p["text"],
-                "recovered_bullets": len(p["recovered_bullets"]),
-                "recovered_parts": p["recovered_parts"] + (["number"] if p.get("quantified_now") else []),
+                "rule": p.rule,
+                "text": p.text,
+                "recovered_bullets": len(p.recovered_bullets),
+                "recovered_parts": p.recovered_parts + (["number"] if p.quantified_now else []),
             }
-            for p in r.get("probes", [])
+            for p in r.probes or []
         ],
         "delivery": {
-            "duration_s": r["audio"]["duration_s"],
-            "wpm": d["wpm"],
-            "fillers_per_min": d["fillers"]["per_min"],
-            "long_pauses": d["long_pauses"],
-            "situation_share": r["star"]["situation"]["share"],
+            "duration_s": r.audio.duration_s,
+            "wpm": d.wpm,
+            "fillers_per_min": d.fillers.per_min,
+            "long_pauses": d.long_pauses,
+            "situation_share": r.star.situation.share,
         },
     }
 
@@ -132,18 +120,20 @@ def signal(answers: list[dict]) -> tuple[str, list[str], str]:
     return level, reasons, (nexts[0] if nexts else "keep it: practise a second story for this principle")
 
 
-def build(bank: Bank, session: dict, answers: list[dict], principles: list[str] | None = None) -> dict:
-    """The debrief of a session. `principles` lists those that must appear (the loop's), answered
-    or not; otherwise the principles answered."""
+def build(bank: Bank, session: SessionRecord, answers: list[Attempt]) -> dict:
+    """The debrief of a session: per principle of its loop's plan (answered or not), otherwise per
+    principle answered."""
+    plan = session.plan or {}
+    principles = [s["principle"] for s in plan.get("steps", []) if s.get("principle")]
     by_principle: dict[str, list[dict]] = {}
     rubrics = []
     for a in answers:
         item = _answer(a)
         if item["rubric"]:
             rubrics.append(item)
-        elif a["principle"]:
-            by_principle.setdefault(a["principle"], []).append(item)
-    order = list(principles or []) + [p for p in by_principle if p not in (principles or [])]
+        elif a.principle:
+            by_principle.setdefault(a.principle, []).append(item)
+    order = list(dict.fromkeys(principles)) + [p for p in by_principle if p not in principles]
     rows = []
     for pid in order:
         items = by_principle.get(pid, [])
@@ -160,9 +150,9 @@ def build(bank: Bank, session: dict, answers: list[dict], principles: list[str] 
             }
         )
     return {
-        "session": session["id"],
-        "kind": session["kind"],
-        "loop": (session.get("plan") or {}).get("loop"),
+        "session": session.id,
+        "kind": session.kind,
+        "loop": plan.get("loop"),
         "principles": rows,
         "rubrics": [
             {

@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from voice_coach.bank.model import Bank, Loop, Question, Rubric
+from voice_coach.bank.model import Bank, Loop, Question, Rubric, Story
 from voice_coach.errors import UserError
+from voice_coach.session import Session
+from voice_coach.store import Attempt
+from voice_coach.units import mmss
 
 # (espeak-ng voice, words per minute) per interviewer: a different voice or pace for each.
 VOICES = [("en-us", 170), ("en-gb", 160), ("en-us", 190), ("en-gb", 180), ("en-us", 155)]
@@ -111,10 +114,6 @@ def make_plan(
     return Plan(loop.id, loop.title, interviewers, steps)
 
 
-def rubric_question(rubric: Rubric) -> Question:
-    return Question(id=rubric.id, principle="", text=rubric.prompt, target_s=90.0)
-
-
 @dataclass
 class Clock:
     """Interview time per interviewer against their time box."""
@@ -127,11 +126,17 @@ class Clock:
         return self.box_s - self.used_s
 
     def show(self) -> str:
-        def mmss(s: float) -> str:
-            s = max(0.0, s)
-            return f"{int(s // 60)}:{int(s % 60):02d}"
-
         return f"{mmss(self.used_s)} / {mmss(self.box_s)}"
+
+
+def interview_time(answers: list[Attempt]) -> dict[str, float]:
+    """Seconds of answers (follow-ups included) per interviewer in a loop session so far."""
+    out: dict[str, float] = {}
+    for a in answers:
+        probes = (a.report.probes or []) if a.report else []
+        spent = (a.duration_s or 0.0) + sum(p.duration_s for p in probes)
+        out[a.interviewer or ""] = out.get(a.interviewer or "", 0.0) + spent
+    return out
 
 
 def reserve_s(box_s: float, steps_total: int, steps_left: int) -> float:
@@ -139,7 +144,7 @@ def reserve_s(box_s: float, steps_total: int, steps_left: int) -> float:
     return 0.5 * box_s / max(1, steps_total) * steps_left
 
 
-def intro(person: dict, bank: Bank, n_steps: int) -> str:
+def intro(person: dict, bank: Bank) -> str:
     names = [bank.principles[p].name if p in bank.principles else p for p in person["principles"]]
     owned = (
         ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
@@ -153,16 +158,17 @@ def intro(person: dict, bank: Bank, n_steps: int) -> str:
     )
 
 
-def run_loop(session, plan: Plan, demo: bool = False, device: str | None = None, speed: float = 0.0) -> None:
+def run_loop(
+    session: Session, plan: Plan, demo: bool = False, device: str | None = None, speed: float = 0.0
+) -> None:
     """Run (or resume) the planned loop in a Session: intro, questions, follow-ups, clock."""
     from rich.markup import escape
 
     from voice_coach import candidate
-    from voice_coach.audio.capture import FileSource, MicSource
+    from voice_coach.audio.capture import MicSource
     from voice_coach.audio.files import duration_s
     from voice_coach.debrief import story_reuse
     from voice_coach.report.terminal import render
-    from voice_coach.session import candidate_reply_source, speak
     from voice_coach.speech import tts
 
     bank, out, settings = session.bank, session.out, session.settings
@@ -172,9 +178,12 @@ def run_loop(session, plan: Plan, demo: bool = False, device: str | None = None,
 
         check_input(device)
         sound = has_output()
-    done = {(a["interviewer"], a["question_id"]) for a in session.store.session_answers(session.session_id)}
-    used = session.store.interview_time(session.session_id)
-    session.start_loading()
+    session.start()
+    if not session.resume:
+        session.store.set_plan(session.session_id, plan.as_dict())
+    answered = session.store.session_answers(session.session_id)
+    done = {(a.interviewer, a.question_id) for a in answered}
+    used = interview_time(answered)
     n = len(session.store.attempts(session.session_id))
     for person in plan.interviewers:
         steps = [s for s in plan.steps if s.interviewer == person["index"]]
@@ -185,7 +194,7 @@ def run_loop(session, plan: Plan, demo: bool = False, device: str | None = None,
         voice, rate = person["voice"], person["rate"]
 
         def say(text: str, path, voice=voice, rate=rate) -> float:
-            speak(text, path, settings, play=sound, voice=voice, rate=rate)
+            tts.speak(text, path, rate=rate, voice=voice, play=sound)
             return duration_s(path) or 0.0
 
         who = escape(person["name"])  # names and questions come from the user's notes: never markup
@@ -195,7 +204,7 @@ def run_loop(session, plan: Plan, demo: bool = False, device: str | None = None,
                 f"[dim]resuming: {len(steps) - len(todo)} of {len(steps)} questions already answered[/dim]"
             )
         else:
-            text = intro(person, bank, len(steps))
+            text = intro(person, bank)
             out.print(f"[italic]{escape(text)}[/italic]")
             clock.used_s += say(text, session.folder / f"intro-{person['index'] + 1}.wav")
         for i, step in enumerate(todo):
@@ -209,7 +218,7 @@ def run_loop(session, plan: Plan, demo: bool = False, device: str | None = None,
                 out.print("[italic]We have a few minutes left: one last question.[/italic]")
             n += 1
             rubric = bank.rubrics.get(step.ref) if step.kind == "rubric" else None
-            question = candidate_question = rubric_question(rubric) if rubric else bank.questions[step.ref]
+            question = rubric.as_question() if rubric else bank.questions[step.ref]
             out.print(f"\n[bold]{who}[/bold] [dim]{clock.show()}[/dim] ({step.principle or 'rubric'})")
             out.print(f"[bold]{escape(question.text)}[/bold]")
             clock.used_s += say(question.text, session.folder / f"q{n}-question.wav")
@@ -218,10 +227,9 @@ def run_loop(session, plan: Plan, demo: bool = False, device: str | None = None,
                 # some answers leave a gap on purpose, so the follow-ups have something to recover
                 k = sum(1 for t in steps[: steps.index(step)] if t.kind == "question")
                 gap = ("no-result", "no-number", None)[k % 3] if not rubric else None
-                story = _demo_story(bank, candidate_question, plan, step)
+                story = _demo_story(bank, question, plan, step)
                 script = candidate.rubric_answer(rubric) if rubric else candidate.answer(story, gap)
-                wav = tts.synthesize(script, session.folder / f"q{n}-candidate-voice.wav", rate=165)
-                source = FileSource(wav, speed=speed)
+                source = candidate.spoken(script, session.folder / f"q{n}-candidate-voice.wav", speed)
             else:
                 source = MicSource(device)
             limit = max(
@@ -237,7 +245,7 @@ def run_loop(session, plan: Plan, demo: bool = False, device: str | None = None,
                 hard_limit_s=limit,
                 rubric=rubric,
             )
-            clock.used_s += result.report["audio"]["duration_s"] if result.report else 0.0
+            clock.used_s += (result.report.audio.duration_s or 0.0) if result.report else 0.0
             probes = session.probes_for(question, result, settings.follow_ups)
             if probes and clock.left_s - 30.0 * len(probes) < reserve_s(clock.box_s, len(steps), left_after):
                 out.print(
@@ -245,23 +253,23 @@ def run_loop(session, plan: Plan, demo: bool = False, device: str | None = None,
                     f"[dim]({len(probes)} follow-up(s) skipped for time)[/dim]"
                 )
                 probes = []
-            if probes:
-                told = {b["id"] for b in result.report["bullets"] if b["covered"]}
+            if probes and result.report:
+                told = {b.id for b in result.report.bullets if b.covered}
 
                 def source_for(probe, path, story=story, told=told):
                     if not demo:
                         return MicSource(device)
-                    return candidate_reply_source(story, probe, told, path, speed)
+                    return candidate.reply_source(story, probe, told, path, speed)
 
                 result = session.follow_up(
                     n, question, result, probes, lambda t, p: say(t, p), source_for, live=not demo
                 )
-                clock.used_s += sum(p["duration_s"] for p in result.report["probes"])
+                clock.used_s += sum(p.duration_s for p in result.report.probes or [])
             if result.report:
                 render(result.report, out)
             reused = story_reuse(session.store.session_answers(session.session_id))
             for r in reused:
-                if result.report and r["story"] == result.report["story"]["id"]:
+                if result.report and r["story"] == result.report.story.id:
                     out.print(
                         f"[yellow]story reuse:[/yellow] '{escape(r['story'])}' was told to "
                         f"{escape(', '.join(r['interviewers']))}; "
@@ -271,7 +279,7 @@ def run_loop(session, plan: Plan, demo: bool = False, device: str | None = None,
     session.summary()
 
 
-def _demo_story(bank: Bank, question: Question, plan: Plan, step: Step):
+def _demo_story(bank: Bank, question: Question, plan: Plan, step: Step) -> Story:
     """The demo candidate's story: one that serves the principle and was not told to another
     interviewer (the matrix's suggestion), else the question's linked story."""
     from voice_coach.bank.views import assign_stories

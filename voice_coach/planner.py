@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass
 
 from voice_coach.bank.model import Bank, Question
+from voice_coach.scoring.model import AnswerReport
+from voice_coach.store import Attempt, Store
 
 DAY = 86400.0
 
@@ -28,6 +30,19 @@ class Pick:
     reason: str
 
 
+def bullet_history(reports: list[AnswerReport]) -> dict[str, tuple[int, int]]:
+    """Per bullet of a story: (times missed, times told) over these tellings of it, counting what
+    follow-ups recovered as told."""
+    out: dict[str, list[int]] = {}
+    for report in reports:
+        told = set(report.totals().covered)
+        for b in report.bullets:
+            missed_told = out.setdefault(b.id, [0, 0])
+            missed_told[1] += 1
+            missed_told[0] += b.id not in told
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
 def _interval_days(coverages: list[float]) -> float:
     streak = 0
     for c in coverages:  # oldest first
@@ -37,19 +52,18 @@ def _interval_days(coverages: list[float]) -> float:
 
 def plan_next(
     bank: Bank,
-    history: list[dict],
+    history: list[Attempt],
     missed: dict[str, dict[str, tuple[int, int]]],
     count: int = 3,
     now: float | None = None,
 ) -> list[Pick]:
-    """`history`: done attempts oldest first (principle, question_id, coverage, created_at);
-    `missed`: per story, per bullet (missed, told)."""
+    """`history`: done attempts oldest first; `missed`: per story, per bullet (missed, told)."""
     now = time.time() if now is None else now
     in_loops = {p for lp in bank.loops.values() for person in lp.interviewers for p in person.principles}
-    by_principle: dict[str, list[dict]] = {}
+    by_principle: dict[str, list[Attempt]] = {}
     for row in history:
-        if row.get("principle"):
-            by_principle.setdefault(row["principle"], []).append(row)
+        if row.principle:
+            by_principle.setdefault(row.principle, []).append(row)
     serves = bank.story_principles()
     scored = []
     for pid, principle in bank.principles.items():
@@ -62,7 +76,7 @@ def plan_next(
             else:
                 scored.append((0.5, pid, f"{principle.name} was never practised"))
             continue
-        coverages = [r["coverage"] or 0.0 for r in rows]
+        coverages = [r.coverage or 0.0 for r in rows]
         mean = sum(coverages) / len(coverages)
         if mean < 0.5:
             scored.append(
@@ -82,7 +96,7 @@ def plan_next(
             scored.append((2.0 + worst[0], pid, f"'{text}' missed in {n_missed} of {told} tellings of {sid}"))
             continue
         interval = _interval_days(coverages)
-        since = (now - max(r["created_at"] for r in rows)) / DAY
+        since = (now - max(r.created_at for r in rows)) / DAY
         if since >= interval:
             scored.append(
                 (
@@ -98,10 +112,26 @@ def plan_next(
     scored.sort(key=lambda s: (-s[0], s[1]))
     asked: dict[str, tuple[int, float]] = {}
     for row in history:
-        n, _ = asked.get(row["question_id"], (0, 0.0))
-        asked[row["question_id"]] = (n + 1, row["created_at"])
+        n, _ = asked.get(row.question_id or "", (0, 0.0))
+        asked[row.question_id or ""] = (n + 1, row.created_at)
     picks = []
     for need, pid, reason in scored[: max(1, count)]:
         questions = sorted(bank.questions_for(pid), key=lambda q: (*asked.get(q.id, (0, 0.0)), q.id))
         picks.append(Pick(questions[0], round(need, 3), reason))
     return picks
+
+
+def next_picks(bank: Bank, store: Store, count: int = 3) -> list[Pick]:
+    """What to practise next from the whole history (`next`, `practice --next`)."""
+    missed = {sid: bullet_history(store.story_reports(sid)) for sid in bank.stories}
+    return plan_next(bank, store.history(), missed, count)
+
+
+def group_by(rows: list[Attempt], key: str) -> dict[str, list[Attempt]]:
+    """Attempts per principle or per story ('principle', 'story_id'), sorted by name, oldest first."""
+    groups: dict[str, list[Attempt]] = {}
+    for r in rows:
+        value = getattr(r, key)
+        if value:
+            groups.setdefault(value, []).append(r)
+    return dict(sorted(groups.items()))

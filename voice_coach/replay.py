@@ -12,18 +12,21 @@ import sys
 import time
 
 from rich.console import Console
+from rich.text import Text
 
 from voice_coach.errors import UserError
 from voice_coach.report.terminal import PART_STYLE
+from voice_coach.scoring.model import LETTER, AnswerReport
+from voice_coach.store import Attempt
 
-KEY_PART = {"s": "situation", "t": "task", "a": "action", "r": "result"}
+KEY_PART = {letter.lower(): part for part, letter in LETTER.items()}
 
 
-def part_start(report: dict, part: str) -> float | None:
+def part_start(report: AnswerReport, part: str) -> float | None:
     """Where a STAR part begins: the start of its first sentence."""
-    for s in report.get("sentences", []):
-        if s["part"] == part and s["start"] is not None:
-            return float(s["start"])
+    for s in report.sentences:
+        if s.part == part and s.start is not None:
+            return float(s.start)
     return None
 
 
@@ -46,7 +49,7 @@ def _keys():
 
 
 def replay(
-    answers: list[dict], first: int = 1, part: str | None = None, console: Console | None = None
+    answers: list[Attempt], first: int = 1, part: str | None = None, console: Console | None = None
 ) -> int:
     """Play answers from number `first`; returns how many were played."""
     from voice_coach.audio.files import load_audio
@@ -62,11 +65,11 @@ def replay(
     with _keys() as key:
         for n in range(first, len(answers) + 1):
             a = answers[n - 1]
-            report = a["report"]
-            if not a.get("audio_path"):
+            report = a.report
+            if not a.audio_path or report is None:
                 console.print(f"[dim]answer {n} was typed: nothing to play[/dim]")
                 continue
-            audio = load_audio(a["audio_path"])
+            audio = load_audio(a.audio_path)
             player = Player(audio)
             if part:
                 at = part_start(report, part)
@@ -74,20 +77,20 @@ def replay(
                     console.print(f"[yellow]answer {n} has no {part}; playing from the start[/yellow]")
                 else:
                     player.seek(max(0.0, at - 0.2))
-            console.rule(f"answer {n}: {report['question']['text']}")
-            words = [w for w in report["transcript"]["words"] if w["start"] is not None]
-            part_of = _word_parts(report)
-            shown = next((i for i, w in enumerate(words) if w["start"] >= player.seconds - 0.2), len(words))
+            console.rule(Text(f"answer {n}: {report.question.text}"))
+            parts = report.word_parts()
+            words = [(w, parts[i]) for i, w in enumerate(report.transcript.words) if w.start is not None]
+            shown = next((i for i, (w, _) in enumerate(words) if w.start >= player.seconds - 0.2), len(words))
             player.start()
             action = None
             try:
                 while not player.done:
                     now = player.seconds
-                    while shown < len(words) and words[shown]["start"] <= now:
+                    while shown < len(words) and (words[shown][0].start or 0.0) <= now:
+                        word, word_part = words[shown]
                         console.print(
-                            words[shown]["word"] + " ",
+                            Text(word.word + " ", style=PART_STYLE.get(word_part or "", "")),
                             end="",
-                            style=PART_STYLE.get(part_of.get(shown) or "", ""),
                             soft_wrap=True,
                         )
                         shown += 1
@@ -101,7 +104,7 @@ def replay(
                         at = part_start(report, KEY_PART[k])
                         if at is not None:
                             player.seek(at)
-                            shown = next((i for i, w in enumerate(words) if w["start"] >= at), len(words))
+                            shown = next((i for i, (w, _) in enumerate(words) if w.start >= at), len(words))
                             console.print(f"\n[bold]-> {KEY_PART[k]}[/bold] ", end="")
                     time.sleep(0.03)
                 time.sleep(0.3)  # let the device drain its buffer
@@ -112,13 +115,3 @@ def replay(
             if action == "q":
                 break
     return played
-
-
-def _word_parts(report: dict) -> dict[int, str | None]:
-    """Index of each timed word -> its sentence's STAR part."""
-    out, i = {}, 0
-    for s in report.get("sentences", []):
-        for _ in s["text"].split():
-            out[i] = s["part"]
-            i += 1
-    return out

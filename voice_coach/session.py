@@ -18,17 +18,20 @@ from rich.console import Console
 from rich.markup import escape
 
 from voice_coach import candidate
+from voice_coach.audio import WAV_HEADER_BYTES
 from voice_coach.audio.capture import FileSource, MicSource, Recorder, StopRules, Tick, ensure_room
-from voice_coach.bank.model import Bank, Question, Rubric, Story
+from voice_coach.bank.model import Bank, Question, Rubric
 from voice_coach.config import Settings
 from voice_coach.errors import UserError
 from voice_coach.faults import pause
-from voice_coach.followups import Probe, choose, merge
-from voice_coach.scoring.analyze import analyze
-from voice_coach.scoring.delivery import DeliveryBands
+from voice_coach.planner import bullet_history
+from voice_coach.scoring.analyze import score
+from voice_coach.scoring.followups import Probe, choose, merge
+from voice_coach.scoring.model import AnswerReport
 from voice_coach.speech import tts
 from voice_coach.speech.engines import Engine, make_engine
 from voice_coach.store import Store, new_session_id
+from voice_coach.units import mmss
 
 
 def pick_questions(
@@ -73,21 +76,23 @@ def pick_questions(
 @dataclass
 class AnswerResult:
     attempt_id: int
-    report: dict | None
+    report: AnswerReport | None
     audio_path: Path
     stopped_by: str
     latency_s: float | None = None
-    error: str | None = None
     limit_s: float | None = None
 
 
 @dataclass
 class Session:
+    """One practice, demo or loop session. Creating it touches nothing; start() creates its
+    recordings folder and history row and starts loading the speech model."""
+
     settings: Settings
     bank: Bank
     store: Store
     kind: str
-    model: str
+    model: str = ""  # default: the configured model
     engine_name: str = ""  # default: the configured engine
     console: Console = field(default_factory=lambda: Console(stderr=True))
     out: Console = field(default_factory=Console)
@@ -97,9 +102,22 @@ class Session:
     results: list[AnswerResult] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        _limit_malloc_arenas()
+        self.model = self.model or self.settings.model
         self.engine_name = self.engine_name or self.settings.engine
         self.folder = self.settings.recordings_dir / self.session_id
+        self.engine: Engine = make_engine(
+            self.engine_name, self.model, self.settings.cache_dir, self.settings.filler_prompt
+        )
+        self._load_error: BaseException | None = None
+        self._loader = threading.Thread(target=self._load, daemon=True)
+        self.started = False
+
+    def start(self) -> None:
+        """Create the recordings folder and the history row; load the model in the background
+        (it loads while the first question is spoken). Idempotent."""
+        if self.started:
+            return
+        _limit_malloc_arenas()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self.folder.chmod(0o700)
@@ -110,18 +128,12 @@ class Session:
                 fix="set VOICE_COACH_RECORDINGS_DIR to a writable folder",
             ) from exc
         ensure_room(self.folder, self.settings.hard_limit_s)  # read-only or full: say so before asking
-        self.engine: Engine = make_engine(
-            self.engine_name, self.model, self.settings.cache_dir, self.settings.filler_prompt
-        )
-        self._load_error: BaseException | None = None
-        self._loader = threading.Thread(target=self._load, daemon=True)
         if not self.resume:
             self.store.start_session(self.kind, self.engine_name, self.model, self.session_id)
-
-    # -- model loading overlaps with the question being spoken ----------------------------
-    def start_loading(self) -> None:
+        self.started = True
         self._loader.start()
 
+    # -- model loading overlaps with the question being spoken ----------------------------
     def _load(self) -> None:
         try:
             self.engine.load(progress=lambda m: self.console.print(f"[dim]{m}[/dim]"))
@@ -134,10 +146,8 @@ class Session:
             self._load_error = exc
 
     def wait_loaded(self) -> None:
-        if self._loader.is_alive() or self._loader.ident is not None:
-            self._loader.join()
-        else:
-            self._load()
+        self.start()
+        self._loader.join()
         if self._load_error:
             raise self._load_error
 
@@ -153,6 +163,7 @@ class Session:
         hard_limit_s: float | None = None,
         rubric: Rubric | None = None,
     ) -> AnswerResult:
+        self.start()
         target = question.target_s or self.settings.target_s
         rules = StopRules(
             silence_after_speech_s=self.settings.silence_stop_s,
@@ -223,11 +234,11 @@ class Session:
     # -- follow-ups ----------------------------------------------------------------------
     def probes_for(self, question: Question, result: AnswerResult, limit: int) -> list[Probe]:
         """The follow-ups this answer calls for (its gaps first, then the question's own)."""
-        report = result.report or {}
-        if not report or limit <= 0 or report.get("rubric"):
+        report = result.report
+        if report is None or limit <= 0 or report.rubric:
             return []
-        story = report["story"]["id"]
-        missed = self.store.bullet_history(story, before=result.attempt_id) if story else {}
+        story = report.story.id
+        missed = bullet_history(self.store.story_reports(story, before=result.attempt_id)) if story else {}
         return choose(report, question.follow_ups, result.stopped_by, result.limit_s, missed, limit)
 
     def follow_up(
@@ -246,8 +257,8 @@ class Session:
 
         if not probes or result.report is None:
             return result
-        story_id = result.report["story"]["id"]
-        answers: list[tuple[Probe, dict | None]] = []
+        story_id = result.report.story.id
+        answers: list[tuple[Probe, AnswerReport | None]] = []
         for k, probe in enumerate(probes, start=1):
             self.out.print(
                 f"[bold cyan]Follow-up:[/bold cyan] {escape(probe.text)} [dim]({escape(probe.reason)})[/dim]"
@@ -277,14 +288,20 @@ class Session:
             try:
                 transcript = self.engine.transcribe(load_audio(path))
                 sub = score(
-                    transcript, self.bank, self.settings, question, path, story_id, rules.hard_limit_s / 2
+                    transcript,
+                    self.bank,
+                    self.settings,
+                    question,
+                    path,
+                    story_id,
+                    target_s=rules.hard_limit_s / 2,
                 )
             except UserError as exc:  # the answer is stored already; this follow-up's WAV is kept
                 self.console.print(f"[yellow]follow-up not scored: {escape(str(exc))}[/yellow]")
                 sub = None
             answers.append((probe, sub))
         merged = merge(result.report, answers)
-        self.store.update_report(result.attempt_id, merged, merged["merged"]["coverage"])
+        self.store.update_report(result.attempt_id, merged)
         result.report = merged
         return result
 
@@ -293,30 +310,6 @@ class Session:
 
         self.store.finish_session(self.session_id)
         render_summary(self.session_id, [r.report for r in self.results if r.report], self.out)
-
-
-def score(
-    transcript,
-    bank: Bank,
-    settings: Settings,
-    question: Question | None,
-    path: Path,
-    story_id: str | None = None,
-    target_s: float | None = None,
-    rubric: Rubric | None = None,
-) -> dict:
-    """The answer report with the user's delivery settings: one place for answers, follow-ups and
-    recovered attempts."""
-    return analyze(
-        transcript,
-        bank,
-        question,
-        story_id=story_id,
-        audio_path=path,
-        target_s=target_s or settings.target_s,
-        bands=DeliveryBands(settings.wpm_band, settings.wpm_flags),
-        rubric=rubric,
-    )
 
 
 def _glibc(call: str, *args: int) -> None:
@@ -353,16 +346,12 @@ def _clock(console: Console, target_s: float, hard_s: float) -> Callable[[Tick],
         over = " [bold red]over target[/bold red]" if t.elapsed_s > target_s else ""
         dot = "[red]●[/red]" if t.speaking else "○"
         console.print(
-            f"\r{dot} {_mmss(t.elapsed_s)} / target {_mmss(target_s)} (stops at {_mmss(hard_s)}) "
+            f"\r{dot} {mmss(t.elapsed_s)} / target {mmss(target_s)} (stops at {mmss(hard_s)}) "
             f"- press Enter when done{over}   ",
             end="",
         )
 
     return tick
-
-
-def _mmss(s: float) -> str:
-    return f"{int(s // 60)}:{int(s % 60):02d}"
 
 
 def _stop_on_enter(recorder: Recorder) -> None:
@@ -380,23 +369,6 @@ def _stop_on_enter(recorder: Recorder) -> None:
     threading.Thread(target=wait, daemon=True).start()
 
 
-def speak(
-    text: str,
-    path: Path,
-    settings: Settings,
-    play: bool = True,
-    voice: str | None = None,
-    rate: int | None = None,
-) -> Path:
-    """Render the question to a WAV (kept with the session) and play it."""
-    tts.synthesize(text, path, rate=rate or settings.tts_rate, voice=voice)
-    if play:
-        from voice_coach.audio.playback import play as play_audio
-
-        play_audio(path)
-    return path
-
-
 def run_practice(
     session: Session,
     questions: list[Question],
@@ -407,7 +379,6 @@ def run_practice(
     from voice_coach.audio.cues import cue_tone
     from voice_coach.audio.devices import check_input, has_output
     from voice_coach.audio.playback import play
-    from voice_coach.loop import rubric_question
     from voice_coach.report.terminal import render
 
     mic = check_input(device)  # before anything is asked: practice cannot work without one
@@ -415,11 +386,11 @@ def run_practice(
     session.console.print(
         f"[dim]microphone: {mic}" + ("" if sound else "; no speaker: questions are only printed") + "[/dim]"
     )
-    session.start_loading()
-    items = [(rubric_question(r), r) for r in rubrics or []] + [(q, None) for q in questions]
+    session.start()
+    items = [(r.as_question(), r) for r in rubrics or []] + [(q, None) for q in questions]
 
     def say(text: str, path: Path) -> None:
-        speak(text, path, session.settings, play=sound)
+        tts.speak(text, path, session.settings.tts_rate, play=sound)
         if sound:
             play(cue_tone())
 
@@ -434,7 +405,8 @@ def run_practice(
         result = session.follow_up(
             n, question, result, probes, say, lambda _probe, _path: MicSource(device), live=True
         )
-        render(result.report, session.out)
+        if result.report:
+            render(result.report, session.out)
     session.summary()
 
 
@@ -443,11 +415,11 @@ def run_demo(
     questions: list[Question],
     speed: float = 0.0,
     voice: str | None = None,
-    rate: int = 165,
-    show: Callable[[dict], None] | None = None,
+    rate: int = candidate.RATE,
+    show: Callable[[AnswerReport], None] | None = None,
 ) -> list[AnswerResult]:
     """The practice flow with a synthetic candidate: no microphone, no speaker."""
-    session.start_loading()
+    session.start()
     for n, question in enumerate(questions, start=1):
         story_id = next((s for s in question.stories if s in session.bank.stories), None)
         if story_id is None:
@@ -455,43 +427,31 @@ def run_demo(
         story = session.bank.stories[story_id]
         session.out.print(f"\n[bold]Question {n}/{len(questions)}[/bold] ({question.principle})")
         session.out.print(f"[bold]{escape(question.text)}[/bold]")
-        q_path = speak(question.text, session.folder / f"q{n}-question.wav", session.settings, play=False)
+        q_path = tts.speak(
+            question.text, session.folder / f"q{n}-question.wav", session.settings.tts_rate, play=False
+        )
         script = candidate.answer(story)
         (session.folder / f"q{n}-script.txt").write_text(script + "\n", encoding="utf-8")
-        voice_wav = tts.synthesize(
-            script, session.folder / f"q{n}-candidate-voice.wav", rate=rate, voice=voice
-        )
+        voice_path = session.folder / f"q{n}-candidate-voice.wav"
+        source = candidate.spoken(script, voice_path, speed, rate, voice)
         session.out.print(
-            f"[dim]question audio: {q_path}\ncandidate telling '{story.title}': {voice_wav}[/dim]"
+            f"[dim]question audio: {q_path}\ncandidate telling '{escape(story.title)}': {voice_path}[/dim]"
         )
-        result = session.record_and_score(n, question, FileSource(voice_wav, speed=speed), story_id=None)
+        result = session.record_and_score(n, question, source, story_id=None)
         probes = session.probes_for(question, result, session.settings.follow_ups)
-        told = {b["id"] for b in (result.report or {}).get("bullets", []) if b["covered"]}
+        told = {b.id for b in result.report.bullets if b.covered} if result.report else set()
 
         def source_for(probe, path, story=story, told=told):
-            return candidate_reply_source(story, probe, told, path, speed, rate, voice)
+            return candidate.reply_source(story, probe, told, path, speed, rate, voice)
 
-        result = session.follow_up(
-            n, question, result, probes, lambda t, p: speak(t, p, session.settings, play=False), source_for
-        )
-        if show:
+        def say(text: str, path: Path) -> None:
+            tts.speak(text, path, session.settings.tts_rate, play=False)
+
+        result = session.follow_up(n, question, result, probes, say, source_for)
+        if show and result.report:
             show(result.report)
     session.summary()
     return session.results
-
-
-def candidate_reply_source(
-    story: Story | None,
-    probe: Probe,
-    told: set[str],
-    path: Path,
-    speed: float,
-    rate: int = 165,
-    voice: str | None = None,
-) -> FileSource | None:
-    """The demo candidate's spoken answer to a follow-up, as a recorder source (None: nothing to say)."""
-    text = candidate.reply(story, probe, told)
-    return FileSource(tts.synthesize(text, path, rate=rate, voice=voice), speed=speed) if text else None
 
 
 def synthesized_transcriber(engine: Engine, folder: Path, voice: str | None, rate: int):
@@ -507,32 +467,39 @@ def synthesized_transcriber(engine: Engine, folder: Path, voice: str | None, rat
     return transcribe
 
 
-def recover(store: Store, bank: Bank, settings: Settings, console: Console) -> list[int]:
-    """Finish the analysis of every interrupted attempt whose recording is on disk."""
+def recover(
+    store: Store, bank: Bank, settings: Settings, console: Console, model: str | None = None
+) -> list[int]:
+    """Finish the analysis of every interrupted attempt whose recording is on disk, with the engine
+    and model it was recorded with (or `model`), against its story and rubric."""
     from voice_coach.audio.files import load_audio
 
     done: list[int] = []
-    engines: dict[str, Engine] = {}
+    engines: dict[tuple[str, str], Engine] = {}
     for row in store.interrupted(include_failed=True):
-        path = Path(row["audio_path"] or "")
-        if not path.is_file() or path.stat().st_size <= 44:
-            store.set_status(row["id"], "empty", error="no audio was recorded before the interruption")
-            console.print(f"attempt {row['id']}: nothing was recorded")
+        path = Path(row.audio_path or "")
+        if not path.is_file() or path.stat().st_size <= WAV_HEADER_BYTES:
+            store.set_status(row.id, "empty", error="no audio was recorded before the interruption")
+            console.print(f"attempt {row.id}: nothing was recorded")
             continue
-        model = row["model"] or settings.model
-        engine = engines.setdefault(
-            model, make_engine(settings.engine, model, settings.cache_dir, settings.filler_prompt)
-        )
-        store.set_status(row["id"], "transcribing")
+        key = (row.engine or settings.engine, model or row.model or settings.model)
+        if key not in engines:
+            engines[key] = make_engine(key[0], key[1], settings.cache_dir, settings.filler_prompt)
+        store.set_status(row.id, "transcribing")
         try:
-            transcript = engine.transcribe(load_audio(path))
+            transcript = engines[key].transcribe(load_audio(path))
         except UserError as exc:
-            store.set_status(row["id"], "failed", error=str(exc))
-            console.print(f"attempt {row['id']}: {escape(str(exc))}")
+            store.set_status(row.id, "failed", error=str(exc))
+            console.print(f"attempt {row.id}: {escape(str(exc))}")
             continue
-        question = bank.questions.get(row["question_id"] or "")
-        report = score(transcript, bank, settings, question, path)
-        store.complete_attempt(row["id"], report)
-        console.print(f"attempt {row['id']}: recovered {transcript.duration_s:.1f} s from {path}")
-        done.append(row["id"])
+        question = bank.questions.get(row.question_id or "")
+        rubric = None if question else bank.rubrics.get(row.question_id or "")
+        if rubric:
+            question = rubric.as_question()
+        story_id = row.story_id if row.story_id in bank.stories else None
+        report = score(transcript, bank, settings, question, path, story_id, rubric=rubric)
+        store.complete_attempt(row.id, report)
+        seconds = transcript.duration_s or 0.0
+        console.print(f"attempt {row.id}: recovered {seconds:.1f} s from {escape(str(path))}")
+        done.append(row.id)
     return done

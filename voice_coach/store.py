@@ -1,6 +1,7 @@
 """History in SQLite: one row per session, one per attempt, written before transcription starts.
 
-WAL mode, every write in its own transaction, the schema versioned with PRAGMA user_version.
+WAL mode, every write in its own transaction (a transaction inside another is a savepoint), the
+schema versioned with PRAGMA user_version. Rows come out as `SessionRecord` and `Attempt`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from voice_coach.errors import UserError
 from voice_coach.faults import pause
+from voice_coach.scoring.model import AnswerReport
 
 SCHEMA_VERSION = 2
 _MIGRATIONS = {
@@ -93,6 +97,76 @@ def _move_aside(path: Path) -> Path:
     return target
 
 
+@dataclass
+class SessionRecord:
+    id: str
+    kind: str
+    started_at: float
+    finished_at: float | None = None
+    engine: str | None = None
+    model: str | None = None
+    plan: dict | None = None  # a loop's planned steps (loop.Plan.as_dict())
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> SessionRecord:
+        data = dict(row)
+        plan = data.pop("plan_json", None)
+        return cls(**data, plan=json.loads(plan) if plan else None)
+
+    def to_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass
+class Attempt:
+    """One answer: its row in the history, and its report once it was scored."""
+
+    id: int
+    session_id: str
+    question_id: str | None
+    principle: str | None
+    story_id: str | None
+    audio_path: str | None
+    status: str  # recording, transcribing, done, failed, empty
+    created_at: float
+    completed_at: float | None = None
+    duration_s: float | None = None
+    transcript: str | None = None
+    coverage: float | None = None
+    wpm: float | None = None
+    fillers_per_min: float | None = None
+    transcribe_s: float | None = None
+    report_latency_s: float | None = None
+    engine: str | None = None
+    model: str | None = None
+    error: str | None = None
+    interviewer: str | None = None
+    report: AnswerReport | None = None
+
+    # the columns `history --json` and `--csv` show, in this order
+    SUMMARY = (
+        "id session_id question_id principle story_id status created_at duration_s wpm "
+        "fillers_per_min coverage model audio_path"
+    ).split()
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Attempt:
+        data: dict[str, Any] = dict(row)
+        raw = data.pop("report_json", None)
+        names = {f.name for f in fields(cls)}
+        attempt = cls(**{k: v for k, v in data.items() if k in names})
+        attempt.report = AnswerReport.from_dict(json.loads(raw)) if raw else None
+        return attempt
+
+    def summary(self) -> dict:
+        return {k: getattr(self, k) for k in self.SUMMARY}
+
+    def to_dict(self) -> dict:
+        """The row with its report as the `analyze --json` contract (for exports)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "report"}
+        return {**data, "report": self.report.to_dict() if self.report else None}
+
+
 def new_session_id() -> str:
     """Sortable and readable: 20261125-142233-ab12."""
     return time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:4]
@@ -100,11 +174,14 @@ def new_session_id() -> str:
 
 class Store:
     """The history. A database that SQLite cannot read is moved aside (never deleted) and a new one
-    started; `moved_aside` then names where the old file went, for the caller to tell the user."""
+    started; `moved_aside` then names where the old file went, for the caller to tell the user.
+    Use it as a context manager, or call close()."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.moved_aside: Path | None = None
+        self.db: sqlite3.Connection | None = None
+        self._depth = 0
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             os.chmod(path.parent, 0o700)
@@ -119,8 +196,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             if not _is_corrupt(exc):
                 raise _db_error(exc, path) from exc
-            if getattr(self, "db", None) is not None:
-                self.db.close()
+            self.close()
             self.moved_aside = _move_aside(path)
             try:
                 self._open()
@@ -139,18 +215,40 @@ class Store:
             raise sqlite3.DatabaseError(f"database disk image is malformed ({check})")
         self._migrate()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self.db is None:
+            raise RuntimeError("the history store is closed")
+        return self.db
+
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
+        """A transaction; inside another one, a savepoint that rolls back alone."""
+        db = self._db
+        name = f"sp{self._depth}"
+        db.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {name}")
+        self._depth += 1
         try:
-            yield self.db
+            yield db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self._depth -= 1
+            if self._depth == 0:
+                db.execute("ROLLBACK")
+            else:
+                db.execute(f"ROLLBACK TO {name}")
+                db.execute(f"RELEASE {name}")
             raise
-        self.db.execute("COMMIT")
+        self._depth -= 1
+        db.execute("COMMIT" if self._depth == 0 else f"RELEASE {name}")
 
     def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
         for target in sorted(v for v in _MIGRATIONS if v > version):
             with self.tx() as db:
                 for statement in _MIGRATIONS[target].split(";"):
@@ -161,7 +259,9 @@ class Store:
             os.chmod(self.path, 0o600)
 
     def close(self) -> None:
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
 
     # -- sessions -------------------------------------------------------------------------
     def start_session(self, kind: str, engine: str, model: str, session_id: str | None = None) -> str:
@@ -177,24 +277,24 @@ class Store:
         with self.tx() as db:
             db.execute("UPDATE sessions SET plan_json = ? WHERE id = ?", (json.dumps(plan), session_id))
 
-    def unfinished_loop(self, loop_id: str) -> dict | None:
+    def unfinished_loop(self, loop_id: str) -> SessionRecord | None:
         """The latest loop session of this loop that was stopped before its end, with its plan."""
-        row = self.db.execute(
+        rows = self._db.execute(
             "SELECT * FROM sessions WHERE kind IN ('loop', 'loop-demo') AND finished_at IS NULL "
             "AND plan_json IS NOT NULL ORDER BY started_at DESC",
         ).fetchall()
-        for r in row:
-            plan = json.loads(r["plan_json"])
-            if plan.get("loop") == loop_id:
-                return {**dict(r), "plan": plan}
+        for r in rows:
+            record = SessionRecord.from_row(r)
+            if record.plan and record.plan.get("loop") == loop_id:
+                return record
         return None
 
-    def update_report(self, attempt_id: int, report: dict, coverage: float) -> None:
-        """Replace an answer's report (its follow-ups merged in) and its coverage."""
+    def update_report(self, attempt_id: int, report: AnswerReport) -> None:
+        """Replace an answer's report (its follow-ups merged in) and its coverage with them."""
         with self.tx() as db:
             db.execute(
                 "UPDATE attempts SET report_json = ?, coverage = ? WHERE id = ?",
-                (json.dumps(report), coverage, attempt_id),
+                (json.dumps(report.to_dict()), report.totals().coverage, attempt_id),
             )
 
     def finish_session(self, session_id: str) -> None:
@@ -243,8 +343,10 @@ class Store:
                 (status, duration_s, error, attempt_id),
             )
 
-    def complete_attempt(self, attempt_id: int, report: dict, report_latency_s: float | None = None) -> None:
-        deliv = report["delivery"]
+    def complete_attempt(
+        self, attempt_id: int, report: AnswerReport, report_latency_s: float | None = None
+    ) -> None:
+        deliv = report.delivery
         with self.tx() as db:
             db.execute(
                 "UPDATE attempts SET status = 'done', completed_at = ?, transcript = ?, report_json = ?, "
@@ -252,39 +354,31 @@ class Store:
                 "report_latency_s = ?, duration_s = COALESCE(?, duration_s) WHERE id = ?",
                 (
                     time.time(),
-                    report["transcript"]["text"],
-                    json.dumps(report),
-                    report["story"]["id"],
-                    report["coverage"],
-                    deliv["wpm"],
-                    deliv["fillers"]["per_min"],
-                    report["model"]["transcribe_s"],
+                    report.transcript.text,
+                    json.dumps(report.to_dict()),
+                    report.story.id,
+                    report.totals().coverage,
+                    deliv.wpm,
+                    deliv.fillers.per_min,
+                    report.model.transcribe_s,
                     report_latency_s,
-                    report["audio"]["duration_s"],
+                    report.audio.duration_s,
                     attempt_id,
                 ),
             )
             pause("history-write")  # inside the transaction: a kill here must leave the row as it was
 
-    def attempts(self, session_id: str | None = None, limit: int | None = None) -> list[sqlite3.Row]:
-        sql = "SELECT * FROM attempts"
-        args: tuple = ()
+    def attempts(self, session_id: str | None = None) -> list[Attempt]:
+        """Every attempt (of one session), in the order they were made, whatever their status."""
+        sql, args = "SELECT * FROM attempts", ()
         if session_id:
-            sql += " WHERE session_id = ?"
-            args = (session_id,)
-        sql += " ORDER BY id DESC"
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        return list(self.db.execute(sql, args))
-
-    def latest_session(self) -> str | None:
-        row = self.db.execute("SELECT id FROM sessions ORDER BY started_at DESC LIMIT 1").fetchone()
-        return row["id"] if row else None
+            sql, args = sql + " WHERE session_id = ?", (session_id,)
+        return [Attempt.from_row(r) for r in self._db.execute(sql + " ORDER BY id", args)]
 
     def resolve_session(self, ref: str | None) -> str:
         """A session id from an id, a unique prefix, or None for the latest session with answers."""
         if ref is None:
-            row = self.db.execute(
+            row = self._db.execute(
                 "SELECT session_id FROM attempts WHERE status = 'done' ORDER BY id DESC LIMIT 1"
             ).fetchone()
             if row is None:
@@ -292,7 +386,7 @@ class Store:
                     "there are no scored answers yet", fix="run `voice-coach demo` or `voice-coach practice`"
                 )
             return row["session_id"]
-        rows = self.db.execute(
+        rows = self._db.execute(
             "SELECT id FROM sessions WHERE id = ? OR id LIKE ? ORDER BY id",
             (ref, ref.replace("%", "").replace("_", "") + "%"),
         ).fetchall()
@@ -307,19 +401,23 @@ class Store:
             f"'{ref}' matches {len(ids)} sessions", fix="give more of the id: " + ", ".join(ids[:5])
         )
 
-    def session_answers(self, session_id: str) -> list[dict]:
-        """The scored answers of a session, in order, each with its report."""
-        rows = self.db.execute(
-            "SELECT * FROM attempts WHERE session_id = ? AND status = 'done' ORDER BY id", (session_id,)
-        ).fetchall()
-        return [{**dict(r), "report": json.loads(r["report_json"])} for r in rows]
+    def session(self, session_id: str) -> SessionRecord:
+        row = self._db.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None:
+            raise UserError(f"no session '{session_id}'", fix="see the sessions with `voice-coach history`")
+        return SessionRecord.from_row(row)
 
-    def history(self, principle: str | None = None, story: str | None = None) -> list[dict]:
-        """Every finished attempt, oldest first, optionally for one principle or story."""
-        sql = (
-            "SELECT id, session_id, question_id, principle, story_id, status, created_at, duration_s, wpm, "
-            "fillers_per_min, coverage, model, audio_path FROM attempts WHERE status = 'done'"
+    def session_answers(self, session_id: str) -> list[Attempt]:
+        """The scored answers of a session, in order, each with its report."""
+        rows = self._db.execute(
+            "SELECT * FROM attempts WHERE session_id = ? AND status = 'done' ORDER BY id", (session_id,)
         )
+        return [Attempt.from_row(r) for r in rows]
+
+    def history(self, principle: str | None = None, story: str | None = None) -> list[Attempt]:
+        """Every finished attempt, oldest first, optionally for one principle or story (no reports:
+        a history of years lists in well under a second)."""
+        sql = f"SELECT {', '.join(Attempt.SUMMARY)} FROM attempts WHERE status = 'done'"
         args: list = []
         if principle:
             sql += " AND principle = ?"
@@ -327,63 +425,47 @@ class Store:
         if story:
             sql += " AND story_id = ?"
             args.append(story)
-        return [dict(r) for r in self.db.execute(sql + " ORDER BY created_at, id", args)]
+        return [Attempt.from_row(r) for r in self._db.execute(sql + " ORDER BY created_at, id", args)]
 
-    def interrupted(self, include_failed: bool = False) -> list[dict]:
+    def interrupted(self, include_failed: bool = False) -> list[Attempt]:
         """Attempts that never finished (a crash, kill or power cut during recording or transcription),
         and with include_failed those whose transcription failed (worth a retry once the cause is fixed)."""
         statuses = (
             ("recording", "transcribing", "failed") if include_failed else ("recording", "transcribing")
         )
-        rows = self.db.execute(
+        rows = self._db.execute(
             f"SELECT * FROM attempts WHERE status IN ({', '.join('?' * len(statuses))}) ORDER BY id", statuses
-        ).fetchall()
-        return [dict(r) for r in rows]
+        )
+        return [Attempt.from_row(r) for r in rows]
 
-    def bullet_history(
-        self, story_id: str, before: int | None = None, last: int = 5
-    ) -> dict[str, tuple[int, int]]:
-        """Per bullet of a story: (times missed, times told) over its last `last` tellings, counting
-        what follow-ups recovered as told."""
+    def story_reports(self, story_id: str, before: int | None = None, last: int = 5) -> list[AnswerReport]:
+        """The reports of the latest `last` finished tellings of a story (before an attempt id)."""
         sql = "SELECT report_json FROM attempts WHERE status = 'done' AND story_id = ?"
         args: list = [story_id]
         if before is not None:
             sql += " AND id < ?"
             args.append(before)
-        out: dict[str, list[int]] = {}
-        for row in self.db.execute(sql + f" ORDER BY id DESC LIMIT {int(last)}", args):
-            report = json.loads(row["report_json"])
-            recovered = set((report.get("merged") or {}).get("covered", []))
-            for b in report.get("bullets", []):
-                missed_told = out.setdefault(b["id"], [0, 0])
-                missed_told[1] += 1
-                if not (b["covered"] or b["id"] in recovered):
-                    missed_told[0] += 1
-        return {k: (v[0], v[1]) for k, v in out.items()}
+        rows = self._db.execute(sql + " ORDER BY id DESC LIMIT ?", [*args, int(last)])
+        return [AnswerReport.from_dict(json.loads(r["report_json"])) for r in rows]
 
-    def interview_time(self, session_id: str) -> dict[str, float]:
-        """Seconds of answers (follow-ups included) per interviewer in a loop session so far."""
-        out: dict[str, float] = {}
-        for a in self.session_answers(session_id):
-            spent = (a["duration_s"] or 0.0) + sum(p["duration_s"] for p in a["report"].get("probes", []))
-            key = a["interviewer"] or ""
-            out[key] = out.get(key, 0.0) + spent
-        return out
+    def sessions(self) -> list[SessionRecord]:
+        return [
+            SessionRecord.from_row(r)
+            for r in self._db.execute("SELECT * FROM sessions ORDER BY started_at, id")
+        ]
 
-    def sessions(self) -> list[dict]:
-        return [dict(r) for r in self.db.execute("SELECT * FROM sessions ORDER BY started_at, id")]
-
-    def forget(self, session_ids: list[str]) -> list[dict]:
+    def forget(self, session_ids: list[str]) -> list[Attempt]:
         """Delete sessions and their attempts for good: freed pages are zeroed (secure_delete) and the
-        WAL is truncated, so the words do not linger in the file. Returns the deleted attempt rows."""
-        self.db.execute("PRAGMA secure_delete=ON")
+        WAL is truncated, so the words do not linger in the file. Returns the deleted attempts."""
+        db = self._db
+        db.execute("PRAGMA secure_delete=ON")
         marks = ", ".join("?" * len(session_ids))
         with self.tx() as db:
             rows = [
-                dict(r)
+                Attempt.from_row(r)
                 for r in db.execute(f"SELECT * FROM attempts WHERE session_id IN ({marks})", session_ids)
             ]
             db.execute(f"DELETE FROM attempts WHERE session_id IN ({marks})", session_ids)
             db.execute(f"DELETE FROM sessions WHERE id IN ({marks})", session_ids)
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return rows

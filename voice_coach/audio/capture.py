@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from voice_coach.audio import WAV_HEADER_BYTES
 from voice_coach.audio.devices import no_microphone, sounddevice
 from voice_coach.audio.files import SAMPLE_RATE, iter_audio
 
@@ -164,7 +165,7 @@ class WavWriter:
             + struct.pack("<IHHIIHH", 16, 1, 1, self.sr, self.sr * 2, 2, 16)
             + b"data"
             + struct.pack("<I", data_bytes)
-        )
+        )  # WAV_HEADER_BYTES long
 
     def _write_all(self, data: bytes) -> int:
         """Write everything or raise; on failure the OSError carries .written (bytes that made it)."""
@@ -191,7 +192,7 @@ class WavWriter:
         except OSError as exc:
             # keep the whole frames that reached the disk, drop a torn half-sample, fix the header
             self.frames += getattr(exc, "written", 0) // 2
-            os.ftruncate(self._fd, 44 + self.frames * 2)
+            os.ftruncate(self._fd, WAV_HEADER_BYTES + self.frames * 2)
             self._patch()
             import errno
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from voice_coach.errors import UserError
+from voice_coach.errors import EnvironmentProblem, UserError
 
 NO_MIC_FIX = (
     "connect a microphone and check `pactl list short sources` (or alsamixer); without one, "
@@ -17,23 +17,21 @@ def sounddevice() -> ModuleType:
     try:
         import sounddevice as sd
     except (OSError, ImportError) as exc:
-        raise UserError(
+        raise EnvironmentProblem(
             f"PortAudio is not available ({exc})",
             fix="install it: apt-get install libportaudio2 (then run the command again)",
-            exit_code=3,
         ) from exc
     return sd
 
 
 def no_microphone(detail: object) -> UserError:
-    return UserError(f"no working microphone: {detail}", fix=NO_MIC_FIX, exit_code=3)
+    return EnvironmentProblem(f"no working microphone: {detail}", fix=NO_MIC_FIX)
 
 
 def no_speaker(detail: object) -> UserError:
-    return UserError(
+    return EnvironmentProblem(
         f"no working speaker: {detail}",
         fix="connect headphones or speakers, or use `voice-coach demo` (no sound needed)",
-        exit_code=3,
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from voice_coach.errors import UserError
+from voice_coach.units import mmss
 
 SAMPLE_RATE = 16000
 
@@ -38,7 +39,6 @@ def iter_audio(path: str | Path, chunk_s: float = 0.1, sr: int = SAMPLE_RATE) ->
     except (av.error.FFmpegError, OSError, ValueError) as exc:
         raise _bad_file(path, str(exc)) from exc
     chunk = max(1, int(chunk_s * sr))
-    damage = [0]
     pending: list[np.ndarray] = []
     have = 0
     try:
@@ -56,12 +56,11 @@ def iter_audio(path: str | Path, chunk_s: float = 0.1, sr: int = SAMPLE_RATE) ->
                     try:
                         decoded = packet.decode()
                     except (av.error.InvalidDataError, av.error.PatchWelcomeError, ValueError):
-                        damage[0] += 1
                         continue
                     for frame in decoded:
                         yield from resampler.resample(frame)
             except av.error.InvalidDataError:
-                damage[0] += 1  # the container itself is cut short: keep what came before
+                pass  # the container itself is cut short: keep what came before
             yield from resampler.resample(None)
 
         for frame in frames():
@@ -81,15 +80,9 @@ def iter_audio(path: str | Path, chunk_s: float = 0.1, sr: int = SAMPLE_RATE) ->
         yield np.concatenate(pending)
 
 
-def _clock(seconds: float) -> str:
-    h, rest = divmod(int(seconds), 3600)
-    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
-
-
 def _too_long(path: Path, seconds: float, max_s: float) -> UserError:
     return UserError(
-        f"the recording is {_clock(seconds)} long or longer; one answer is scored from at most "
-        f"{_clock(max_s)}",
+        f"the recording is {mmss(seconds)} long or longer; one answer is scored from at most {mmss(max_s)}",
         where=str(path),
         fix="cut the answer out first, e.g. ffmpeg -ss 00:12:00 -t 180 -i long.m4a answer.wav",
     )

@@ -58,6 +58,15 @@ def _line(item: dict, key: str | None = None) -> int:
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
+# each section's entries, named in messages ("unknown key 'x' in story")
+SINGULAR = {
+    "principles": "principle",
+    "questions": "question",
+    "stories": "story",
+    "loops": "loop",
+    "rubrics": "rubric",
+}
+
 _KEYS = {
     "principles": {"id", "name", "definition"},
     "questions": {"id", "principle", "text", "follow_ups", "target_s", "hard_limit_s", "stories", "notes"},
@@ -148,7 +157,7 @@ class _Reader:
                 self.problem(
                     file,
                     _line(item, key),
-                    f"unknown key '{key}' in {kind[:-1]}",
+                    f"unknown key '{key}' in {SINGULAR[kind]}",
                     f"use only: {', '.join(sorted(_KEYS[kind]))}",
                 )
         for key in required:
@@ -157,7 +166,7 @@ class _Reader:
                 self.problem(
                     file,
                     _line(item, key),
-                    f"{kind[:-1]} has no '{key}' (or it is empty)",
+                    f"{SINGULAR[kind]} has no '{key}' (or it is empty)",
                     f"add '{key}: ...' with some text",
                 )
                 return None
@@ -171,7 +180,7 @@ class _Reader:
                 self.problem(
                     file,
                     line,
-                    f"duplicate {kind[:-1]} id '{ident}' (first at {at})",
+                    f"duplicate {SINGULAR[kind]} id '{ident}' (first at {at})",
                     "give each entry its own id",
                 )
                 return None
@@ -270,8 +279,9 @@ class _Reader:
             return
         people = []
         for raw in item.get("interviewers") or []:
-            if not isinstance(raw, dict) or not str(raw.get("name", "")).strip():
-                self.problem(file, item[LINE], "an interviewer has no name", "add 'name: ...'")
+            if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not raw["name"].strip():
+                where = _line(raw, "name") if isinstance(raw, dict) else item[LINE]
+                self.problem(file, where, "an interviewer has no name (or it is not text)", "add 'name: ...'")
                 continue
             people.append(
                 Interviewer(

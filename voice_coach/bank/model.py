@@ -74,6 +74,10 @@ class Rubric:
     prompt: str
     points: list[str]
 
+    def as_question(self) -> Question:
+        """The rubric's prompt asked like a question (its id, no principle, 90 s target)."""
+        return Question(id=self.id, principle="", text=self.prompt, target_s=90.0)
+
 
 @dataclass
 class Bank:

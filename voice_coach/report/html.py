@@ -11,8 +11,10 @@ import io
 import time
 from pathlib import Path
 
-from voice_coach.followups import recovered_text
 from voice_coach.report import plots
+from voice_coach.scoring.model import AnswerReport
+from voice_coach.store import Attempt
+from voice_coach.units import mmss
 
 
 def _audio_src(path: str | None) -> str | None:
@@ -27,20 +29,19 @@ def _audio_src(path: str | None) -> str | None:
     return "data:audio/flac;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _sentences(report: dict) -> list[dict]:
+def _sentences(report: AnswerReport) -> list[dict]:
     """Sentences with their words (and which are fillers), for STAR colouring and seeking."""
-    fillers = {f["start"] for f in report["delivery"]["fillers"]["items"] if f["start"] is not None}
-    words = report["transcript"]["words"]
-    out, i = [], 0
-    for s in report.get("sentences", []):
-        n = len(s["text"].split())
-        chunk = words[i : i + n]
-        i += n
-        out.append({"part": s["part"], "words": [{**w, "filler": w["start"] in fillers} for w in chunk]})
-    return out
+    fillers = {f.start for f in report.delivery.fillers.items if f.start is not None}
+    return [
+        {
+            "part": s.part,
+            "words": [{**w.to_dict(), "filler": w.start in fillers} for w in report.sentence_words(s)],
+        }
+        for s in report.sentences
+    ]
 
 
-def render_session(session_id: str, answers: list[dict], trend_rows: list[dict] | None = None) -> str:
+def render_session(session_id: str, answers: list[Attempt], trend_rows: list[Attempt] | None = None) -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(
@@ -49,25 +50,25 @@ def render_session(session_id: str, answers: list[dict], trend_rows: list[dict] 
     )
     items = []
     for a in answers:
-        r = a["report"]
-        dur = r["audio"]["duration_s"]
+        r = a.report
+        if r is None:
+            continue
         items.append(
             {
                 "report": r,
-                "audio_src": _audio_src(a.get("audio_path")),
-                "length": f"{int(dur // 60)}:{dur % 60:04.1f}" if dur else "-",
+                "audio_src": _audio_src(a.audio_path),
+                "length": mmss(r.audio.duration_s or None, tenths=True),
                 "sentences": _sentences(r),
                 "star_svg": plots.star_split(r),
                 "pace_svg": plots.pace(r),
             }
         )
-    started = time.strftime("%Y-%m-%d %H:%M", time.localtime(answers[0]["created_at"])) if answers else ""
-    model = answers[0]["report"]["model"] if answers else {}
+    started = time.strftime("%Y-%m-%d %H:%M", time.localtime(answers[0].created_at)) if answers else ""
+    m = next((a.report.model for a in answers if a.report), None)
     return env.get_template("session.html.j2").render(
         session_id=session_id,
         answers=items,
         started=started,
-        model=f"{model.get('engine', '')} {model.get('name', '')}, scored with {model.get('scorer', '')}",
+        model=f"{m.engine} {m.name}, scored with {m.scorer}" if m else "",
         trend_svg=plots.trends(trend_rows or []),
-        recovered=recovered_text,
     )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 
-PART_COLOURS = {"situation": "#2b8cbe", "task": "#8856a7", "action": "#31a354", "result": "#e6a817"}
+from voice_coach.scoring.model import LETTER, PARTS, AnswerReport
+from voice_coach.store import Attempt
+
+PART_COLOURS = dict(zip(PARTS, ("#2b8cbe", "#8856a7", "#31a354", "#e6a817"), strict=True))
 
 
 def _svg(fig) -> str:
@@ -27,19 +30,19 @@ def _figure(width: float, height: float):
     return plt.subplots(figsize=(width, height))
 
 
-def pace(report: dict, window_s: float = 15.0) -> str | None:
+def pace(report: AnswerReport, window_s: float = 15.0) -> str | None:
     """Words per minute through the answer, in windows of 15 s."""
-    words = [w for w in report["transcript"]["words"] if w["start"] is not None]
+    words = [w.start for w in report.transcript.words if w.start is not None]
     if len(words) < 2:
         return None
-    end = words[-1]["end"]
+    end = max(w.end or w.start or 0.0 for w in report.transcript.words)
     edges = [i * window_s for i in range(int(end // window_s) + 2)]
-    counts = [sum(a <= w["start"] < b for w in words) for a, b in zip(edges, edges[1:], strict=False)]
+    counts = [sum(a <= t < b for t in words) for a, b in zip(edges, edges[1:], strict=False)]
     fig, ax = _figure(6, 1.8)
     ax.plot(
         [e + window_s / 2 for e in edges[:-1]], [c * 60 / window_s for c in counts], marker="o", color="#444"
     )
-    low, high = report["delivery"].get("wpm_band") or (130, 160)
+    low, high = report.delivery.wpm_band or (130, 160)
     ax.axhspan(low, high, color="#31a354", alpha=0.15, label="conversational band")
     ax.set_xlabel("seconds")
     ax.set_ylabel("wpm")
@@ -47,16 +50,16 @@ def pace(report: dict, window_s: float = 15.0) -> str | None:
     return _svg(fig)
 
 
-def star_split(report: dict) -> str:
+def star_split(report: AnswerReport) -> str:
     """One stacked bar: the share of the answer's time in each STAR part."""
     fig, ax = _figure(6, 0.7)
     left = 0.0
     for part, colour in PART_COLOURS.items():
-        share = report["star"][part]["share"]
+        share = report.star.part(part).share
         ax.barh(0, share, left=left, color=colour)
         if share >= 0.06:
             ax.text(
-                left + share / 2, 0, f"{part[0].upper()} {share:.0%}", ha="center", va="center", color="white"
+                left + share / 2, 0, f"{LETTER[part]} {share:.0%}", ha="center", va="center", color="white"
             )
         left += share
     ax.set_xlim(0, 1)
@@ -64,13 +67,13 @@ def star_split(report: dict) -> str:
     return _svg(fig)
 
 
-def _trend_figure(rows: list[dict]):
-    rows = [r for r in rows if r.get("created_at")]
+def _trend_figure(rows: list[Attempt]):
+    rows = [r for r in rows if r.created_at]
     if len(rows) < 2:
         return None
     import datetime as dt
 
-    when = [dt.datetime.fromtimestamp(r["created_at"]) for r in rows]
+    when = [dt.datetime.fromtimestamp(r.created_at) for r in rows]
     fig, _ = _figure(7, 6)
     fig.clf()
     series = (
@@ -81,7 +84,9 @@ def _trend_figure(rows: list[dict]):
     )
     for i, (key, label, colour) in enumerate(series, start=1):
         ax = fig.add_subplot(len(series), 1, i)
-        points = [(t, r[key]) for t, r in zip(when, rows, strict=True) if r.get(key) is not None]
+        points = [
+            (t, getattr(r, key)) for t, r in zip(when, rows, strict=True) if getattr(r, key) is not None
+        ]
         if points:
             ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=colour)
         ax.set_ylabel(label, fontsize=8)
@@ -90,13 +95,13 @@ def _trend_figure(rows: list[dict]):
     return fig
 
 
-def trends(rows: list[dict]) -> str | None:
+def trends(rows: list[Attempt]) -> str | None:
     """Coverage, words per minute, fillers per minute and length, attempt by attempt (oldest first)."""
     fig = _trend_figure(rows)
     return _svg(fig) if fig is not None else None
 
 
-def save_trends(rows: list[dict], path) -> bool:
+def save_trends(rows: list[Attempt], path) -> bool:
     """The trend plot as a file; the format follows the extension (.png, .svg, .pdf)."""
     fig = _trend_figure(rows)
     if fig is None:

@@ -5,11 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from voice_coach.bank.model import Bank, Bullet, Question, Rubric, Story
+from voice_coach.config import Settings
 from voice_coach.errors import UserError
-from voice_coach.followups import choose
 from voice_coach.scoring.coverage import Scorer, confidence, default_scorer, match_bullets, story_scores
 from voice_coach.scoring.delivery import DeliveryBands, delivery
-from voice_coach.scoring.star import PARTS, label_answer, star_block, star_flags
+from voice_coach.scoring.followups import choose
+from voice_coach.scoring.model import (
+    TAGS,
+    AnswerReport,
+    AudioInfo,
+    BulletResult,
+    ModelInfo,
+    QuestionRef,
+    SentenceResult,
+    StoryMatch,
+    TranscriptBlock,
+    Word,
+)
+from voice_coach.scoring.star import label_answer, star_block, star_flags
 from voice_coach.scoring.text import sentences
 from voice_coach.speech.engines import Transcript
 
@@ -36,7 +49,8 @@ def analyze(
     bands: DeliveryBands | None = None,
     scorer: Scorer | None = None,
     rubric: Rubric | None = None,
-) -> dict:
+) -> AnswerReport:
+    """Score one answer: STAR, the story told and its bullets, delivery, follow-ups to ask."""
     question = question or FREE_ANSWER
     target = question.target_s or target_s
     sents = sentences(transcript.words)
@@ -72,52 +86,66 @@ def analyze(
     deliv = delivery(transcript.words, transcript.duration_s, target, bands)
 
     bullets = [
-        {
-            "id": m.bullet.id,
-            "text": m.bullet.text,
-            "star": m.bullet.star,
-            "covered": m.covered,
-            "score": m.score,
-            "evidence": m.window.text if (m.window and m.covered) else "",
-        }
+        BulletResult(
+            id=m.bullet.id,
+            text=m.bullet.text,
+            star=m.bullet.star,
+            covered=m.covered,
+            score=m.score,
+            evidence=m.window.text if (m.window and m.covered) else "",
+        )
         for m in matches
     ]
-    covered = sum(b["covered"] for b in bullets)
+    covered = sum(b.covered for b in bullets)
     expected = question.stories
-    report = {
-        "question": {"id": question.id, "text": question.text, "principle": question.principle or None},
-        "audio": {"path": str(audio_path) if audio_path else None, "duration_s": transcript.duration_s},
-        "transcript": {
-            "text": transcript.text,
-            "words": [{"word": w.word, "start": w.start, "end": w.end} for w in transcript.words],
-        },
-        "delivery": deliv,
-        "star": star,
-        "story": {
-            "id": story.id if story else None,
-            "title": story.title if story else None,
-            "confidence": conf,
-            "expected": expected,
-            "other_than_expected": bool(story and expected and story.id not in expected),
-        },
-        "bullets": bullets,
-        "coverage": round(covered / len(bullets), 3) if bullets else 0.0,
-        "follow_ups": [],
-        "rubric": rubric.id if rubric else None,
-        "sentences": [
-            {"text": s.text, "start": s.start, "end": s.end, "part": PARTS.get(lab) if lab else None}
+    report = AnswerReport(
+        question=QuestionRef(question.id, question.text, question.principle or None),
+        audio=AudioInfo(str(audio_path) if audio_path else None, transcript.duration_s),
+        transcript=TranscriptBlock(transcript.text, [Word(w.word, w.start, w.end) for w in transcript.words]),
+        delivery=deliv,
+        star=star,
+        story=StoryMatch(
+            id=story.id if story else None,
+            title=story.title if story else None,
+            confidence=conf,
+            expected=expected,
+            other_than_expected=bool(story and expected and story.id not in expected),
+        ),
+        bullets=bullets,
+        coverage=round(covered / len(bullets), 3) if bullets else 0.0,
+        rubric=rubric.id if rubric else None,
+        sentences=[
+            SentenceResult(s.text, s.start, s.end, TAGS.get(lab) if lab else None, s.first, s.last)
             for s, lab in zip(sents, labels, strict=True)
         ],
-        "flags": star_flags(star) + deliv["flags"],
-        "model": {
-            "engine": transcript.engine,
-            "name": transcript.model,
-            "transcribe_s": transcript.seconds,
-            "scorer": scorer.name,
-        },
-    }
-    # what an interviewer would ask next: the answer's gaps, then the question's own follow-ups
-    report["follow_ups"] = (
-        [p.text for p in choose(report, question.follow_ups, limit=10)] if not rubric else []
+        flags=star_flags(star) + deliv.flags,
+        model=ModelInfo(transcript.engine, transcript.model, transcript.seconds, scorer.name),
     )
+    # what an interviewer would ask next: the answer's gaps, then the question's own follow-ups
+    if not rubric:
+        report.follow_ups = [p.text for p in choose(report, question.follow_ups, limit=10)]
     return report
+
+
+def score(
+    transcript: Transcript,
+    bank: Bank,
+    settings: Settings,
+    question: Question | None = None,
+    audio_path: str | Path | None = None,
+    story_id: str | None = None,
+    target_s: float | None = None,
+    rubric: Rubric | None = None,
+) -> AnswerReport:
+    """The answer report with the user's settings (target, pace band): the one scoring path for
+    answers, follow-ups, recovered attempts and `analyze`."""
+    return analyze(
+        transcript,
+        bank,
+        question,
+        story_id=story_id,
+        audio_path=audio_path,
+        target_s=target_s or settings.target_s,
+        bands=DeliveryBands(settings.wpm_band, settings.wpm_flags),
+        rubric=rubric,
+    )

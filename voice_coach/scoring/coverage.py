@@ -34,7 +34,7 @@ class LexicalScorer:
     """IDF-weighted recall of the bullet's content words in the window: the fallback with no model."""
 
     name = "lexical"
-    threshold = 0.2  # calibrated by bench/calibrate.py on tests/eval/labelled_answers.yaml
+    threshold = 0.2  # calibrated by bench/calibrate.py on voice_coach/scoring/labelled/labelled_answers.yaml
     story_floor = 0.25
     off_topic = 0.0
 
@@ -54,9 +54,6 @@ class LexicalScorer:
         hit = sum(self.idf.get(t, self.default_idf) for t in want & have)
         return hit / total if total else 0.0
 
-    def score(self, bullet: str, window: str) -> float:
-        return self._recall(set(content_tokens(bullet)), set(content_tokens(window)))
-
     def matrix(self, bullets: list[str], windows: list[str]) -> np.ndarray:
         wants = [set(content_tokens(b)) for b in bullets]  # tokenize each text once, not per pair
         haves = [set(content_tokens(w)) for w in windows]
@@ -68,7 +65,7 @@ class LexicalScorer:
 class EmbeddingScorer:
     """Cosine similarity of MiniLM sentence vectors; fillers are removed from windows first.
 
-    The thresholds are calibrated on tests/eval/labelled_answers.yaml by `bench/calibrate.py`.
+    The thresholds are calibrated on scoring/labelled/labelled_answers.yaml by `bench/calibrate.py`.
     """
 
     name = "minilm-int8"
@@ -136,10 +133,8 @@ class BulletMatch:
     window: Window | None
 
 
-def match_bullets(
-    story: Story, sents: list[Sentence], scorer: Scorer, top1: bool = True
-) -> list[BulletMatch]:
-    """Best window per bullet; with top1 a window only counts for the bullet it matches best."""
+def match_bullets(story: Story, sents: list[Sentence], scorer: Scorer) -> list[BulletMatch]:
+    """Best window per bullet; a window only counts for the bullet it matches best."""
     bullets = story.all_bullets()
     wins = windows(sents)
     if not bullets:
@@ -148,7 +143,7 @@ def match_bullets(
     out = []
     best_for_window = table.argmax(axis=0) if wins else np.zeros(0, dtype=int)
     for bi, bullet in enumerate(bullets):
-        candidates = [wi for wi in range(len(wins)) if not top1 or best_for_window[wi] == bi]
+        candidates = [wi for wi in range(len(wins)) if best_for_window[wi] == bi]
         if not candidates:
             out.append(BulletMatch(bullet, 0.0, False, None))
             continue

@@ -4,24 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from voice_coach.scoring.text import norm
+from voice_coach.scoring.model import Delivery, Filler, Fillers, Hedge, Pause
+from voice_coach.scoring.text import ALWAYS_FILLERS, SET_OFF_FILLERS, norm, pronoun_counts
 from voice_coach.speech.engines import Word
 
 PAUSE_S = 1.0
 LONG_PAUSE_S = 2.5
 EXCLUDED_PAUSE_S = 2.0  # pauses longer than this do not count as speaking time
 
-ALWAYS_FILLERS = frozenset("um umm uh uhh uhm er erm ah ahh eh hmm hm hmmm mm mmm basically actually".split())
-# These count only when set off: at a sentence start, next to a comma, or next to a pause.
-SET_OFF_FILLERS = (
-    ("you", "know"),
-    ("i", "mean"),
-    ("sort", "of"),
-    ("kind", "of"),
-    ("like",),
-    ("so",),
-    ("right",),
-)
 SET_OFF_GAP_S = 0.3
 
 
@@ -54,14 +44,14 @@ def _gap(a: Word, b: Word) -> float:
     return b.start - a.end
 
 
-def find_fillers(words: list[Word]) -> list[dict]:
+def find_fillers(words: list[Word]) -> list[Filler]:
     """Filler words and phrases with their start times."""
     normed = [norm(w.word) for w in words]
-    found: list[dict] = []
+    found: list[Filler] = []
     i = 0
     while i < len(words):
         if normed[i] in ALWAYS_FILLERS:
-            found.append({"word": normed[i], "start": words[i].start})
+            found.append(Filler(normed[i], words[i].start))
             i += 1
             continue
         for phrase in SET_OFF_FILLERS:
@@ -71,7 +61,7 @@ def find_fillers(words: list[Word]) -> list[dict]:
             ):
                 # "so" / "like" / "right" also need the word itself not to be the sentence's verb or
                 # object; the set-off rule is the spec's proxy for that.
-                found.append({"word": " ".join(phrase), "start": words[i].start})
+                found.append(Filler(" ".join(phrase), words[i].start))
                 i += n
                 break
         else:
@@ -95,14 +85,15 @@ HEDGES = (
 )
 
 
-def find_hedges(words: list[Word]) -> list[dict]:
+def find_hedges(words: list[Word]) -> list[Hedge]:
     """Phrases that soften a claim ("I think", "maybe", "sort of"): interviewers hear doubt in them."""
     normed = [norm(w.word) for w in words]
-    found, i = [], 0
+    found: list[Hedge] = []
+    i = 0
     while i < len(words):
         for phrase in HEDGES:
             if tuple(normed[i : i + len(phrase)]) == phrase:
-                found.append({"phrase": " ".join(phrase), "start": words[i].start})
+                found.append(Hedge(" ".join(phrase), words[i].start))
                 i += len(phrase)
                 break
         else:
@@ -112,20 +103,14 @@ def find_hedges(words: list[Word]) -> list[dict]:
 
 def i_we_ratio(words: list[Word]) -> float | None:
     """Share of first-person singular among I/we subject pronouns (None when neither occurs)."""
-    singular = plural = 0
-    for w in words:
-        t = norm(w.word)
-        if t in ("i", "i'm", "i've", "i'd", "i'll"):
-            singular += 1
-        elif t in ("we", "we're", "we've", "we'd", "we'll"):
-            plural += 1
+    singular, plural = pronoun_counts(w.word for w in words)
     total = singular + plural
     return round(singular / total, 3) if total else None
 
 
 def delivery(
     words: list[Word], duration_s: float | None, target_s: float, bands: DeliveryBands | None = None
-) -> dict:
+) -> Delivery:
     """The 'delivery' block of the answer report. Timing keys are None for a typed answer."""
     bands = bands or DeliveryBands()
     fillers = find_fillers(words)
@@ -133,23 +118,19 @@ def delivery(
     ratio = i_we_ratio(words)
     hedges = find_hedges(words)
     if not timed:
-        return {
-            "speaking_s": None,
-            "wpm": None,
-            "pauses": [],
-            "long_pauses": None,
-            "fillers": {"count": len(fillers), "per_min": None, "items": fillers},
-            "i_we_ratio": ratio,
-            "target_s": target_s,
-            "wpm_band": list(bands.wpm_band),
-            "hedges": hedges,
-            "flags": [],
-        }
-    pauses, excluded, long_pauses = [], 0.0, 0
+        return Delivery(
+            fillers=Fillers(len(fillers), None, fillers),
+            i_we_ratio=ratio,
+            target_s=target_s,
+            wpm_band=list(bands.wpm_band),
+            hedges=hedges,
+        )
+    pauses: list[Pause] = []
+    excluded, long_pauses = 0.0, 0
     for a, b in zip(timed, timed[1:], strict=False):
         gap = b.start - a.end
         if gap >= PAUSE_S:
-            pauses.append({"start": round(a.end, 3), "end": round(b.start, 3)})
+            pauses.append(Pause(round(a.end, 3), round(b.start, 3)))
         if gap > EXCLUDED_PAUSE_S:
             excluded += gap
         if gap >= LONG_PAUSE_S:
@@ -171,19 +152,19 @@ def delivery(
         flags.append(f"long: {length:.0f} s against a target of {target_s:.0f} s")
     if len(hedges) >= 3:
         flags.append(
-            f"{len(hedges)} hedges ({', '.join(sorted({h['phrase'] for h in hedges}))}): state what you did"
+            f"{len(hedges)} hedges ({', '.join(sorted({h.phrase for h in hedges}))}): state what you did"
         )
     if ratio is not None and ratio < 0.5:
         flags.append("'we' outnumbers 'I': say what you did yourself")
-    return {
-        "speaking_s": round(speaking, 2),
-        "wpm": round(wpm, 1),
-        "pauses": pauses,
-        "long_pauses": long_pauses,
-        "fillers": {"count": len(fillers), "per_min": round(per_min, 2), "items": fillers},
-        "i_we_ratio": ratio,
-        "target_s": target_s,
-        "wpm_band": list(bands.wpm_band),
-        "hedges": hedges,
-        "flags": flags,
-    }
+    return Delivery(
+        speaking_s=round(speaking, 2),
+        wpm=round(wpm, 1),
+        pauses=pauses,
+        long_pauses=long_pauses,
+        fillers=Fillers(len(fillers), round(per_min, 2), fillers),
+        i_we_ratio=ratio,
+        target_s=target_s,
+        wpm_band=list(bands.wpm_band),
+        hedges=hedges,
+        flags=flags,
+    )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voice_coach.errors import UserError
+from voice_coach.errors import EnvironmentProblem
 
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
@@ -40,11 +40,8 @@ def model_files() -> tuple[Path, Path] | None:
 def _check(path: Path, want: str) -> None:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if digest != want:
-        raise UserError(
-            "embedding model file does not match its expected hash",
-            where=str(path),
-            fix=f"reinstall: {FIX}",
-            exit_code=3,
+        raise EnvironmentProblem(
+            "embedding model file does not match its expected hash", where=str(path), fix=f"reinstall: {FIX}"
         )
 
 

@@ -18,14 +18,23 @@ from voice_coach.bank.model import Bank
 from voice_coach.errors import UserError
 from voice_coach.scoring.analyze import analyze
 from voice_coach.scoring.coverage import Scorer
+from voice_coach.scoring.model import TAGS, AnswerReport, SentenceResult
 from voice_coach.scoring.text import norm
 from voice_coach.speech.engines import Transcript, transcript_from_text
 
-PART_OF = {"S": "situation", "T": "task", "A": "action", "R": "result", "O": None}
+PART_OF: dict[str, str | None] = {**TAGS, "O": None}
+LABELLED = Path(__file__).resolve().parent / "labelled"  # installed with the package: `eval` works anywhere
+SETS = {"labelled": "labelled_answers.yaml", "heldout": "heldout_answers.yaml"}
 
 
 def default_set() -> Path:
-    return Path(__file__).resolve().parents[2] / "tests" / "eval" / "labelled_answers.yaml"
+    """The 34 labelled answers the scorer was tuned on."""
+    return LABELLED / SETS["labelled"]
+
+
+def set_path(name_or_path: str | Path) -> Path:
+    """A shipped set by name ('labelled', 'heldout') or a YAML file of your own."""
+    return LABELLED / SETS[str(name_or_path)] if str(name_or_path) in SETS else Path(name_or_path)
 
 
 @dataclass
@@ -62,7 +71,7 @@ def load_set(path: Path) -> list[Labelled]:
         raise UserError(
             f"cannot read the labelled answers: {exc}",
             where=str(path),
-            fix="check the file against tests/eval/labelled_answers.yaml",
+            fix="check the file against voice_coach/scoring/labelled/labelled_answers.yaml",
         ) from exc
 
 
@@ -95,7 +104,7 @@ class Tally:
         }
 
 
-def _aligned_labels(item: Labelled, hyp_sentences: list[dict]) -> list[str | None]:
+def _aligned_labels(item: Labelled, hyp_sentences: list[SentenceResult]) -> list[str | None]:
     """The labelled STAR part for each recognized sentence, by majority of its aligned words."""
     ref_words, ref_sent = [], []
     for i, (_, text, _) in enumerate(item.sentences):
@@ -104,7 +113,7 @@ def _aligned_labels(item: Labelled, hyp_sentences: list[dict]) -> list[str | Non
             ref_sent.append(i)
     hyp_words, hyp_sent = [], []
     for j, s in enumerate(hyp_sentences):
-        for w in s["text"].split():
+        for w in s.text.split():
             hyp_words.append(norm(w))
             hyp_sent.append(j)
     votes: list[dict[int, int]] = [{} for _ in hyp_sentences]
@@ -120,25 +129,25 @@ def _aligned_labels(item: Labelled, hyp_sentences: list[dict]) -> list[str | Non
     return labels
 
 
-def score_one(item: Labelled, report: dict, tally: Tally, aligned: bool) -> None:
+def score_one(item: Labelled, report: AnswerReport, tally: Tally, aligned: bool) -> None:
     tally.answers += 1
-    predicted = report["story"]["id"]
+    predicted = report.story.id
     if predicted == item.story:
         tally.story_ok += 1
     else:
         tally.misses.append(f"{item.id}: story {predicted} (labelled {item.story})")
     want = item.covered if predicted == item.story else set()
-    got = {b["id"] for b in report["bullets"] if b["covered"]}
+    got = {b.id for b in report.bullets if b.covered}
     tally.tp += len(got & want)
     tally.fp += len(got - want)
     tally.fn += len(item.covered) - len(got & want)
-    for b in report["bullets"]:
-        tally.pairs.append((b["score"], predicted == item.story and b["id"] in item.covered))
+    for b in report.bullets:
+        tally.pairs.append((b.score, predicted == item.story and b.id in item.covered))
     for b in sorted(got - want):
         tally.misses.append(f"{item.id}: bullet {b} credited, not said")
     for b in sorted(want - got):
         tally.misses.append(f"{item.id}: bullet {b} said, not credited")
-    sents = report["sentences"]
+    sents = report.sentences
     labels = (
         _aligned_labels(item, sents)
         if aligned or len(sents) != len(item.sentences)
@@ -146,7 +155,7 @@ def score_one(item: Labelled, report: dict, tally: Tally, aligned: bool) -> None
     )
     for s, want_part in zip(sents, labels, strict=True):
         tally.sentences += 1
-        tally.star_ok += s["part"] == want_part
+        tally.star_ok += s.part == want_part
 
 
 def evaluate(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from voice_coach.scoring.model import TAGS, Star, StarPart
 from voice_coach.scoring.text import Sentence
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 # similarity when bullets of two parts claim one sentence (chosen on the labelled answers)
 ORDER = {"S": 0.1, "T": 0.25, "A": 0.55, "R": 0.9}
 ORDER_WEIGHT = 0.2
-PARTS = {"S": "situation", "T": "task", "A": "action", "R": "result"}
 
 _CUES = {
     "R": r"\b(as a result|in the end|ultimately|the result|resulted|outcome|we ended up|ended up|"
@@ -49,7 +49,7 @@ QUANTITY = re.compile(
 
 def label_sentence(text: str, bullet_tag: str | None, position: float) -> str | None:
     """One of S, T, A, R, or None for 'other'."""
-    if bullet_tag in PARTS:
+    if bullet_tag in TAGS:
         return bullet_tag
     for tag in ("R", "T", "A", "S"):
         if _COMPILED[tag].search(text):
@@ -100,38 +100,40 @@ def label_answer(
     return labels
 
 
-def star_block(sents: list[Sentence], labels: list[str | None]) -> dict:
+def star_block(sents: list[Sentence], labels: list[str | None]) -> Star:
     """The 'star' block of the report: presence, seconds, share and evidence per part."""
     timed = all(s.seconds is not None for s in sents)
     weight = [(s.seconds if timed else len(s.text.split())) or 0.0 for s in sents]
     total = sum(w for w, lab in zip(weight, labels, strict=True) if lab) or 1.0
-    block: dict = {}
-    for tag, part in PARTS.items():
+    block = Star()
+    for tag, part in TAGS.items():
         idx = [i for i, lab in enumerate(labels) if lab == tag]
         amount = sum(weight[i] for i in idx)
-        block[part] = {
-            "present": bool(idx),
-            "seconds": round(amount, 2) if timed else None,
-            "share": round(amount / total, 3),
-            "evidence": sents[idx[0]].text if idx else "",
-        }
+        setattr(
+            block,
+            part,
+            StarPart(
+                present=bool(idx),
+                seconds=round(amount, 2) if timed else None,
+                share=round(amount / total, 3),
+                evidence=sents[idx[0]].text if idx else "",
+            ),
+        )
     results = [sents[i].text for i, lab in enumerate(labels) if lab == "R"]
-    block["quantified_result"] = any(QUANTITY.search(t) for t in results)
+    block.quantified_result = any(QUANTITY.search(t) for t in results)
     return block
 
 
-def star_flags(block: dict) -> list[str]:
+def star_flags(block: Star) -> list[str]:
     flags = []
-    if not block["result"]["present"]:
+    if not block.result.present:
         flags.append("no Result: say how it ended, with a number if you can")
-    elif not block["quantified_result"]:
+    elif not block.quantified_result:
         flags.append("Result has no number: quantify it (%, time, money, people)")
-    if block["situation"]["share"] > 1 / 3:
-        flags.append(
-            f"Situation takes {block['situation']['share']:.0%} of the answer (keep it under a third)"
-        )
-    if block["action"]["present"] and block["action"]["share"] < 0.4:
-        flags.append(f"Action is only {block['action']['share']:.0%} of the answer (aim for about 60%)")
-    if not block["action"]["present"]:
+    if block.situation.share > 1 / 3:
+        flags.append(f"Situation takes {block.situation.share:.0%} of the answer (keep it under a third)")
+    if block.action.present and block.action.share < 0.4:
+        flags.append(f"Action is only {block.action.share:.0%} of the answer (aim for about 60%)")
+    if not block.action.present:
         flags.append("no Action: say what you did, step by step")
     return flags

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from voice_coach.speech.engines import Word
@@ -116,11 +117,42 @@ def sentences(words: list[Word]) -> list[Sentence]:
     return out
 
 
+# Fillers (PRODUCT.md, Metrics): these always count; "basically" and "actually" carry no meaning in
+# an answer either, but a sentence keeps them unless they are set off by a comma.
+ALWAYS_FILLERS = frozenset("um umm uh uhh uhm er erm ah ahh eh hmm hm hmmm mm mmm basically actually".split())
+# These count only when set off: at a sentence start, next to a comma, or next to a pause.
+SET_OFF_FILLERS: tuple[tuple[str, ...], ...] = (
+    ("you", "know"),
+    ("i", "mean"),
+    ("sort", "of"),
+    ("kind", "of"),
+    ("like",),
+    ("so",),
+    ("right",),
+)
+_SOUNDS = sorted(ALWAYS_FILLERS - {"basically", "actually"}, key=len, reverse=True)
+_SET_OFF = [" ".join(p) for p in SET_OFF_FILLERS if p not in (("so",), ("right",))] + ["basically"]
 _FILLER_RE = re.compile(
-    r"\b(um+|uh+|uhm|erm?|ah+|eh|hmm+|mm+)\b[,.]?\s*|,?\s*\b(you know|i mean|like|basically)\b,\s*", re.I
+    rf"\b({'|'.join(w + '+' for w in _SOUNDS)})\b[,.]?\s*|,?\s*\b({'|'.join(_SET_OFF)})\b,\s*",
+    re.I,
 )
 
 
 def strip_fillers(text: str) -> str:
     """Remove filler words so they do not dilute a sentence's meaning ('I, uh, did' -> 'I, did')."""
     return " ".join(_FILLER_RE.sub(" ", text).replace(" ,", ",").split())
+
+
+# First-person subject pronouns: the one definition behind the I/we ratio and the "we, not I" checks.
+I_SUBJECTS = frozenset({"i", "i'm", "i've", "i'd", "i'll"})
+WE_SUBJECTS = frozenset({"we", "we're", "we've", "we'd", "we'll"})
+
+
+def pronoun_counts(words: Iterable[str]) -> tuple[int, int]:
+    """(I, we) subject pronouns among the words (raw transcript words or whitespace tokens)."""
+    singular = plural = 0
+    for w in words:
+        t = norm(w)
+        singular += t in I_SUBJECTS
+        plural += t in WE_SUBJECTS
+    return singular, plural

@@ -11,13 +11,13 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from voice_coach.errors import UserError
+from voice_coach.errors import EnvironmentProblem, UserError
 from voice_coach.speech.weights import model_dir
 
 # Whisper tends to clean "um" and "uh" out of transcripts. A short disfluent prompt keeps them:
@@ -48,14 +48,6 @@ class Transcript:
     model: str
     seconds: float = 0.0  # time spent transcribing
     extra: dict = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Transcript:
-        words = [Word(**w) for w in data.get("words", [])]
-        return cls(**{**data, "words": words})
 
 
 def transcript_from_text(text: str) -> Transcript:
@@ -89,7 +81,6 @@ class FasterWhisperEngine:
         self.filler_prompt = filler_prompt
         self._whisper = None
         self._lock = threading.Lock()
-        self.load_s = 0.0
 
     def load(self, progress: Progress | None = None) -> None:
         with self._lock:  # the session preloads on one thread while a streaming worker may need it
@@ -98,14 +89,13 @@ class FasterWhisperEngine:
     def _load(self, progress: Progress | None) -> None:
         if self._whisper is not None:
             return
-        start = time.perf_counter()
         path = model_dir(self.model, self.cache_dir, progress)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # belt and braces: we pass a local folder anyway
         try:
             from faster_whisper import WhisperModel
         except ImportError as exc:
-            raise UserError(
-                f"faster-whisper is not installed ({exc})", fix="pip install faster-whisper", exit_code=3
+            raise EnvironmentProblem(
+                f"faster-whisper is not installed ({exc})", fix="pip install faster-whisper"
             ) from exc
         if progress:
             progress(f"loading Whisper {self.model} ({self.name}, {self.compute_type})")
@@ -116,7 +106,6 @@ class FasterWhisperEngine:
             cpu_threads=os.cpu_count() or 2,
             local_files_only=True,
         )
-        self.load_s = time.perf_counter() - start
 
     def transcribe(self, audio: np.ndarray, progress: Progress | None = None) -> Transcript:
         self.load(progress)
@@ -177,22 +166,19 @@ class OpenAIWhisperEngine:
         self.model, self.cache_dir, self.filler_prompt = model, cache_dir, filler_prompt
         self._whisper = None
         self._lock = threading.Lock()
-        self.load_s = 0.0
 
     def load(self, progress: Progress | None = None) -> None:
         with self._lock:
             if self._whisper is not None:
                 return
-            start = time.perf_counter()
             try:
                 import torch
                 import whisper
             except ImportError as exc:
-                raise UserError(
+                raise EnvironmentProblem(
                     f"the openai-whisper engine is not installed ({exc})",
                     fix="pip install torch==2.13.0 'voice-coach[openai-whisper]' (CPU torch first), "
                     "or use --engine faster-whisper",
-                    exit_code=3,
                 ) from exc
             from voice_coach.speech.convert import openai_checkpoint
 
@@ -210,7 +196,6 @@ class OpenAIWhisperEngine:
                     mask[layer, head] = True
                 model.register_buffer("alignment_heads", mask.to_sparse(), persistent=False)
             self._whisper = model
-            self.load_s = time.perf_counter() - start
 
     def transcribe(self, audio: np.ndarray, progress: Progress | None = None) -> Transcript:
         self.load(progress)

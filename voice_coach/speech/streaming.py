@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
 
 import numpy as np
 
@@ -42,7 +41,6 @@ class StreamingTranscriber:
         self._jobs: queue.Queue[tuple[int, np.ndarray] | None] = queue.Queue()
         self._parts: list[tuple[int, Transcript]] = []
         self._error: BaseException | None = None
-        self.busy_s = 0.0
         self._worker = threading.Thread(target=self._work, daemon=True)
         self._worker.start()
 
@@ -81,11 +79,9 @@ class StreamingTranscriber:
                 return
             offset, audio = job
             try:
-                start = time.perf_counter()
                 # a little digital silence before the first word keeps Whisper from clipping it
                 padded = np.concatenate([np.zeros(LEAD_IN, dtype=np.float32), audio])
                 self._parts.append((offset - LEAD_IN, self.engine.transcribe(padded)))
-                self.busy_s += time.perf_counter() - start
             except BaseException as exc:  # re-raised by finish()
                 self._error = exc
 

@@ -11,9 +11,11 @@ import io
 import threading
 from pathlib import Path
 
-from voice_coach.errors import UserError
+from voice_coach.audio import WAV_HEADER_BYTES
+from voice_coach.errors import EnvironmentProblem
 
 NO_TTS_FIX = "install the espeak-ng voice: apt-get install espeak-ng (pyttsx3 drives it)"
+DEFAULT_RATE = 175  # words per minute
 
 
 def _engine():
@@ -22,8 +24,8 @@ def _engine():
 
         return pyttsx3.init("espeak")
     except Exception as exc:  # pyttsx3 raises bare RuntimeError/OSError/KeyError by platform
-        raise UserError(
-            f"no text-to-speech voice available ({type(exc).__name__}: {exc})", fix=NO_TTS_FIX, exit_code=3
+        raise EnvironmentProblem(
+            f"no text-to-speech voice available ({type(exc).__name__}: {exc})", fix=NO_TTS_FIX
         ) from exc
 
 
@@ -33,7 +35,7 @@ def voices() -> list[str]:
     return [v.id for v in engine.getProperty("voices") if "/en" in v.id or v.id.startswith("en")]
 
 
-def synthesize(text: str, path: Path, rate: int = 175, voice: str | None = None) -> Path:
+def synthesize(text: str, path: Path, rate: int = DEFAULT_RATE, voice: str | None = None) -> Path:
     """Render text to a WAV at path (22.05 kHz mono from espeak-ng)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = _engine()
@@ -51,6 +53,18 @@ def synthesize(text: str, path: Path, rate: int = 175, voice: str | None = None)
             finished = done.wait(timeout=30 + len(text) / 20)
     finally:
         engine.disconnect(token)
-    if not finished or not path.is_file() or path.stat().st_size <= 44:
-        raise UserError("text-to-speech produced no audio", where=str(path), fix=NO_TTS_FIX, exit_code=3)
+    if not finished or not path.is_file() or path.stat().st_size <= WAV_HEADER_BYTES:
+        raise EnvironmentProblem("text-to-speech produced no audio", where=str(path), fix=NO_TTS_FIX)
+    return path
+
+
+def speak(
+    text: str, path: Path, rate: int = DEFAULT_RATE, voice: str | None = None, play: bool = True
+) -> Path:
+    """Render text to a WAV (kept with the session) and, with play, play it on the speaker."""
+    synthesize(text, path, rate=rate, voice=voice)
+    if play:
+        from voice_coach.audio.playback import play as play_audio
+
+        play_audio(path)
     return path

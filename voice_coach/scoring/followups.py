@@ -8,13 +8,12 @@ never asks for the result twice.
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
-# Words of the first person singular and plural, as subjects of an action.
-_I = re.compile(r"\b(i|i'm|i've|i'd|i'll|me|my|myself)\b")
-_WE = re.compile(r"\b(we|we're|we've|we'd|we'll|us|our|ourselves)\b")
+from voice_coach.scoring.model import AnswerReport, Merged, ProbeResult
+from voice_coach.scoring.text import pronoun_counts
 
 
 @dataclass
@@ -25,11 +24,8 @@ class Probe:
     parts: list[str] = field(default_factory=list)  # STAR parts it tries to recover
     bullets: list[str] = field(default_factory=list)  # bullet ids it tries to recover
 
-    def as_dict(self) -> dict:
-        return asdict(self)
 
-
-def over_time(report: dict, stopped_by: str | None, limit_s: float | None) -> Probe | None:
+def over_time(report: AnswerReport, stopped_by: str | None, limit_s: float | None) -> Probe | None:
     """The answer ran into the hard limit: interrupt politely and ask for the ending."""
     if stopped_by != "time limit":
         return None
@@ -42,8 +38,8 @@ def over_time(report: dict, stopped_by: str | None, limit_s: float | None) -> Pr
     )
 
 
-def no_result(report: dict) -> Probe | None:
-    if report["star"]["result"]["present"]:
+def no_result(report: AnswerReport) -> Probe | None:
+    if report.star.result.present:
         return None
     return Probe(
         "no-result",
@@ -53,9 +49,9 @@ def no_result(report: dict) -> Probe | None:
     )
 
 
-def unquantified_result(report: dict) -> Probe | None:
-    star = report["star"]
-    if not star["result"]["present"] or star["quantified_result"]:
+def unquantified_result(report: AnswerReport) -> Probe | None:
+    star = report.star
+    if not star.result.present or star.quantified_result:
         return None
     return Probe(
         "unquantified-result",
@@ -65,16 +61,14 @@ def unquantified_result(report: dict) -> Probe | None:
     )
 
 
-def action_pronouns(report: dict) -> tuple[int, int]:
-    """Counts of I-words and we-words in the sentences labelled Action (the whole answer when no
-    sentence was labelled Action)."""
-    sents = report.get("sentences", [])
-    chosen = [s for s in sents if s.get("part") == "action"] or sents
-    text = " ".join(s["text"] for s in chosen).lower()
-    return len(_I.findall(text)), len(_WE.findall(text))
+def action_pronouns(report: AnswerReport) -> tuple[int, int]:
+    """(I, we) subject pronouns in the sentences labelled Action (the whole answer when no sentence
+    was labelled Action): counted as the report's I/we ratio counts them."""
+    chosen = [s for s in report.sentences if s.part == "action"] or report.sentences
+    return pronoun_counts(w for s in chosen for w in s.text.split())
 
 
-def we_not_i(report: dict) -> Probe | None:
+def we_not_i(report: AnswerReport) -> Probe | None:
     """'We' dominating the actions: Amazon interviewers probe for what you did."""
     i, we = action_pronouns(report)
     if we < 2 or we <= i:
@@ -87,8 +81,8 @@ def we_not_i(report: dict) -> Probe | None:
     )
 
 
-def long_situation(report: dict) -> Probe | None:
-    share = report["star"]["situation"]["share"] or 0.0
+def long_situation(report: AnswerReport) -> Probe | None:
+    share = report.star.situation.share or 0.0
     if share <= 1 / 3:
         return None
     return Probe(
@@ -99,27 +93,27 @@ def long_situation(report: dict) -> Probe | None:
     )
 
 
-def usually_missed(report: dict, missed: dict[str, tuple[int, int]]) -> Probe | None:
+def usually_missed(report: AnswerReport, missed: dict[str, tuple[int, int]]) -> Probe | None:
     """A bullet of the story left out now and in most earlier tellings (missed, told) >= (2, 2)."""
     candidates = []
-    for b in report.get("bullets", []):
-        n_missed, told = missed.get(b["id"], (0, 0))
-        if not b["covered"] and told >= 2 and n_missed * 2 > told:
+    for b in report.bullets:
+        n_missed, told = missed.get(b.id, (0, 0))
+        if not b.covered and told >= 2 and n_missed * 2 > told:
             candidates.append((n_missed / told, told, b))
     if not candidates:
         return None
-    rate, told, bullet = max(candidates, key=lambda c: (c[0], c[1], c[2]["id"]))
-    topic = bullet["text"].rstrip(".").strip()
+    rate, told, bullet = max(candidates, key=lambda c: (c[0], c[1], c[2].id))
+    topic = bullet.text.rstrip(".").strip()
     return Probe(
         "usually-missed",
         f"Tell me more about this part: {topic[:1].lower() + topic[1:]}.",
         f"you left this bullet out in {round(rate * told)} of your last {told} tellings of the story",
-        bullets=[bullet["id"]],
+        bullets=[bullet.id],
     )
 
 
 def choose(
-    report: dict,
+    report: AnswerReport,
     question_follow_ups: list[str],
     stopped_by: str | None = None,
     limit_s: float | None = None,
@@ -148,58 +142,44 @@ def choose(
     return chosen[: max(0, limit)]
 
 
-def merge(report: dict, answers: list[tuple[Probe, dict | None]]) -> dict:
+def merge(report: AnswerReport, answers: list[tuple[Probe, AnswerReport | None]]) -> AnswerReport:
     """Fold follow-up answers into the answer's report: which probe recovered which bullets and parts.
 
-    Adds `probes` (each with what it recovered) and `merged` (coverage, covered bullet ids, STAR
-    parts present, quantified result) across the answer and its follow-ups. The answer's own keys
+    Sets `probes` (each with what it recovered) and `merged` (coverage, covered bullet ids, STAR
+    parts present, quantified result) across the answer and its follow-ups. The answer's own fields
     are left as they were, so the `analyze --json` contract holds for the first answer alone.
     """
-    covered = {b["id"] for b in report["bullets"] if b["covered"]}
-    present = {part for part in ("situation", "task", "action", "result") if report["star"][part]["present"]}
-    quantified = bool(report["star"]["quantified_result"])
+    covered = {b.id for b in report.bullets if b.covered}
+    present = set(report.star.present())
+    quantified = report.star.quantified_result
     probes = []
     for probe, sub in answers:
-        item = {**probe.as_dict(), "transcript": "", "audio_path": None, "duration_s": 0.0}
-        item.update(recovered_bullets=[], recovered_parts=[], quantified_now=False, answered=sub is not None)
+        item = ProbeResult(probe.rule, probe.text, probe.reason, list(probe.parts), list(probe.bullets))
+        item.answered = sub is not None
         if sub is not None:
-            item.update(
-                transcript=sub["transcript"]["text"],
-                audio_path=sub["audio"]["path"],
-                duration_s=sub["audio"]["duration_s"],
-            )
-            now = {b["id"] for b in sub["bullets"] if b["covered"]}
-            item["recovered_bullets"] = sorted(now - covered)
+            item.transcript = sub.transcript.text
+            item.audio_path = sub.audio.path
+            item.duration_s = sub.audio.duration_s or 0.0
+            now = {b.id for b in sub.bullets if b.covered}
+            item.recovered_bullets = sorted(now - covered)
             covered |= now
-            parts = {p for p in ("situation", "task", "action", "result") if sub["star"][p]["present"]}
-            if "result" in probe.parts and sub["star"]["result"]["present"]:
+            parts = set(sub.star.present())
+            if "result" in probe.parts and sub.star.result.present:
                 parts.add("result")  # an answer to "how did it end?" is the result, however worded
-            item["recovered_parts"] = sorted(parts - present)
+            item.recovered_parts = sorted(parts - present)
             present |= parts
-            if sub["star"]["quantified_result"] and not quantified:
-                item["quantified_now"] = quantified = True
+            if sub.star.quantified_result and not quantified:
+                item.quantified_now = quantified = True
         probes.append(item)
-    total = len(report["bullets"])
-    return {
-        **report,
-        "follow_ups": [p["text"] for p in probes],
-        "probes": probes,
-        "merged": {
-            "coverage": round(len(covered) / total, 3) if total else 0.0,
-            "covered": sorted(covered),
-            "star_present": sorted(present),
-            "quantified_result": quantified,
-        },
-    }
-
-
-def recovered_text(item: dict) -> str:
-    """What one asked probe brought back, in words, for the reports."""
-    if not item.get("answered"):
-        return "no answer"
-    got = list(item["recovered_parts"])
-    if item["recovered_bullets"]:
-        got.append(f"{len(item['recovered_bullets'])} bullet(s)")
-    if item["quantified_now"]:
-        got.append("a number")
-    return "recovered " + ", ".join(got) if got else "nothing new"
+    total = len(report.bullets)
+    return dataclasses.replace(
+        report,
+        follow_ups=[p.text for p in probes],
+        probes=probes,
+        merged=Merged(
+            coverage=round(len(covered) / total, 3) if total else 0.0,
+            covered=sorted(covered),
+            star_present=sorted(present),
+            quantified_result=quantified,
+        ),
+    )

@@ -1,0 +1,222 @@
+"""The commands that load no speech model, run in-process with click's CliRunner, and the defects
+found in review, each pinned by a test that failed before its fix."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from contract import assert_contract
+from voice_coach.cli import cli
+from voice_coach.errors import ExitCode
+
+ANSWER = (
+    "Our cloud bill had doubled in a year while traffic grew only twenty percent. "
+    "The CFO asked me to cut cost without slowing the teams. "
+    "I tagged every resource by team and published a weekly cost report. "
+    "We cut the monthly bill by thirty-eight percent in one quarter."
+)
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def user_bank(vc_env, tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "mybank"
+    folder.mkdir()
+    monkeypatch.setenv("VOICE_COACH_BANK_DIR", str(folder))
+    return folder
+
+
+def test_help_and_version():
+    assert invoke("--help").exit_code == 0
+    assert "0.1.0" in invoke("--version").output
+
+
+def test_analyze_text_json_is_the_contract_and_errors_map_to_exit_codes(vc_env, tmp_path):
+    answer = tmp_path / "a.txt"
+    answer.write_text(ANSWER)
+    result = invoke("analyze", "--text", str(answer), "--question", "frugality-saved", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert_contract(report)
+    assert report["story"]["id"] == "cloud-costs"
+    bad = invoke("analyze", "--text", str(answer), "--question", "nope")
+    assert bad.exit_code == ExitCode.BAD_INPUT and "unknown question id 'nope'" in bad.stderr
+    assert "Traceback" not in bad.output
+
+
+def test_history_json_and_csv_list_the_same_columns(vc_env, tmp_path):
+    answer = tmp_path / "a.txt"
+    answer.write_text(ANSWER)
+    assert invoke("analyze", "--text", str(answer), "--question", "frugality-saved").exit_code == 0
+    [row] = json.loads(invoke("history", "--json").stdout)
+    assert row["question_id"] == "frugality-saved" and row["story_id"] == "cloud-costs"
+    [csv_row] = list(csv.DictReader(io.StringIO(invoke("history", "--csv").stdout)))
+    assert list(csv_row) == list(row) and csv_row["story_id"] == "cloud-costs"
+    session = row["session_id"]
+    report = json.loads(invoke("report", session[:15], "--json").stdout)
+    assert report["session"] == session and report["answers"][0]["question"]["id"] == "frugality-saved"
+
+
+def test_session_prefix_resolves_only_when_unique(vc_env, tmp_path):
+    answer = tmp_path / "a.txt"
+    answer.write_text(ANSWER)
+    for _ in range(2):
+        assert invoke("analyze", "--text", str(answer)).exit_code == 0
+    ids = [r["session_id"] for r in json.loads(invoke("history", "--json").stdout)]
+    assert len(set(ids)) == 2
+    prefix = ids[0][:16]  # '20261126-004512-': the date and time, not the random part
+    both = invoke("report", prefix[:9], "--json")  # the day: matches both sessions
+    assert both.exit_code == ExitCode.BAD_INPUT and "matches 2 sessions" in both.stderr
+    one = invoke("report", ids[0][:-1], "--json")  # a real prefix, not the whole id
+    assert one.exit_code == 0 and json.loads(one.stdout)["session"] == ids[0]
+
+
+def test_bank_validate_reports_a_non_text_interviewer_name(user_bank):
+    (user_bank / "loops.yaml").write_text(
+        "loops:\n  - id: mine\n    title: Mine\n    interviewers:\n"
+        "      - name: 42\n        principles: [ownership]\n"
+    )
+    result = invoke("bank", "validate")
+    assert result.exit_code == ExitCode.PROBLEMS_FOUND
+    assert "loops.yaml:5" in result.stderr and "interviewer has no name" in result.stderr
+
+
+def test_unknown_key_names_the_entry_in_the_singular(user_bank):
+    (user_bank / "stories.yaml").write_text(
+        "stories:\n  - id: mine\n    title: Mine\n    bogus: 1\n"
+        "    bullets:\n      - 'S: something happened'\n"
+    )
+    result = invoke("bank", "validate")
+    assert "unknown key 'bogus' in story" in result.output and "storie" not in result.output.replace(
+        "stories", ""
+    )
+
+
+def test_markup_in_a_story_title_prints_as_itself(user_bank, tmp_path):
+    title = "Cut [/] costs [bold]fast"
+    (user_bank / "stories.yaml").write_text(
+        "stories:\n  - id: markup\n    title: '" + title + "'\n    principles: [frugality]\n"
+        "    bullets:\n      - 'S: our cloud bill doubled in a year while traffic grew only a little'\n"
+        "      - 'A: I tagged every resource by team and published a weekly cost report'\n"
+    )
+    listed = invoke("bank", "list")
+    assert listed.exit_code == 0 and title in listed.stdout
+    answer = tmp_path / "a.txt"
+    answer.write_text(ANSWER)
+    shown = invoke("analyze", "--text", str(answer), "--story", "markup")
+    assert shown.exit_code == 0, shown.output
+    assert title in shown.stdout
+    assert invoke("report").exit_code == 0  # the session summary too
+
+
+def test_follow_ups_setting_is_read_and_checked(vc_env, tmp_path):
+    from voice_coach.config import config_path, load_settings
+
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("follow_ups = 0\n")
+    assert load_settings().follow_ups == 0
+    config_path().write_text("follow_ups = 9\n")
+    result = invoke("history")
+    assert result.exit_code == ExitCode.BAD_INPUT and "'follow_ups' must be a whole number" in result.stderr
+
+
+def test_i_and_we_are_counted_once_the_same_way(vc_env):
+    """'my', 'our', 'us' are not subjects: the report's I/we share and the debrief agree."""
+    import voice_coach as vc
+    from voice_coach.debrief import signal
+    from voice_coach.scoring.followups import action_pronouns
+
+    text = (
+        "Our team owned the billing service for our largest customers. "
+        "I decided to rewrite our retry logic myself and I asked my manager for two weeks. "
+        "I moved us to idempotent requests and I tested it with our support team. "
+        "Failed payments dropped by 40 percent."
+    )
+    report = vc.analyze_text(text)
+    i, we = action_pronouns(report)
+    assert report.delivery.i_we_ratio == 1.0 and we == 0 and i >= 2
+    assert "we-not-i" not in [p for p in report.follow_ups if "personally" in p]
+    answer = {"story": "x", "result": True, "quantified": True, "coverage": 0.8, "missed": []}
+    answer |= {"i_actions": i, "we_actions": we, "delivery": {"situation_share": 0.1}, "follow_ups": []}
+    assert not any("'we'" in reason for reason in signal([answer])[1])
+
+
+def _tiny_wav(path: Path) -> None:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes((np.sin(np.arange(16000) / 8) * 3000).astype(np.int16).tobytes())
+
+
+def test_recover_keeps_the_attempts_engine_story_and_rubric(vc_env, tmp_path, monkeypatch):
+    """An interrupted answer is finished with the engine and model it was recorded with, scored
+    against the story it was practised for, and a rubric prompt against its rubric."""
+    from voice_coach import session as session_module
+    from voice_coach.config import load_settings
+    from voice_coach.speech.engines import transcript_from_text
+    from voice_coach.store import Store
+
+    asked: list[tuple[str, str]] = []
+
+    class Scripted:
+        def __init__(self, engine, model, *_):
+            asked.append((engine, model))
+            self.name, self.model = engine, model
+
+        def transcribe(self, audio):
+            text = "I want to build for customers at a scale nowhere else offers. " + ANSWER
+            transcript = transcript_from_text(text)
+            transcript.duration_s = len(audio) / 16000
+            return transcript
+
+    monkeypatch.setattr(session_module, "make_engine", Scripted)
+    settings = load_settings()
+    wav1, wav2 = tmp_path / "a1.wav", tmp_path / "a2.wav"
+    _tiny_wav(wav1)
+    _tiny_wav(wav2)
+    with Store(settings.db_path) as store:
+        sid = store.start_session("practice", "openai-whisper", "base")
+        story_attempt = store.start_attempt(
+            sid, "frugality-saved", "frugality", "customer-calls", str(wav1), "openai-whisper", "base"
+        )
+        rubric_attempt = store.start_attempt(sid, "why-amazon", "", None, str(wav2), "openai-whisper", "base")
+    result = invoke("recover")
+    assert result.exit_code == 0 and "recovered 2 answer(s)" in result.stdout
+    assert set(asked) == {("openai-whisper", "base")}
+    with Store(settings.db_path) as store:
+        by_id = {a.id: a for a in store.attempts(sid)}
+    assert by_id[story_attempt].report.story.id == "customer-calls"  # the story practised
+    assert by_id[rubric_attempt].report.rubric == "why-amazon"
+    asked.clear()
+    with Store(settings.db_path) as store:
+        store.set_status(story_attempt, "failed", error="x")
+    assert invoke("recover", "--model", "tiny.en").exit_code == 0
+    assert asked == [("openai-whisper", "tiny.en")]  # --model wins over the recorded model
+
+
+def test_export_and_forget_read_typed_rows(vc_env, tmp_path):
+    answer = tmp_path / "a.txt"
+    answer.write_text(ANSWER)
+    assert invoke("analyze", "--text", str(answer)).exit_code == 0
+    out = tmp_path / "export"
+    assert invoke("export", str(out)).exit_code == 0
+    [doc] = [json.loads(p.read_text()) for p in out.glob("*/session.json")]
+    assert doc["answers"][0]["report"]["story"]["id"] == "cloud-costs"
+    assert doc["session"]["kind"] == "analyze"
+    result = invoke("forget", "--all", "--yes")
+    assert result.exit_code == 0 and "1 answer(s)" in result.stdout
+    assert json.loads(invoke("history", "--json").stdout) == []
+    shutil.rmtree(out)

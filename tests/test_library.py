@@ -1,0 +1,136 @@
+"""voice_coach as a library: the README example runs, the typed report round-trips to the JSON
+contract and its schema, errors carry what / where / fix, the store is a well-behaved resource."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import voice_coach as vc
+from conftest import ROOT
+from contract import assert_contract
+from voice_coach.scoring.model import AnswerReport
+from voice_coach.speech.engines import Transcript, Word
+from voice_coach.store import Attempt, SessionRecord, Store
+
+CLOUD = (
+    "Our cloud bill had doubled in a year while traffic grew only twenty percent. "
+    "The CFO asked me to cut cost without slowing the teams. "
+    "I tagged every resource by team and published a weekly cost report. "
+    "We cut the monthly bill by thirty-eight percent in one quarter."
+)
+
+
+def test_readme_library_example_runs(vc_env, capsys):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Use it as a library.*?```python\n(.*?)```", text, re.S)
+    assert block, "the README lost its library example"
+    exec(compile(block.group(1), "README.md", "exec"), {})
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "cloud-costs 80% STAR"  # what the example's comment promises
+    assert out[-3:] == ["no such audio file", "missing.wav", "check the path and try again"]
+
+
+def test_report_round_trips_and_matches_the_schema(vc_env):
+    bank = vc.load_bank()
+    typed = vc.analyze_text(CLOUD, question="frugality-saved", bank=bank)
+    assert isinstance(typed, AnswerReport)
+    data = typed.to_dict()
+    assert_contract(data)
+    assert list(data)[:9] == [
+        "question", "audio", "transcript", "delivery", "star", "story", "bullets", "coverage", "follow_ups"
+    ]  # fmt: skip
+    again = AnswerReport.from_dict(json.loads(json.dumps(data)))
+    assert again == typed  # word ranges of sentences are recomputed from a stored report
+    assert [again.sentence_words(s)[0].word for s in again.sentences] == ["Our", "The", "I", "We"]
+
+
+def test_timed_report_word_ranges_and_parts():
+    words = [Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(CLOUD.split())]
+    transcript = Transcript(CLOUD, words, 25.0, "faster-whisper", "base", 1.0)
+    from voice_coach.scoring.analyze import analyze
+
+    report = analyze(transcript, vc.load_bank())
+    assert_contract(report.to_dict())
+    parts = report.word_parts()
+    assert len(parts) == len(words) and parts[0] == "situation" and parts[-1] == "result"
+    stored = AnswerReport.from_dict(report.to_dict())
+    assert [(s.first, s.last) for s in stored.sentences] == [(s.first, s.last) for s in report.sentences]
+
+
+def test_rubric_ids_are_questions_too(vc_env):
+    report = vc.analyze_text("I want to build for customers at a scale nowhere else offers.", "why-amazon")
+    assert report.rubric == "why-amazon" and report.story.id == "rubric:why-amazon"
+    assert report.follow_ups == [] and report.question.text.startswith("Why")
+
+
+def test_errors_say_what_where_and_how(vc_env, tmp_path):
+    with pytest.raises(vc.UserError) as exc:
+        vc.analyze_text(CLOUD, question="no-such-question")
+    assert "no-such-question" in exc.value.what and "bank list" in exc.value.fix
+    assert exc.value.exit_code == vc.ExitCode.BAD_INPUT
+    notes = tmp_path / "notes.md"
+    notes.write_bytes(b"\x00\x01binary")
+    with pytest.raises(vc.UserError) as exc:
+        vc.import_notes(notes)
+    assert exc.value.where == str(notes) and "Markdown" in exc.value.fix
+
+
+def test_import_notes_dry_run_writes_nothing(vc_env, tmp_path):
+    notes = tmp_path / "prep.md"
+    notes.write_text("## Story: the outage\n- S: our checkout failed for an hour\n- A: I rolled back\n")
+    result = vc.import_notes(notes, into=tmp_path / "bank", dry_run=True)
+    assert [st["title"] for st in result.found.stories] and not (tmp_path / "bank").exists()
+    result = vc.import_notes(notes, into=tmp_path / "bank")
+    assert result.written and (tmp_path / "bank" / "prep.yaml").is_file() and result.problems == []
+
+
+def test_store_context_manager_savepoints_and_row_types(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    with Store(path) as store:
+        sid = store.start_session("practice", "faster-whisper", "base")
+        with store.tx():
+            aid = store.start_attempt(sid, "q1", "ownership", None, None, "faster-whisper", "base")
+            with pytest.raises(RuntimeError), store.tx():  # a nested transaction is a savepoint
+                store.set_status(aid, "failed", error="inner")
+                raise RuntimeError("roll back the inner part only")
+            store.set_status(aid, "transcribing", 3.0)
+        [row] = store.attempts(sid)
+        assert isinstance(row, Attempt)
+        assert (row.status, row.duration_s, row.error) == ("transcribing", 3.0, None)
+        assert isinstance(store.sessions()[0], SessionRecord) and store.session(sid).kind == "practice"
+        with pytest.raises(RuntimeError), store.tx():  # an outer failure rolls back everything
+            store.set_status(aid, "done")
+            raise RuntimeError
+        assert store.attempts(sid)[0].status == "transcribing"
+    assert store.db is None  # closed by the with block
+    with pytest.raises(RuntimeError, match="closed"):
+        store.attempts()
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM attempts").fetchone() == (1,)
+
+
+def test_session_creation_has_no_side_effects(vc_env, tmp_path):
+    from voice_coach.config import load_settings
+    from voice_coach.session import Session
+
+    settings = load_settings()
+    with Store(settings.db_path) as store:
+        session = Session(settings, vc.load_bank(settings), store, "practice")
+        assert not session.folder.exists() and store.sessions() == []
+        session.start()
+        session.start()  # idempotent
+        assert session.folder.is_dir() and [s.id for s in store.sessions()] == [session.session_id]
+        session.wait_loaded()
+
+
+def test_package_data_paths_exist():
+    from voice_coach.config import shipped_bank_dir
+    from voice_coach.scoring.evaluate import set_path
+
+    assert (shipped_bank_dir() / "questions.yaml").is_file()
+    assert set_path("heldout").is_file() and set_path("labelled").is_file()
+    assert (Path(vc.__file__).parent / "py.typed").is_file()

@@ -1,0 +1,205 @@
+"""voice-coach as a library: score answers, import notes, read the bank and the history.
+
+The CLI is a thin layer over these functions. Every expected failure is a `UserError` (or its
+`EnvironmentProblem` subclass) whose `.what`, `.where` and `.fix` say what went wrong, in which
+file, and how to fix it:
+
+    import voice_coach as vc
+    report = vc.analyze_text("At my last job our deploys failed weekly. I wrote a checklist ...")
+    print(report.star.result.present, report.delivery.i_we_ratio, report.to_dict()["story"])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from voice_coach.bank.model import Bank, Question, Rubric
+from voice_coach.config import Settings, check_model, load_settings
+from voice_coach.errors import UserError
+from voice_coach.scoring.model import AnswerReport
+
+MAX_NOTES_BYTES = 2_000_000
+Progress = Callable[[str], None]
+
+
+def _settings(settings: Settings | None, model: str | None = None, engine: str | None = None) -> Settings:
+    settings = settings or load_settings()
+    if model:
+        settings.model = check_model(model)
+    if engine:
+        from voice_coach.config import check_engine
+
+        settings.engine = check_engine(engine)
+    return settings
+
+
+def load_bank(settings: Settings | None = None) -> Bank:
+    """The shipped bank overlaid with your own (imported notes, hand-written YAML)."""
+    from voice_coach.bank.files import load_bank as load
+
+    return load(_settings(settings).bank_dirs)
+
+
+def resolve_prompt(bank: Bank, question: str | None) -> tuple[Question | None, Rubric | None]:
+    """A question id, or a rubric id (why-amazon, ...) asked as a question."""
+    if question is None:
+        return None, None
+    if question in bank.questions:
+        return bank.questions[question], None
+    if question in bank.rubrics:
+        rubric = bank.rubrics[question]
+        return rubric.as_question(), rubric
+    raise UserError(
+        f"unknown question id '{question}'",
+        fix="see the question and rubric ids with `voice-coach bank list`, or leave out the question",
+    )
+
+
+def analyze_text(
+    text: str,
+    question: str | None = None,
+    story: str | None = None,
+    settings: Settings | None = None,
+    bank: Bank | None = None,
+) -> AnswerReport:
+    """Score a typed answer (no timings: delivery gives fillers and I/we, not pace or pauses)."""
+    from voice_coach.scoring.analyze import score
+    from voice_coach.speech.engines import transcript_from_text
+
+    if not text.strip():
+        raise UserError("the answer is empty", fix="give the text of the answer")
+    settings = _settings(settings)
+    bank = bank or load_bank(settings)
+    q, rubric = resolve_prompt(bank, question)
+    return score(transcript_from_text(text), bank, settings, q, None, story, rubric=rubric)
+
+
+def analyze_file(
+    path: str | Path,
+    question: str | None = None,
+    story: str | None = None,
+    model: str | None = None,
+    engine: str | None = None,
+    settings: Settings | None = None,
+    bank: Bank | None = None,
+    progress: Progress | None = None,
+) -> AnswerReport:
+    """Transcribe a recorded answer (WAV, FLAC, MP3, M4A ...) offline and score it."""
+    from voice_coach.audio.files import SAMPLE_RATE, load_audio
+    from voice_coach.scoring.analyze import score
+    from voice_coach.speech.engines import make_engine
+
+    settings = _settings(settings, model, engine)
+    bank = bank or load_bank(settings)
+    q, rubric = resolve_prompt(bank, question)
+    audio = load_audio(Path(path), max_s=settings.max_file_s)
+    speech = make_engine(settings.engine, settings.model, settings.cache_dir, settings.filler_prompt)
+    speech.load(progress=progress)
+    if progress:
+        progress("transcribing...")
+    transcript = speech.transcribe(audio)
+    if not transcript.words:
+        raise UserError(
+            f"no speech was heard in the recording ({len(audio) / SAMPLE_RATE:.1f} s of audio)",
+            where=str(path),
+            fix="check that the file has the answer in it (play it), and that the microphone was on",
+        )
+    return score(transcript, bank, settings, q, path, story, rubric=rubric)
+
+
+def keep_in_history(report: AnswerReport, settings: Settings | None = None, story: str | None = None) -> int:
+    """Store an analyzed answer in the history as a session of kind 'analyze'; returns its attempt id."""
+    from voice_coach.store import Store
+
+    settings = _settings(settings)
+    with Store(settings.db_path) as store:
+        with store.tx():
+            sid = store.start_session("analyze", report.model.engine, report.model.name)
+            aid = store.start_attempt(
+                sid,
+                report.question.id,
+                report.question.principle,
+                story,
+                report.audio.path,
+                report.model.engine,
+                report.model.name,
+                status="transcribing",
+            )
+            store.complete_attempt(aid, report)
+            store.finish_session(sid)
+    return aid
+
+
+@dataclass
+class NotesImport:
+    """What an import found in the notes and what it changes in the bank file."""
+
+    source: Path
+    found: object  # bank.notes.Notes
+    plan: object  # bank.sync.Plan
+    written: bool = False
+    problems: list[str] = field(default_factory=list)  # errors in the written bank file
+
+
+def read_notes_file(path: Path) -> str:
+    """The notes as text, refusing what is not a text file or is far too large to be notes."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_NOTES_BYTES:
+            raise UserError(
+                f"the notes file is {size / 1e6:.1f} MB; notes are imported from files up to "
+                f"{MAX_NOTES_BYTES / 1e6:.0f} MB (a year of prep notes is well under 1 MB)",
+                where=str(path),
+                fix="check this is your notes file; split a very large vault note into one file per loop",
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(
+            f"cannot read the notes: {exc.strerror or exc}",
+            where=str(path),
+            fix="check the path to your Markdown file",
+        ) from exc
+    if b"\x00" in raw[:8192]:
+        raise UserError(
+            "this is not a text file (it holds binary data)",
+            where=str(path),
+            fix="give the Markdown (.md) file of your notes",
+        )
+    text = raw.decode("utf-8", errors="replace")
+    odd = sum(1 for ch in text[:20000] if ch == "\ufffd" or (ch < " " and ch not in "\t\r\n\f"))
+    if odd > 0.05 * min(len(text), 20000):
+        raise UserError(
+            "this is not a text file (most of it is not UTF-8 text)",
+            where=str(path),
+            fix="give the Markdown (.md) file of your notes, saved as UTF-8",
+        )
+    return text
+
+
+def import_notes(
+    path: str | Path, into: str | Path | None = None, dry_run: bool = False, settings: Settings | None = None
+) -> NotesImport:
+    """Import Markdown prep notes into your bank folder as <into>/<notes name>.yaml; a second import
+    of the same notes changes nothing, and your own edits of that file are kept."""
+    from voice_coach.bank.files import read_bank
+    from voice_coach.bank.notes import read_notes, slug
+    from voice_coach.bank.sync import apply, plan_import
+
+    settings = _settings(settings)
+    path = Path(path)
+    target_dir = Path(into) if into else settings.user_bank_dir
+    text = read_notes_file(path)
+    shipped, _ = read_bank(settings.bank_dirs[:-1])
+    stem = slug(path.stem)
+    found = read_notes(text, list(shipped.principles.values()), loop_id=stem)
+    plan = plan_import(found, target_dir / f"{stem}.yaml")
+    result = NotesImport(path, found, plan)
+    if dry_run:
+        return result
+    apply(plan, str(path))
+    result.written = bool(plan.write)
+    _, problems = read_bank(settings.bank_dirs[:-1] + [target_dir])
+    result.problems = [str(p) for p in problems if p.level == "error" and str(target_dir) in p.file]
+    return result

@@ -1,0 +1,15 @@
+"""Formatting shared by every screen and report: one way to write a duration."""
+
+from __future__ import annotations
+
+
+def mmss(seconds: float | None, tenths: bool = False) -> str:
+    """'2:05' (or '2:05.3' with tenths; '1:02:05' past an hour); '-' for no value."""
+    if seconds is None:
+        return "-"
+    seconds = max(0.0, float(seconds))
+    if tenths:
+        return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+    whole = int(seconds)
+    h, rest = divmod(whole, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
