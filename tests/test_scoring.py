@@ -172,7 +172,7 @@ def test_analyze_reports_the_scorer_and_star_timing(vc_env, tmp_path):
 
 def test_audio_subset_targets(bank, engines, tmp_path):
     """Two answers per story (close, paraphrase), spoken by espeak-ng, recorded, transcribed, scored."""
-    from voice_coach.session import synthesized_transcriber
+    from voice_coach.scoring.evaluate import synthesized_transcriber
 
     items = [i for i in load_set(default_set()) if i.kind in ("close", "paraphrase")]
     assert len(items) == 12

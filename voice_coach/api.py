@@ -133,6 +133,52 @@ def keep_in_history(report: AnswerReport, settings: Settings | None = None, stor
 
 
 @dataclass
+class Evaluation:
+    """Scoring measured on labelled answers: one Tally per run (text, and each voice and speed)."""
+
+    runs: dict  # name -> scoring.evaluate.Tally
+    scorer: str
+    answers: int
+    model: str | None = None  # the Whisper model of the audio runs
+
+    def metrics(self) -> dict:
+        out: dict = {name: tally.metrics() for name, tally in self.runs.items()}
+        out["scorer"] = self.scorer
+        if self.model:
+            out["model"] = self.model
+        return out
+
+
+def evaluate_scoring(
+    labelled: str | Path = "labelled",
+    limit: int | None = None,
+    audio: bool = False,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> Evaluation:
+    """Coverage precision/recall, story and STAR accuracy on hand-labelled answers ('labelled',
+    'heldout' or a YAML file of yours), typed and, with audio, spoken and transcribed."""
+    from voice_coach.bank.files import load_bank as load
+    from voice_coach.config import shipped_bank_dir
+    from voice_coach.scoring.coverage import default_scorer
+    from voice_coach.scoring.evaluate import load_set, run_all, set_path
+
+    settings = _settings(settings)
+    bank = load([shipped_bank_dir()])  # the labels refer to the shipped example stories
+    items = load_set(set_path(labelled))[:limit]
+    scorer = default_scorer()
+    scorer.fit(bank.bullet_texts())
+    engine = None
+    if audio:
+        from voice_coach.speech.engines import make_engine
+
+        engine = make_engine(settings.engine, settings.model, settings.cache_dir, settings.filler_prompt)
+        engine.load(progress=progress)
+    runs = run_all(bank, items, scorer, engine, progress)
+    return Evaluation(runs, scorer.name, len(items), settings.model if audio else None)
+
+
+@dataclass
 class NotesImport:
     """What an import found in the notes and what it changes in the bank file."""
 

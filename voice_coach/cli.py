@@ -181,39 +181,16 @@ def next_command(count) -> None:
 def loop(loop_id, interviewer, is_demo, restart, model, device, speed, engine) -> None:
     """The mock loop: each interviewer, their principles, follow-ups and time box; then a debrief."""
     from voice_coach.debrief import build
-    from voice_coach.loop import Plan, make_plan, run_loop
+    from voice_coach.loop import prepare, run_loop
     from voice_coach.report.debrief import to_terminal
-    from voice_coach.session import Session
 
     settings = _settings(model, engine)
     bank = _bank(settings)
     store = _store(settings)
-    if not bank.loops:
-        raise UserError(
-            "the bank has no loop", fix="import your notes with `voice-coach bank import NOTES.md`"
-        )
-    if loop_id is None:
-        loop_id = list(bank.loops)[-1]  # the user's bank is read last: their own loop wins
-    if loop_id not in bank.loops:
-        raise UserError(f"unknown loop id '{loop_id}'", fix="loops in your bank: " + ", ".join(bank.loops))
-    kind = "loop-demo" if is_demo else "loop"
     _offer_recovery(store)
-    pending = None if restart else store.unfinished_loop(loop_id)
-    if pending and pending.kind == kind and pending.plan:
-        plan = Plan.from_dict(pending.plan)
-        session = Session(settings, bank, store, kind, session_id=pending.id, resume=True)
-        click.echo(f"resuming loop session {pending.id} (use --restart for a new one)", err=True)
-    else:
-        asked = {r.question_id for r in store.history()}
-        plan = make_plan(
-            bank,
-            bank.loops[loop_id],
-            asked,
-            only=interviewer - 1 if interviewer else None,
-            first=2 if is_demo and not interviewer else None,
-            seconds_per_step=75.0 if is_demo else None,
-        )
-        session = Session(settings, bank, store, kind)
+    session, plan = prepare(settings, bank, store, loop_id, interviewer, is_demo, restart)
+    if session.resume:
+        click.echo(f"resuming loop session {session.session_id} (use --restart for a new one)", err=True)
     run_loop(session, plan, demo=is_demo, device=device, speed=speed)
     sid = session.session_id
     to_terminal(build(bank, store.session(sid), store.session_answers(sid)), session.out)
@@ -270,19 +247,12 @@ def debrief(session, as_json, md_file, html_file) -> None:
 def demo(count, question_ids, model, speed, seed, follow_ups, engine) -> None:
     """The whole practice flow with a synthetic candidate voice: no microphone, no speaker."""
     from voice_coach.report.terminal import render
-    from voice_coach.session import Session, pick_questions, run_demo
+    from voice_coach.session import Session, demo_questions, run_demo
 
     settings = _settings(model, engine)
     settings.follow_ups = follow_ups
     bank = _bank(settings)
-    linked = [q for q in bank.questions.values() if q.stories]
-    if question_ids:
-        questions = pick_questions(bank, question_ids=list(question_ids))
-    else:
-        import random
-
-        random.Random(seed).shuffle(linked)
-        questions = linked[:count] or pick_questions(bank, count=count, seed=seed)
+    questions = demo_questions(bank, list(question_ids), count, seed)
     store = _store(settings)
     _offer_recovery(store)
     session = Session(settings, bank, store, "demo")
@@ -607,48 +577,18 @@ def doctor(as_json) -> None:
 @click.option("--misses", is_flag=True, help="List every wrong call.")
 def eval_command(audio, set_path, limit, model, as_json, misses) -> None:
     """Measure scoring on hand-labelled answers: coverage precision/recall, story and STAR accuracy."""
-    import tempfile
-
     from rich.console import Console
 
-    from voice_coach.bank.files import load_bank
-    from voice_coach.config import shipped_bank_dir
-    from voice_coach.scoring.coverage import default_scorer
-    from voice_coach.scoring.evaluate import evaluate, load_set
-    from voice_coach.scoring.evaluate import set_path as labelled_set
+    from voice_coach.api import evaluate_scoring
 
     settings = _settings(model)
-    bank_ = load_bank([shipped_bank_dir()])  # the labels refer to the shipped example stories
-    items = load_set(labelled_set(set_path or "labelled"))[:limit]
-    scorer = default_scorer()
-    scorer.fit(bank_.bullet_texts())
-    err = Console(stderr=True)
-    runs = {"text": evaluate(bank_, items, scorer)}
-    if audio:
-        from voice_coach.session import synthesized_transcriber
-        from voice_coach.speech.engines import make_engine
-
-        engine = make_engine(settings.engine, settings.model, settings.cache_dir, settings.filler_prompt)
-        engine.load()
-        with tempfile.TemporaryDirectory() as tmp:
-            for voice in ("gmw/en-us", "gmw/en"):
-                for rate in (150, 190):
-                    with err.status(f"audio: {voice} at {rate} wpm") as status:
-                        runs[f"audio {voice} {rate}"] = evaluate(
-                            bank_,
-                            items,
-                            scorer,
-                            synthesized_transcriber(engine, Path(tmp), voice, rate),
-                            progress=lambda m, s=status, v=voice, r=rate: s.update(f"audio {v} {r}: {m}"),
-                        )
-    result = {name: t.metrics() for name, t in runs.items()}
-    result["scorer"] = scorer.name
-    if audio:
-        result["model"] = settings.model
+    with Console(stderr=True).status("evaluating...") as status:
+        evaluation = evaluate_scoring(set_path or "labelled", limit, audio, settings, progress=status.update)
+    result, runs = evaluation.metrics(), evaluation.runs
     if as_json:
         click.echo(json.dumps(result, indent=2))
     else:
-        click.echo(f"scorer {scorer.name}, {len(items)} labelled answers")
+        click.echo(f"scorer {evaluation.scorer}, {evaluation.answers} labelled answers")
         for name, m in result.items():
             if isinstance(m, dict):
                 click.echo(

@@ -12,9 +12,10 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from voice_coach.bank.model import Bank, Loop, Question, Rubric, Story
+from voice_coach.config import Settings
 from voice_coach.errors import UserError
 from voice_coach.session import Session
-from voice_coach.store import Attempt
+from voice_coach.store import Attempt, Store
 from voice_coach.units import mmss
 
 # (espeak-ng voice, words per minute) per interviewer: a different voice or pace for each.
@@ -156,6 +157,42 @@ def intro(person: dict, bank: Bank) -> str:
         f"Hi, I'm {person['name']}. I'll ask you about {owned}. We have about {minutes} minutes, "
         f"so I may stop you to keep us on time."
     )
+
+
+def prepare(
+    settings: Settings,
+    bank: Bank,
+    store: Store,
+    loop_id: str | None = None,
+    interviewer: int | None = None,
+    demo: bool = False,
+    restart: bool = False,
+) -> tuple[Session, Plan]:
+    """The session and plan of a loop: the unfinished one of this loop (unless restart), else a new
+    plan (one interviewer, 1-based; a demo keeps the first two, 75 s a question)."""
+    if not bank.loops:
+        raise UserError(
+            "the bank has no loop", fix="import your notes with `voice-coach bank import NOTES.md`"
+        )
+    if loop_id is None:
+        loop_id = list(bank.loops)[-1]  # the user's bank is read last: their own loop wins
+    if loop_id not in bank.loops:
+        raise UserError(f"unknown loop id '{loop_id}'", fix="loops in your bank: " + ", ".join(bank.loops))
+    kind = "loop-demo" if demo else "loop"
+    pending = None if restart else store.unfinished_loop(loop_id)
+    if pending and pending.kind == kind and pending.plan:
+        return Session(settings, bank, store, kind, session_id=pending.id, resume=True), Plan.from_dict(
+            pending.plan
+        )
+    plan = make_plan(
+        bank,
+        bank.loops[loop_id],
+        {r.question_id or "" for r in store.history()},
+        only=interviewer - 1 if interviewer else None,
+        first=2 if demo and not interviewer else None,
+        seconds_per_step=75.0 if demo else None,
+    )
+    return Session(settings, bank, store, kind), plan
 
 
 def run_loop(

@@ -73,6 +73,18 @@ def pick_questions(
     return pool[: max(1, count)]
 
 
+def demo_questions(
+    bank: Bank, question_ids: list[str] | None = None, count: int = 1, seed: int | None = None
+) -> list[Question]:
+    """The demo's questions: the named ones, else a shuffled pick of those linked to a story (the
+    candidate tells that story), else any."""
+    if question_ids:
+        return pick_questions(bank, question_ids=question_ids)
+    linked = [q for q in bank.questions.values() if q.stories]
+    random.Random(seed).shuffle(linked)
+    return linked[:count] or pick_questions(bank, count=count, seed=seed)
+
+
 @dataclass
 class AnswerResult:
     attempt_id: int
@@ -452,19 +464,6 @@ def run_demo(
             show(result.report)
     session.summary()
     return session.results
-
-
-def synthesized_transcriber(engine: Engine, folder: Path, voice: str | None, rate: int):
-    """For evaluation: speak a text with espeak-ng, feed it through the recorder, transcribe it."""
-    from voice_coach.audio.files import load_audio
-
-    def transcribe(item) -> object:
-        spoken = tts.synthesize(item.text, folder / f"{item.id}-{rate}-voice.wav", rate=rate, voice=voice)
-        recorded = folder / f"{item.id}-{rate}.wav"
-        Recorder(FileSource(spoken, speed=0), recorded, StopRules(hard_limit_s=600)).record()
-        return engine.transcribe(load_audio(recorded))
-
-    return transcribe
 
 
 def recover(

@@ -176,3 +176,51 @@ def evaluate(
         if progress:
             progress(f"{n}/{len(items)} {item.id}")
     return tally
+
+
+def synthesized_transcriber(
+    engine, folder: Path, voice: str | None, rate: int
+) -> Callable[[Labelled], Transcript]:
+    """For evaluation: speak a text with espeak-ng, feed it through the recorder, transcribe it."""
+    from voice_coach.audio.capture import FileSource, Recorder, StopRules
+    from voice_coach.audio.files import load_audio
+    from voice_coach.speech import tts
+
+    def transcribe(item: Labelled) -> Transcript:
+        spoken = tts.synthesize(item.text, folder / f"{item.id}-{rate}-voice.wav", rate=rate, voice=voice)
+        recorded = folder / f"{item.id}-{rate}.wav"
+        Recorder(FileSource(spoken, speed=0), recorded, StopRules(hard_limit_s=600)).record()
+        return engine.transcribe(load_audio(recorded))
+
+    return transcribe
+
+
+VOICES = ("gmw/en-us", "gmw/en")  # espeak-ng voices of the audio runs
+RATES = (150, 190)  # words per minute
+
+
+def run_all(
+    bank: Bank,
+    items: list[Labelled],
+    scorer: Scorer,
+    engine=None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Tally]:
+    """The text run, and with an engine the four audio runs (2 voices x 2 speeds)."""
+    import tempfile
+
+    runs = {"text": evaluate(bank, items, scorer)}
+    if engine is None:
+        return runs
+    with tempfile.TemporaryDirectory() as tmp:
+        for voice in VOICES:
+            for rate in RATES:
+                name = f"audio {voice} {rate}"
+                runs[name] = evaluate(
+                    bank,
+                    items,
+                    scorer,
+                    synthesized_transcriber(engine, Path(tmp), voice, rate),
+                    progress=(lambda m, n=name: progress(f"{n}: {m}")) if progress else None,
+                )
+    return runs
