@@ -58,6 +58,26 @@ def cache_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("cache")
 
 
+def render_fresh(texts: dict[str, str], folder: Path, voice: str | None = None, rate: int = 165) -> dict:
+    """Each text spoken by espeak-ng into folder/<key>.wav, all in one fresh process.
+
+    espeak-ng renders a text a little differently on each call within a process (its noise
+    generator runs on), so audio made in the test process would depend on the tests before it; in
+    a fresh process the same calls give the same audio every run."""
+    import json
+
+    code = (
+        "import json, sys; from pathlib import Path; from voice_coach.speech.tts import synthesize\n"
+        "texts, folder, voice, rate = json.loads(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] or None, "
+        "int(sys.argv[4])\n"
+        "for key, text in texts.items(): synthesize(text, folder / f'{key}.wav', rate=rate, voice=voice)\n"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    args = [json.dumps(texts), str(folder), voice or "", str(rate)]
+    subprocess.run([sys.executable, "-c", code, *args], check=True, timeout=600)
+    return {key: folder / f"{key}.wav" for key in texts}
+
+
 @pytest.fixture(scope="session")
 def shipped_bank():
     """The shipped example bank, read once (the labelled answers refer to its stories)."""

@@ -118,7 +118,10 @@ def test_player_output_reaches_the_speaker(pulse, spoken, tmp_path):
             timeout=60,
         )
     heard = load_audio(captured)
-    assert piecewise_correlation(source, heard) >= 0.9
+    # 0.8, as for replay: on a loaded machine PulseAudio drops a few milliseconds (underruns), which
+    # cost a clean capture up to 0.1 (0.878 seen once); other speech scores far lower (checked below)
+    assert piecewise_correlation(source, heard) >= 0.8
+    assert piecewise_correlation(source[::-1].copy(), heard) < 0.6
 
 
 def test_killed_recorder_leaves_a_readable_wav(tmp_path, spoken):
@@ -158,8 +161,17 @@ def test_replay_plays_the_answer_from_a_star_part(pulse, vc_env, tmp_path):
     from conftest import run_cli
 
     env = {**vc_env, "XDG_RUNTIME_DIR": pulse["XDG_RUNTIME_DIR"]}
-    assert run_cli(["demo", "--question", "frugality-saved"], env).returncode == 0
-    report = json.loads(run_cli(["report", "--json"], env).stdout)["answers"][0]
+    demo = [
+        "demo",
+        "--question",
+        "frugality-saved",
+        "--question",
+        "dive-deep-root-cause",
+        "--follow-ups",
+        "0",
+    ]
+    assert run_cli(demo, env).returncode == 0
+    report, second = json.loads(run_cli(["report", "--json"], env).stdout)["answers"]
     result_start = next(s["start"] for s in report["sentences"] if s["part"] == "result")
     recorded = load_audio(report["audio"]["path"])
     captured = tmp_path / "heard.wav"
@@ -171,6 +183,7 @@ def test_replay_plays_the_answer_from_a_star_part(pulse, vc_env, tmp_path):
     assert " ".join(result_words[:3]) in out.stdout  # the transcript advanced from the Result
     opening = " ".join(w["word"] for w in report["transcript"]["words"][:4])
     assert opening not in out.stdout  # it started at the Result, not at the beginning
+    assert " ".join(w["word"] for w in second["transcript"]["words"][:4]) not in out.stdout  # answer 1 only
     heard = load_audio(captured)
     tail = recorded[int(max(0.0, result_start - 0.2) * 16000) :]
     assert piecewise_correlation(tail, heard) >= 0.8

@@ -220,3 +220,28 @@ def test_export_and_forget_read_typed_rows(vc_env, tmp_path):
     assert result.exit_code == 0 and "1 answer(s)" in result.stdout
     assert json.loads(invoke("history", "--json").stdout) == []
     shutil.rmtree(out)
+
+
+def test_history_names_close_matches_and_shows_interrupted_attempts(vc_env, tmp_path, monkeypatch):
+    from voice_coach.config import load_settings
+    from voice_coach.store import Store
+
+    monkeypatch.setenv("COLUMNS", "80")
+    answer = tmp_path / "a.txt"
+    answer.write_text(ANSWER)
+    assert invoke("analyze", "--text", str(answer), "--question", "frugality-saved").exit_code == 0
+    with Store(load_settings().db_path) as store:
+        sid = store.start_session("practice", "faster-whisper", "base")
+        store.start_attempt(sid, "earn-trust-change", "earn-trust", None, "/x.wav", "faster-whisper", "base")
+    typo = invoke("history", "--principle", "Earn Trst")
+    assert typo.exit_code == ExitCode.BAD_INPUT and "did you mean 'Earn Trust'" in typo.stderr
+    nothing = invoke("history", "--principle", "dive-deep")
+    assert nothing.exit_code == 0 and "no attempts for principle Dive Deep yet" in nothing.stdout
+    listed = invoke("history")
+    assert sid[:15] in listed.stdout  # a unique prefix, never cut at 80 columns
+    assert "interrupted" in listed.stdout and "voice-coach recover" in listed.stdout
+    # an analyzed answer is listed with its kind, and does not count as practice
+    assert "analyze" in listed.stdout and "never practised: " in listed.stdout
+    assert "Frugality" in listed.stdout.split("never practised: ")[1]
+    bad_story = invoke("history", "--story", "cloud-cost")
+    assert "did you mean 'cloud-costs'" in bad_story.stderr

@@ -135,13 +135,16 @@ def test_practice_next_is_explained_and_deterministic(vc_env, tmp_path):
     store = Store(Path(vc_env["VOICE_COACH_DATA_DIR"]) / "history.sqlite3")
     day = 86400
     now = time.time()
-    # backbone: practised well yesterday; dive-deep: weak coverage; earn-trust: well, 20 days ago
-    for pid, qid, cov, age in [
-        ("backbone", "backbone-commit", 0.9, 1),
-        ("dive-deep", "dive-deep-metric", 0.2, 2),
-        ("earn-trust", "earn-trust-change", 0.8, 20),
+    # backbone: practised well yesterday; dive-deep: weak coverage; earn-trust: well, 20 days ago;
+    # ownership: only analyzed (a file or typed answer is not practice) and only demoed
+    for kind, pid, qid, cov, age in [
+        ("practice", "backbone", "backbone-commit", 0.9, 1),
+        ("loop", "dive-deep", "dive-deep-metric", 0.2, 2),
+        ("practice", "earn-trust", "earn-trust-change", 0.8, 20),
+        ("analyze", "ownership", "ownership-long-term", 0.9, 1),
+        ("demo", "ownership", "ownership-long-term", 0.9, 1),
     ]:
-        sid = store.start_session("analyze", "text", "none")
+        sid = store.start_session(kind, "text", "none")
         aid = store.start_attempt(sid, qid, pid, None, None, "text", "none", status="done")
         store.db.execute(
             "UPDATE attempts SET coverage = ?, created_at = ? WHERE id = ?", (cov, now - age * day, aid)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -127,8 +128,14 @@ def test_history_filters_csv_and_plot(vc_env, tmp_path):
     only = json.loads(run_cli(["history", "--json", "--principle", "Dive Deep"], vc_env).stdout)
     assert [r["question_id"] for r in only] == ["dive-deep-metric"]
     csv_out = run_cli(["history", "--csv"], vc_env).stdout.splitlines()
-    assert csv_out[0].startswith("id,session_id,question_id") and len(csv_out) == 3
+    assert csv_out[0].startswith("id,session_id,kind,question_id") and len(csv_out) == 3
     plot = tmp_path / "trend.png"
+    refused = run_cli(["history", "--plot", str(plot)], vc_env)  # analyzed answers are not practice
+    assert refused.returncode == 2 and "two practice answers" in refused.stderr and not plot.exists()
+    db = sqlite3.connect(Path(vc_env["VOICE_COACH_DATA_DIR"]) / "history.sqlite3")
+    with db:
+        db.execute("UPDATE sessions SET kind = 'practice'")
+    db.close()
     out = run_cli(["history", "--plot", str(plot)], vc_env)
     assert out.returncode == 0 and plot.read_bytes()[:4] == b"\x89PNG"
     assert "never practised:" in out.stdout and "Think Big" in out.stdout

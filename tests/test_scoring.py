@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from conftest import run_cli
+from conftest import render_fresh, run_cli
 from voice_coach.bank.model import Bullet
 from voice_coach.scoring.coverage import (
     BulletMatch,
@@ -172,15 +172,21 @@ def test_analyze_reports_the_scorer_and_star_timing(vc_env, tmp_path):
 
 def test_audio_subset_targets(bank, engines, tmp_path):
     """Two answers per story (close, paraphrase), spoken by espeak-ng, recorded, transcribed, scored."""
-    from voice_coach.scoring.evaluate import synthesized_transcriber
+    from voice_coach.audio.capture import FileSource, Recorder, StopRules
+    from voice_coach.audio.files import load_audio
 
     items = [i for i in load_set(default_set()) if i.kind in ("close", "paraphrase")]
     assert len(items) == 12
+    spoken = render_fresh({i.id: i.text for i in items}, tmp_path / "voices", "gmw/en-us", 165)
     scorer = default_scorer()
     scorer.fit(bank.bullet_texts())
-    tally = evaluate(
-        bank, items, scorer, synthesized_transcriber(engines("base"), tmp_path, "gmw/en-us", 165)
-    )
+
+    def transcribe(item):  # through the recorder, as an answer would come
+        recorded = tmp_path / f"{item.id}.wav"
+        Recorder(FileSource(spoken[item.id], speed=0), recorded, StopRules(hard_limit_s=600)).record()
+        return engines("base").transcribe(load_audio(recorded))
+
+    tally = evaluate(bank, items, scorer, transcribe)
     m = tally.metrics()
     assert m["precision"] >= 0.85 and m["recall"] >= 0.85, (m, tally.misses)
     assert m["story_accuracy"] >= 0.95, tally.misses

@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-from conftest import wer
+from conftest import render_fresh, wer
 from voice_coach.audio.capture import FileSource, Recorder, StopRules
 from voice_coach.audio.files import load_audio
 from voice_coach.scoring.evaluate import default_set, load_set
 from voice_coach.speech.streaming import StreamingTranscriber
 
 
-def first_rendering(text: str, path: Path) -> Path:
-    """The text as espeak-ng renders it first in a fresh process.
-
-    espeak-ng renders a text a little differently on each call within a process (its noise generator
-    runs on), so in-process audio would depend on the tests that ran before this one.
-    """
-    code = "import sys; from pathlib import Path; from voice_coach.speech.tts import synthesize; "
-    code += "synthesize(sys.argv[1], Path(sys.argv[2]), rate=165)"
-    subprocess.run([sys.executable, "-c", code, text, str(path)], check=True, timeout=120)
-    return path
-
-
 def test_streamed_transcript_matches_whole_file(tmp_path, engines):
     items = [i for i in load_set(default_set()) if i.kind == "close"][:4]
     script = " ".join(i.text for i in items)
-    spoken = first_rendering(script, tmp_path / "answer.wav")
+    spoken = render_fresh({"answer": script}, tmp_path)["answer"]  # the same audio every run
     engine = engines("base")
     streamer = StreamingTranscriber(engine)
     recorder = Recorder(FileSource(spoken, speed=0), tmp_path / "rec.wav", StopRules(hard_limit_s=600))

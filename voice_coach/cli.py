@@ -72,7 +72,10 @@ class Program(click.Group):
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("\nstopped; what was recorded is kept.", err=True)
+            click.echo(
+                "\nstopped; what was recorded is kept: `voice-coach recover` transcribes and scores it.",
+                err=True,
+            )
             ctx.exit(ExitCode.INTERRUPTED)
         except OSError as exc:
             # A full or read-only disk can strike anywhere; recordings are written as they are
@@ -331,8 +334,9 @@ def report(session, html_file, md_file, as_json) -> None:
         )
     if html_file:
         from voice_coach.report.html import render_session
+        from voice_coach.store import PRACTICE
 
-        _write(html_file, render_session(sid, answers, store.history()))
+        _write(html_file, render_session(sid, answers, store.history(kinds=PRACTICE)))
         click.echo(f"wrote {html_file}", err=as_json)
     if md_file:
         from voice_coach.report.markdown import render_session as render_md
@@ -362,16 +366,16 @@ def _write(path: Path, text: str) -> None:
 
 @cli.command()
 @click.argument("session", required=False)
-@click.option("--answer", "-a", "first", default=1, show_default=True, type=int, help="Start at this answer.")
+@click.option("--answer", "-a", "only", type=int, help="Play only this answer (default: all, in order).")
 @click.option("--part", type=click.Choice(PARTS), help="Start at this STAR part.")
-def replay(session, first, part) -> None:
+def replay(session, only, part) -> None:
     """Play a session's answers with the transcript in step (space pause, n next, s/t/a/r jump, q quit)."""
     from voice_coach.replay import replay as run_replay
 
     settings = _settings()
     store = _store(settings)
     sid = store.resolve_session(session)
-    played = run_replay(store.session_answers(sid), first, part)
+    played = run_replay(store.session_answers(sid), only, part)
     click.echo(f"played {played} answer(s) of session {sid}")
 
 
@@ -385,12 +389,23 @@ def replay(session, first, part) -> None:
 )
 def history(principle, story, as_json, as_csv, plot_file) -> None:
     """Every attempt over time, the trends, and the principles never practised."""
+    from voice_coach.store import PRACTICE
+
     settings = _settings()
     store = _store(settings)
-    pid = None
-    if principle:
-        pid = _bank(settings).principle_id(principle) or principle
-    rows = store.history(pid, story)
+    bank_ = _bank(settings)
+    pid = _principle(bank_, principle) if principle else None
+    if story and story not in bank_.stories:
+        raise UserError(f"unknown story '{story}'", fix=_did_you_mean(bank_, "stories", story))
+    rows = store.history(pid, story, finished_only=False)
+    if not rows and (pid or story):
+        what = f"principle {bank_.principles[pid].name}" if pid else f"story {story}"
+        click.echo(
+            f"no attempts for {what} yet: practise it with `voice-coach practice "
+            + (f"-p {pid}`" if pid else f"-s {story}`")
+        )
+        return
+    practice = [r for r in rows if r.status == "done" and r.kind in PRACTICE]
     if as_json:
         click.echo(json.dumps([r.summary() for r in rows], indent=2))
     elif as_csv:
@@ -402,12 +417,12 @@ def history(principle, story, as_json, as_csv, plot_file) -> None:
         writer.writeheader()
         writer.writerows(r.summary() for r in rows)
     else:
-        _print_history(rows, settings)
+        _print_history(rows, practice, bank_)
     if plot_file:
         from voice_coach.report.plots import save_trends
 
         try:
-            saved = save_trends(rows, plot_file)
+            saved = save_trends(practice, plot_file)
         except (OSError, ValueError) as exc:
             raise UserError(
                 f"cannot save the plot: {exc}",
@@ -415,7 +430,7 @@ def history(principle, story, as_json, as_csv, plot_file) -> None:
                 fix="use a writable path ending in .png, .svg or .pdf",
             ) from exc
         if not saved:
-            raise UserError("a trend needs at least two attempts", fix="practise again, then plot")
+            raise UserError("a trend needs at least two practice answers", fix="practise again, then plot")
         click.echo(f"wrote {plot_file}", err=as_json or as_csv)
 
 
@@ -448,38 +463,63 @@ def _print_trends(console, rows) -> None:
         console.print(table)
 
 
-def _print_history(rows, settings) -> None:
-    import time as _time
+def _principle(bank, name: str) -> str:
+    pid = bank.principle_id(name)
+    if pid is None:
+        raise UserError(f"unknown principle '{name}'", fix=_did_you_mean(bank, "principles", name))
+    return pid
 
+
+def _did_you_mean(bank, kind: str, name: str) -> str:
+    close = bank.close_names(kind, name)
+    listing = "see them with `voice-coach bank list`"
+    return f"did you mean {' or '.join(repr(c) for c in close)}? ({listing})" if close else listing
+
+
+def _print_history(rows, practice, bank) -> None:
+    """Every attempt (unfinished ones marked), then the trends and gaps of practice answers."""
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
     if not rows:
-        console.print("no attempts yet: try `voice-coach demo`")
+        console.print("no attempts yet: try `voice-coach demo`, then `voice-coach practice`")
         return
-    table = Table("when", "session", "question", "story", "length", "wpm", "fillers/min", "coverage")
+    from rich import box
+
+    from voice_coach.store import short_ids
+
+    # the session id starts with its date and time: 20261125-142233
+    table = Table(box=box.SIMPLE, pad_edge=False)
+    table.add_column("session", no_wrap=True)  # an id cut short could match two sessions
+    table.add_column("kind", no_wrap=True)
+    for name in ("question", "story"):
+        table.add_column(name, overflow="fold", ratio=1)
+    for name in ("length", "wpm", "coverage"):
+        table.add_column(name, no_wrap=True, justify="right")
+    ids = short_ids([r.session_id for r in rows])
     for r in rows[-200:]:
+        status = "interrupted" if r.interrupted else r.status
         table.add_row(
-            _time.strftime("%Y-%m-%d %H:%M", _time.localtime(r.created_at)),
-            r.session_id,
+            ids[r.session_id],
+            r.kind or "-",
             r.question_id or "-",
             r.story_id or "-",
             f"{r.duration_s:.0f} s" if r.duration_s else "-",
             f"{r.wpm:.0f}" if r.wpm else "-",
-            f"{r.fillers_per_min:.1f}" if r.fillers_per_min is not None else "-",
-            f"{r.coverage:.0%}" if r.coverage is not None else "-",
+            f"{r.coverage:.0%}" if status == "done" and r.coverage is not None else status,
         )
     console.print(table)
-    _print_trends(console, rows)
-    try:
-        bank_ = _bank(settings)
-        practised = {r.principle for r in rows}
-        never = [p.name for p in bank_.principles.values() if p.id not in practised]
-        if never:
-            console.print(f"never practised: {', '.join(never)}")
-    except UserError:
-        pass
+    if len(rows) > 200:
+        console.print(f"(the latest 200 of {len(rows)} attempts; --json or --csv lists all)")
+    unfinished = sum(r.interrupted for r in rows)
+    if unfinished:
+        console.print(f"{unfinished} interrupted attempt(s): `voice-coach recover` scores what was recorded")
+    _print_trends(console, practice)
+    practised = {r.principle for r in practice}
+    never = [p.name for p in bank.principles.values() if p.id not in practised]
+    if never:
+        console.print(f"never practised: {', '.join(never)}")
 
 
 @cli.command()
@@ -635,13 +675,7 @@ def bank_list(principle, as_json) -> None:
 
     settings = _settings()
     b = _bank(settings)
-    pid = None
-    if principle:
-        pid = b.principle_id(principle)
-        if pid is None:
-            raise UserError(
-                f"unknown principle '{principle}'", fix="see `voice-coach bank list` for the names"
-            )
+    pid = _principle(b, principle) if principle else None
     data = bank_dict(b, pid)
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from voice_coach.bank.model import Bank, Loop, Question, Rubric, Story
 from voice_coach.config import Settings
 from voice_coach.errors import UserError
-from voice_coach.session import Session
+from voice_coach.session import ENDS_SESSION, Session
 from voice_coach.store import Attempt, Store
 from voice_coach.units import mmss
 
@@ -273,6 +273,7 @@ def run_loop(
                 WRAP_UP_S,
                 min(settings.hard_limit_s, clock.left_s - reserve_s(clock.box_s, len(steps), left_after)),
             )
+            principle = bank.principles.get(step.principle or "")
             result = session.record_and_score(
                 n,
                 question,
@@ -281,8 +282,15 @@ def run_loop(
                 interviewer=person["name"],
                 hard_limit_s=limit,
                 rubric=rubric,
+                heading=f"{principle.name if principle else 'Rubric'} · {clock.show()}",
             )
             clock.used_s += (result.report.audio.duration_s or 0.0) if result.report else 0.0
+            if result.stopped_by in ENDS_SESSION:
+                if result.report:
+                    render(result.report, out)
+                out.print("[dim]loop stopped: `voice-coach loop` resumes it at the next question[/dim]")
+                session.summary(finish=False)
+                return
             probes = session.probes_for(question, result, settings.follow_ups)
             if probes and clock.left_s - 30.0 * len(probes) < reserve_s(clock.box_s, len(steps), left_after):
                 out.print(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from voice_coach.bank.model import Bank, Question
 from voice_coach.scoring.model import AnswerReport
-from voice_coach.store import Attempt, Store
+from voice_coach.store import PRACTICE, Attempt, Store
 
 DAY = 86400.0
 
@@ -124,7 +124,7 @@ def plan_next(
 def next_picks(bank: Bank, store: Store, count: int = 3) -> list[Pick]:
     """What to practise next from the whole history (`next`, `practice --next`)."""
     missed = {sid: bullet_history(store.story_reports(sid)) for sid in bank.stories}
-    return plan_next(bank, store.history(), missed, count)
+    return plan_next(bank, store.history(kinds=PRACTICE), missed, count)
 
 
 def group_by(rows: list[Attempt], key: str) -> dict[str, list[Attempt]]:

@@ -49,21 +49,22 @@ def _keys():
 
 
 def replay(
-    answers: list[Attempt], first: int = 1, part: str | None = None, console: Console | None = None
+    answers: list[Attempt], only: int | None = None, part: str | None = None, console: Console | None = None
 ) -> int:
-    """Play answers from number `first`; returns how many were played."""
+    """Play every answer in order, or only answer number `only`; returns how many were played."""
     from voice_coach.audio.files import load_audio
     from voice_coach.audio.playback import Player
 
     console = console or Console()
-    if not 1 <= first <= len(answers):
+    if only is not None and not 1 <= only <= len(answers):
         raise UserError(
-            f"there is no answer {first} in this session (it has {len(answers)})",
+            f"there is no answer {only} in this session (it has {len(answers)})",
             fix=f"use --answer 1 to {len(answers)}",
         )
+    numbers = [only] if only is not None else list(range(1, len(answers) + 1))
     played = 0
     with _keys() as key:
-        for n in range(first, len(answers) + 1):
+        for n in numbers:
             a = answers[n - 1]
             report = a.report
             if not a.audio_path or report is None:

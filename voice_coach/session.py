@@ -6,8 +6,9 @@ know nothing of it or of the CLI.
 
 from __future__ import annotations
 
+import os
 import random
-import sys
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -16,12 +17,14 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
 from voice_coach import candidate
 from voice_coach.audio import WAV_HEADER_BYTES
-from voice_coach.audio.capture import FileSource, MicSource, Recorder, StopRules, Tick, ensure_room
+from voice_coach.audio.capture import FileSource, MicSource, Recorder, Recording, StopRules, ensure_room
 from voice_coach.bank.model import Bank, Question, Rubric
 from voice_coach.config import Settings
+from voice_coach.desk import NO_SOUND, SOUND_DBFS, AnswerView, Screen, keys
 from voice_coach.errors import UserError
 from voice_coach.faults import pause
 from voice_coach.planner import bullet_history
@@ -31,7 +34,13 @@ from voice_coach.scoring.model import AnswerReport
 from voice_coach.speech import tts
 from voice_coach.speech.engines import Engine, make_engine
 from voice_coach.store import Store, new_session_id
-from voice_coach.units import mmss
+
+STOP_KEYS = {"r": "restart", "s": "skip", "q": "quit"}
+ENDS_SESSION = ("quit", "interrupted")  # how an answer stopped when the user wants to stop practising
+STOPPED = {
+    "interrupted": "interrupted by Ctrl-C: scoring what you said; Ctrl-C again quits at once",
+    "quit": "q: saving this answer, then quitting",
+}
 
 
 def pick_questions(
@@ -174,7 +183,10 @@ class Session:
         interviewer: str | None = None,
         hard_limit_s: float | None = None,
         rubric: Rubric | None = None,
+        heading: str | None = None,
     ) -> AnswerResult:
+        """Record one answer (again, as often as the user restarts it), then transcribe, score and
+        store it. A skipped or silent take is stored as such and not scored."""
         self.start()
         target = question.target_s or self.settings.target_s
         rules = StopRules(
@@ -183,7 +195,6 @@ class Session:
         )
         path = self.folder / f"q{n}-answer.wav"
         ensure_room(self.folder, rules.hard_limit_s)  # before the question's minutes are spent
-        recorder = Recorder(source, path, rules)
         attempt = self.store.start_attempt(
             self.session_id,
             question.id,
@@ -194,30 +205,67 @@ class Session:
             self.model,
             interviewer=interviewer,
         )
-        streamer = None
-        if self.streaming:
-            from voice_coach.speech.streaming import StreamingTranscriber
-
-            # transcribe finished stretches while the user is still speaking
-            streamer = StreamingTranscriber(self.engine, speech_dbfs=rules.speech_dbfs)
-            recorder.listeners.append(streamer.feed)
+        view = None
         if live:
-            recorder.on_tick = _clock(self.console, target, rules.hard_limit_s)
-            _stop_on_enter(recorder)
-        self.console.print(f"[dim]recording ({source.name})...[/dim]")
-        try:
-            recording = recorder.record()
-        finally:
-            if live:
-                self.console.print()
+            view = AnswerView(
+                heading or f"Question {n}",
+                question.text,
+                target,
+                rules.hard_limit_s,
+                rules.silence_after_speech_s,
+            )
+            view.interviewer = interviewer
+        take = 1
+        while True:
+            recorder = Recorder(source, path, rules)
+            streamer = None
+            if self.streaming:
+                from voice_coach.speech.streaming import StreamingTranscriber
+
+                # transcribe finished stretches while the user is still speaking
+                streamer = StreamingTranscriber(self.engine, speech_dbfs=rules.speech_dbfs)
+                recorder.listeners.append(streamer.feed)
+            self.console.print(f"[dim]recording ({source.name})...[/dim]")
+            recording = self._record(recorder, view)
+            if recording.stopped_by != "restart":
+                break
+            if streamer is not None:
+                streamer.cancel()
+            discarded = path.with_name(f"q{n}-answer-take{take}-discarded.wav")
+            os.replace(path, discarded)
+            self.console.print(
+                f"[dim]take {take} kept as {escape(str(discarded))}, not scored: answer again[/dim]"
+            )
+            take += 1
+            if view is not None:
+                view = AnswerView(
+                    view.heading, view.question, view.target_s, view.limit_s, view.silence_stop_s
+                )
+                view.interviewer = interviewer
+        where = escape(str(path))
         self.console.print(
-            f"[dim]recorded {recording.duration_s:.1f} s ({recording.stopped_by}) -> {path}[/dim]"
+            f"[dim]recorded {recording.duration_s:.1f} s "
+            f"({STOPPED.get(recording.stopped_by, recording.stopped_by)}) -> {where}[/dim]"
         )
         if recording.stopped_by == "disk full":
             self.console.print(
                 f"[yellow]the disk filled while recording: the first {recording.duration_s:.1f} s are kept "
-                f"in {path}; free some space before the next answer[/yellow]"
+                f"in {escape(str(path))}; free some space before the next answer[/yellow]"
             )
+        unscored = None
+        if recording.stopped_by == "skip":
+            unscored = ("skipped", "skipped: not scored (the recording is kept)")
+        elif recording.speech_s < rules.min_speech_s:
+            unscored = ("empty", "nothing was heard in this answer: it is kept as empty, not scored")
+        if unscored:
+            if streamer is not None:
+                streamer.cancel()
+            status, message = unscored
+            self.store.set_status(attempt, status, recording.duration_s, error=message)
+            self.console.print(f"[yellow]{message} ({escape(str(path))})[/yellow]")
+            result = AnswerResult(attempt, None, path, recording.stopped_by, limit_s=rules.hard_limit_s)
+            self.results.append(result)
+            return result
         self.store.set_status(attempt, "transcribing", recording.duration_s)
         t_end = time.perf_counter()
         try:
@@ -242,6 +290,42 @@ class Session:
         self.results.append(result)
         _release_memory()  # after the report, outside the latency the user waits for
         return result
+
+    def _record(self, recorder: Recorder, view: AnswerView | None) -> Recording:
+        """Run the recorder; with a view, on the live screen with its keys. Ctrl-C stops the take
+        (it is kept and scored); a second Ctrl-C quits at once."""
+        if view is None:
+            return recorder.record()
+        presses = [0]
+
+        def on_sigint(signum, frame) -> None:
+            presses[0] += 1
+            if presses[0] > 1:
+                raise KeyboardInterrupt
+            recorder.request_stop("interrupted")
+            view.note = "Stopped: scoring what you said. Ctrl-C again quits at once."
+
+        def on_key(key: str) -> None:
+            if key == "\n":
+                recorder.request_stop("enter")
+            elif key == " ":
+                view.paused = not recorder.paused.is_set()
+                (recorder.paused.set if view.paused else recorder.paused.clear)()
+            elif key in STOP_KEYS:
+                recorder.request_stop(STOP_KEYS[key])
+            elif key == "?":
+                view.show_help = not view.show_help
+            screen.refresh()
+
+        in_main = threading.current_thread() is threading.main_thread()
+        old = signal.signal(signal.SIGINT, on_sigint) if in_main else None
+        try:
+            with Screen(view, self.console) as screen, keys(on_key):
+                recorder.on_tick = screen.tick
+                return recorder.record()
+        finally:
+            if in_main:
+                signal.signal(signal.SIGINT, old)
 
     # -- follow-ups ----------------------------------------------------------------------
     def probes_for(self, question: Question, result: AnswerResult, limit: int) -> list[Probe]:
@@ -287,12 +371,22 @@ class Session:
                 no_speech_s=10.0,
             )
             recorder = Recorder(source, path, rules)
+            view = None
             if live:
-                recorder.on_tick = _clock(self.console, rules.hard_limit_s / 2, rules.hard_limit_s)
-                _stop_on_enter(recorder)
-            recording = recorder.record()
-            if live:
-                self.console.print()
+                view = AnswerView(
+                    f"Follow-up {k}/{len(probes)}",
+                    probe.text,
+                    rules.hard_limit_s / 2,
+                    rules.hard_limit_s,
+                    rules.silence_after_speech_s,
+                )
+            recording = self._record(recorder, view)
+            if recording.stopped_by in ENDS_SESSION + ("skip",):
+                answers.append((probe, None))
+                if recording.stopped_by != "skip":
+                    result.stopped_by = recording.stopped_by  # the user wants to stop: no more probes
+                    break
+                continue
             if recording.stopped_by == "no answer":
                 self.console.print("[dim]no answer heard; moving on[/dim]")
                 answers.append((probe, None))
@@ -317,10 +411,12 @@ class Session:
         result.report = merged
         return result
 
-    def summary(self) -> None:
+    def summary(self, finish: bool = True) -> None:
+        """The session's one-line-per-answer summary; finish=False leaves it open to resume (a loop)."""
         from voice_coach.report.terminal import render_summary
 
-        self.store.finish_session(self.session_id)
+        if finish:
+            self.store.finish_session(self.session_id)
         render_summary(self.session_id, [r.report for r in self.results if r.report], self.out)
 
 
@@ -347,40 +443,6 @@ def _release_memory() -> None:
     _glibc("malloc_trim", 0)
 
 
-def _clock(console: Console, target_s: float, hard_s: float) -> Callable[[Tick], None]:
-    """A live one-line clock against the target, refreshed every half second."""
-    last = [-1.0]
-
-    def tick(t: Tick) -> None:
-        if t.elapsed_s - last[0] < 0.5:
-            return
-        last[0] = t.elapsed_s
-        over = " [bold red]over target[/bold red]" if t.elapsed_s > target_s else ""
-        dot = "[red]●[/red]" if t.speaking else "○"
-        console.print(
-            f"\r{dot} {mmss(t.elapsed_s)} / target {mmss(target_s)} (stops at {mmss(hard_s)}) "
-            f"- press Enter when done{over}   ",
-            end="",
-        )
-
-    return tick
-
-
-def _stop_on_enter(recorder: Recorder) -> None:
-    """Enter stops the recording (only when a person is at a terminal)."""
-    if not sys.stdin or not sys.stdin.isatty():
-        return
-
-    def wait() -> None:
-        try:
-            sys.stdin.readline()
-        except (OSError, ValueError):
-            return
-        recorder.request_stop()
-
-    threading.Thread(target=wait, daemon=True).start()
-
-
 def run_practice(
     session: Session,
     questions: list[Question],
@@ -388,6 +450,7 @@ def run_practice(
     device: str | None = None,
     rubrics: list[Rubric] | None = None,
 ) -> None:
+    from voice_coach.audio.capture import probe_level
     from voice_coach.audio.cues import cue_tone
     from voice_coach.audio.devices import check_input, has_output
     from voice_coach.audio.playback import play
@@ -395,9 +458,14 @@ def run_practice(
 
     mic = check_input(device)  # before anything is asked: practice cannot work without one
     sound = has_output()
+    level = probe_level(device)
     session.console.print(
-        f"[dim]microphone: {mic}" + ("" if sound else "; no speaker: questions are only printed") + "[/dim]"
+        f"[dim]microphone: {escape(mic)}, level {level:.0f} dBFS"
+        + ("" if sound else "; no speaker: questions are only printed")
+        + "[/dim]"
     )
+    if level <= SOUND_DBFS:
+        session.console.print(f"[yellow]The microphone sends silence. {NO_SOUND}[/yellow]")
     session.start()
     items = [(r.as_question(), r) for r in rubrics or []] + [(q, None) for q in questions]
 
@@ -407,18 +475,24 @@ def run_practice(
             play(cue_tone())
 
     for n, (question, rubric) in enumerate(items, start=1):
-        session.out.print(f"\n[bold]Question {n}/{len(items)}[/bold] ({question.principle or 'rubric'})")
-        session.out.print(f"[bold]{escape(question.text)}[/bold]")
+        principle = session.bank.principles.get(question.principle)
+        heading = f"Question {n}/{len(items)} · {principle.name if principle else 'rubric'}"
+        session.out.print(Text(f"\n{heading}", style="bold"))
         say(question.text, session.folder / f"q{n}-question.wav")
         result = session.record_and_score(
-            n, question, MicSource(device), story_id=story_id, live=True, rubric=rubric
+            n, question, MicSource(device), story_id=story_id, live=True, rubric=rubric, heading=heading
         )
-        probes = session.probes_for(question, result, session.settings.follow_ups)
-        result = session.follow_up(
-            n, question, result, probes, say, lambda _probe, _path: MicSource(device), live=True
-        )
+        if result.stopped_by not in ENDS_SESSION:
+            probes = session.probes_for(question, result, session.settings.follow_ups)
+            result = session.follow_up(
+                n, question, result, probes, say, lambda _probe, _path: MicSource(device), live=True
+            )
         if result.report:
             render(result.report, session.out)
+        if result.stopped_by in ENDS_SESSION:
+            if len(items) > n:
+                session.console.print(f"[dim]stopped: {len(items) - n} question(s) not asked[/dim]")
+            break
     session.summary()
 
 

@@ -22,6 +22,8 @@ from voice_coach.faults import pause
 from voice_coach.scoring.model import AnswerReport
 
 SCHEMA_VERSION = 2
+# the sessions of a person practising: trends, `next` and "never practised" count only these
+PRACTICE = ("practice", "loop")
 _MIGRATIONS = {
     1: """
     CREATE TABLE sessions (
@@ -141,13 +143,18 @@ class Attempt:
     model: str | None = None
     error: str | None = None
     interviewer: str | None = None
+    kind: str | None = None  # the session's: practice, loop, demo, loop-demo, analyze
     report: AnswerReport | None = None
 
     # the columns `history --json` and `--csv` show, in this order
     SUMMARY = (
-        "id session_id question_id principle story_id status created_at duration_s wpm "
+        "id session_id kind question_id principle story_id status created_at duration_s wpm "
         "fillers_per_min coverage model audio_path"
     ).split()
+
+    @property
+    def interrupted(self) -> bool:
+        return self.status in ("recording", "transcribing")
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Attempt:
@@ -170,6 +177,19 @@ class Attempt:
 def new_session_id() -> str:
     """Sortable and readable: 20261125-142233-ab12."""
     return time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:4]
+
+
+def short_ids(session_ids: list[str], least: int = 15) -> dict[str, str]:
+    """Each id cut to its shortest prefix of at least `least` characters that no other id shares
+    ('20261125-142233', the start to the second; the random part only when two share a second)."""
+    unique = sorted(set(session_ids))
+    out = {}
+    for sid in unique:
+        n = least
+        while n < len(sid) and any(o != sid and o.startswith(sid[:n]) for o in unique):
+            n += 1
+        out[sid] = sid[:n]
+    return out
 
 
 class Store:
@@ -414,18 +434,31 @@ class Store:
         )
         return [Attempt.from_row(r) for r in rows]
 
-    def history(self, principle: str | None = None, story: str | None = None) -> list[Attempt]:
-        """Every finished attempt, oldest first, optionally for one principle or story (no reports:
-        a history of years lists in well under a second)."""
-        sql = f"SELECT {', '.join(Attempt.SUMMARY)} FROM attempts WHERE status = 'done'"
+    def history(
+        self,
+        principle: str | None = None,
+        story: str | None = None,
+        kinds: tuple[str, ...] | None = None,
+        finished_only: bool = True,
+    ) -> list[Attempt]:
+        """Attempts oldest first (no reports: a history of years lists in well under a second):
+        scored ones, or with finished_only=False also those interrupted, failed, empty or skipped;
+        optionally of one principle, one story, or sessions of some kinds (PRACTICE)."""
+        columns = ", ".join("s.kind AS kind" if c == "kind" else f"a.{c}" for c in Attempt.SUMMARY)
+        sql = f"SELECT {columns} FROM attempts a JOIN sessions s ON s.id = a.session_id WHERE 1"
         args: list = []
+        if finished_only:
+            sql += " AND a.status = 'done'"
         if principle:
-            sql += " AND principle = ?"
+            sql += " AND a.principle = ?"
             args.append(principle)
         if story:
-            sql += " AND story_id = ?"
+            sql += " AND a.story_id = ?"
             args.append(story)
-        return [Attempt.from_row(r) for r in self._db.execute(sql + " ORDER BY created_at, id", args)]
+        if kinds:
+            sql += f" AND s.kind IN ({', '.join('?' * len(kinds))})"
+            args.extend(kinds)
+        return [Attempt.from_row(r) for r in self._db.execute(sql + " ORDER BY a.created_at, a.id", args)]
 
     def interrupted(self, include_failed: bool = False) -> list[Attempt]:
         """Attempts that never finished (a crash, kill or power cut during recording or transcription),
@@ -439,13 +472,16 @@ class Store:
         return [Attempt.from_row(r) for r in rows]
 
     def story_reports(self, story_id: str, before: int | None = None, last: int = 5) -> list[AnswerReport]:
-        """The reports of the latest `last` finished tellings of a story (before an attempt id)."""
-        sql = "SELECT report_json FROM attempts WHERE status = 'done' AND story_id = ?"
-        args: list = [story_id]
+        """The reports of the latest `last` tellings of a story in practice (before an attempt id)."""
+        sql = (
+            "SELECT a.report_json FROM attempts a JOIN sessions s ON s.id = a.session_id "
+            f"WHERE a.status = 'done' AND a.story_id = ? AND s.kind IN ({', '.join('?' * len(PRACTICE))})"
+        )
+        args: list = [story_id, *PRACTICE]
         if before is not None:
-            sql += " AND id < ?"
+            sql += " AND a.id < ?"
             args.append(before)
-        rows = self._db.execute(sql + " ORDER BY id DESC LIMIT ?", [*args, int(last)])
+        rows = self._db.execute(sql + " ORDER BY a.id DESC LIMIT ?", [*args, int(last)])
         return [AnswerReport.from_dict(json.loads(r["report_json"])) for r in rows]
 
     def sessions(self) -> list[SessionRecord]:

@@ -39,6 +39,9 @@ class MicSource:
 
     def chunks(self) -> Iterator[Chunk]:
         sd = sounddevice()
+        while not self._queue.empty():  # a restarted answer starts with fresh audio
+            self._queue.get_nowait()
+        self._stopped.clear()
         try:
             stream = sd.InputStream(
                 samplerate=self.sr,
@@ -238,7 +241,9 @@ class Tick:
 class Recording:
     path: Path
     duration_s: float
-    stopped_by: str  # "enter", "silence", "time limit", "end of input", "disk full"
+    # "enter", "silence", "time limit", "end of input", "disk full", "no answer", or what
+    # request_stop() was given: "restart", "skip", "quit", "interrupted"
+    stopped_by: str
     speech_s: float
 
 
@@ -261,9 +266,12 @@ class Recorder:
         self.listeners: list[Callable[[np.ndarray], None]] = []
         self.on_tick: Callable[[Tick], None] | None = None
         self.stop_requested = threading.Event()
+        self.paused = threading.Event()  # while set, audio is dropped and the clock stands still
+        self._stop_reason = "enter"
 
-    def request_stop(self) -> None:
-        """Stop at the next chunk (the user pressed Enter)."""
+    def request_stop(self, reason: str = "enter") -> None:
+        """Stop at the next chunk (Enter, or a key that restarts, skips or quits)."""
+        self._stop_reason = reason
         self.stop_requested.set()
 
     def record(self) -> Recording:
@@ -274,6 +282,10 @@ class Recorder:
         gen = self.source.chunks()
         try:
             for chunk in gen:
+                if self.paused.is_set() and not self.stop_requested.is_set():
+                    if self.on_tick:  # the meter still moves, so a paused user sees the mic is live
+                        self.on_tick(Tick(elapsed, level_dbfs(chunk), False, silence))
+                    continue
                 try:
                     writer.write(chunk)
                 except DiskFull:
@@ -293,7 +305,7 @@ class Recorder:
                 if self.on_tick:
                     self.on_tick(Tick(elapsed, level, speaking, silence))
                 if self.stop_requested.is_set():
-                    stopped_by = "enter"
+                    stopped_by = self._stop_reason
                     break
                 if elapsed >= rules.hard_limit_s:
                     stopped_by = "time limit"
@@ -308,3 +320,19 @@ class Recorder:
             gen.close()
             writer.close()
         return Recording(self.path, writer.frames / self.sr, stopped_by, speech)
+
+
+def probe_level(device: str | int | None = None, seconds: float = 1.0) -> float:
+    """The loudest level (dBFS) the microphone delivers in `seconds`: -120 is digital silence (muted)."""
+    loudest, got = -120.0, 0
+    source = MicSource(device)
+    chunks = source.chunks()
+    try:
+        for chunk in chunks:
+            loudest = max(loudest, level_dbfs(chunk))
+            got += len(chunk)
+            if got >= seconds * source.sr:
+                break
+    finally:
+        chunks.close()
+    return loudest

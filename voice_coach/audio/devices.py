@@ -12,8 +12,34 @@ NO_MIC_FIX = (
 )
 
 
+_ALSA_QUIET = []  # the C error handler, kept alive for as long as the process runs
+
+
+def quiet_alsa() -> None:
+    """Keep ALSA's library messages ("underrun occurred", "Unknown PCM cards") off the screen:
+    alsa-lib prints them to stderr through snd_lib_error, which here gets a handler that drops them
+    (the recorder and player report real failures themselves)."""
+    if _ALSA_QUIET:
+        return
+    import ctypes
+    import ctypes.util
+
+    try:
+        lib = ctypes.CDLL(ctypes.util.find_library("asound") or "libasound.so.2")
+    except OSError:
+        _ALSA_QUIET.append(None)  # no ALSA (macOS, a minimal container): nothing to quiet
+        return
+    handler_type = ctypes.CFUNCTYPE(
+        None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+    )
+    handler = handler_type(lambda *_: None)
+    lib.snd_lib_error_set_handler(handler)
+    _ALSA_QUIET.append(handler)
+
+
 def sounddevice() -> ModuleType:
     """Import sounddevice, explaining how to install PortAudio when it is missing."""
+    quiet_alsa()  # before PortAudio initializes ALSA
     try:
         import sounddevice as sd
     except (OSError, ImportError) as exc:

@@ -103,6 +103,18 @@ class Bank:
                     serves[sid].add(q.principle)
         return serves
 
+    def close_names(self, kind: str, name: str, n: int = 3) -> list[str]:
+        """Ids or names of `kind` (principles, questions, stories, loops, rubrics) close to a
+        mistyped one, for a "did you mean" hint."""
+        import difflib
+
+        entries = getattr(self, kind)
+        names = {k: k for k in entries}
+        if kind == "principles":
+            names.update({p.name.lower(): p.name for p in entries.values()})
+        found = difflib.get_close_matches(name.strip().lower(), list(names), n=n, cutoff=0.6)
+        return list(dict.fromkeys(names[f] for f in found))
+
     def principle_id(self, name_or_id: str) -> str | None:
         """Resolve a principle given by id or by name, case-insensitively."""
         key = name_or_id.strip().lower()

@@ -85,6 +85,15 @@ class StreamingTranscriber:
             except BaseException as exc:  # re-raised by finish()
                 self._error = exc
 
+    def cancel(self) -> None:
+        """Drop this take (restarted or empty): queued stretches are not transcribed."""
+        while True:
+            try:
+                self._jobs.get_nowait()
+            except queue.Empty:
+                break
+        self._jobs.put(None)
+
     def finish(self) -> Transcript:
         """Transcribe what is left and merge all parts (call once, after the recording ended)."""
         if self._pending_len and self._speech_since_cut:
