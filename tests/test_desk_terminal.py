@@ -151,6 +151,7 @@ def answers(tmp_path_factory) -> dict[str, Path]:
     return {
         "long": synthesize(LONG_ANSWER, folder / "long.wav", rate=150),
         "short": synthesize(SHORT_ANSWER, folder / "short.wav", rate=160),
+        "medium": synthesize(" ".join(LONG_ANSWER.split()[:60]), folder / "medium.wav", rate=170),
     }
 
 
@@ -220,41 +221,30 @@ def test_ctrl_c_keeps_and_scores_the_take(desk_env, mic, answers, tmp_path):
     assert "1 question(s) not asked" in history and "interrupted by Ctrl-C" in history
 
 
-def test_skip_then_save_and_quit(desk_env, mic, answers, tmp_path):
+def test_help_skip_enter_then_save_and_quit(desk_env, mic, answers, tmp_path):
     term = practice(desk_env, tmp_path, questions=3)
     try:
         term.wait_for("listening", timeout=90)
         term.keys("?")
         term.wait_for("restart this answer", timeout=5)  # the help line
-        term.keys("s")
+        term.keys("s")  # skip question 1
         term.wait_for("Question 2/3", timeout=60)
         term.wait_for("listening", timeout=60)
-        speaking = mic(answers["short"])
-        speaking.wait(timeout=60)
+        mic(answers["short"]).wait(timeout=60)
         term.wait_for("speech heard", timeout=10)
-        term.keys("q")
+        term.keys("Enter")  # done with question 2, before the silence would stop it
+        term.wait_for("Question 3/3", timeout=90)
+        term.wait_for("listening", timeout=60)
+        mic(answers["short"]).wait(timeout=60)
+        term.wait_for("speech heard", timeout=10)
+        term.keys("q")  # save question 3 and quit
         history = term.wait_exit(timeout=120)
     finally:
         term.close()
     rows = attempts(desk_env)
-    assert [r[0] for r in rows] == ["skipped", "done"], rows
-    assert "1 question(s) not asked" in history
-    assert "vision" in rows[1][2].lower()
-
-
-def test_enter_ends_the_answer(desk_env, mic, answers, tmp_path):
-    term = practice(desk_env, tmp_path)
-    try:
-        term.wait_for("listening", timeout=90)
-        speaking = mic(answers["short"])
-        speaking.wait(timeout=60)
-        term.wait_for("speech heard", timeout=10)
-        term.keys("Enter")
-        history = term.wait_exit(timeout=120)
-    finally:
-        term.close()
-    assert "(enter)" in history
-    assert [r[0] for r in attempts(desk_env)] == ["done"]
+    assert [r[0] for r in rows] == ["skipped", "done", "done"], rows
+    assert "(enter)" in history and "q: saving this answer, then quitting" in history
+    assert "vision" in rows[1][2].lower() and "vision" in rows[2][2].lower()
 
 
 def test_no_terminal_prints_progress_lines(desk_env, mic, answers, tmp_path):
@@ -277,7 +267,7 @@ def test_no_terminal_prints_progress_lines(desk_env, mic, answers, tmp_path):
         if "recording (microphone)" in line:
             break
     time.sleep(1.0)
-    mic(answers["long"]).wait(timeout=120)
+    mic(answers["medium"]).wait(timeout=120)
     out, err = proc.communicate(timeout=180)
     err = "".join(seen) + err
     assert proc.returncode == 0, err

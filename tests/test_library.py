@@ -49,7 +49,7 @@ def test_report_round_trips_and_matches_the_schema(vc_env):
     assert [again.sentence_words(s)[0].word for s in again.sentences] == ["Our", "The", "I", "We"]
 
 
-def test_timed_report_word_ranges_and_parts():
+def test_timed_report_word_ranges_and_parts(vc_env):
     words = [Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(CLOUD.split())]
     transcript = Transcript(CLOUD, words, 25.0, "faster-whisper", "base", 1.0)
     from voice_coach.scoring.analyze import analyze

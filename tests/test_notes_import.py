@@ -58,13 +58,19 @@ def test_users_notes_import_exactly(vc_env, tmp_path):
     assert q6["notes"] == [
         "Tell story about developing Agency strategy for 8base and how CEO didn't see business model working."
     ]
-    # stories with every bullet and sub-bullet: 7 paragraphs + 12 items + 11 sub-items; 17 + 9; 3 groups
+    # stories with every bullet and sub-bullet: 7 paragraphs + 12 items + 11 sub-items; 17 + 9; RampEX:
+    # the 4 paragraphs under its third bold label; the labels are not bullets and its two rosters
+    # (5 and 4 people) and the three team lists (5, 4 and 3 names) are notes, never scored
     stories = {s["title"]: s for s in doc["stories"]}
     assert {t: count_bullets(s["bullets"]) for t, s in stories.items()} == {
         "Disagreed and things went your way": 30,
         "Disagreed and things did not go your way": 26,
-        "When running RampEX": 31,
+        "When running RampEX": 4,
     }
+    rampex = stories["When running RampEX"]
+    assert len(rampex["notes"]) == 5 and rampex["notes"][0].startswith("RampEX Team: Jorge - Animation")
+    assert rampex["notes"][2] == "Product Design Team: Esteban, Albert, Tim, Julio, Me"
+    assert all(not isinstance(b, dict) for b in rampex["bullets"])
     assert stories["Disagreed and things went your way"]["principles"] == ["backbone"]
     assert stories["When running RampEX"]["principles"] == ["hire-and-develop"]
     rubrics = {r["id"]: r for r in doc["rubrics"]}
@@ -206,12 +212,24 @@ def test_imported_bank_serves_practice_and_lists(vc_env, tmp_path):
     story = next(s for s in listing["stories"] if s["id"] == "disagreed-and-things-did-not-go-your-way")
     assert story["bullets"][4]["bullets"][0]["id"] == "5.1" and story["bullets"][0]["tag"] is None
     matrix = json.loads(run_cli(["bank", "matrix", "--json"], vc_env).stdout)
+    # the user's own stories only: the shipped examples no longer fill the gaps of the user's loop
+    assert {st["id"] for st in matrix["stories"]} == {
+        "disagreed-and-things-went-your-way",
+        "disagreed-and-things-did-not-go-your-way",
+        "when-running-rampex",
+    }
     assert set(matrix["gaps"]) == {
         "invent-and-simplify",
         "learn-and-be-curious",
         "think-big",
         "bias-for-action",
+        "earn-trust",
+        "ownership",
+        "highest-standards",
+        "dive-deep",
+        "deliver-results",
     }
+    assert list(matrix["suggested"]) == ["amazon-sdm-loop-prep"]  # the example loop is not suggested
     # an answer to an imported question is scored against the imported story it tells
     answer = tmp_path / "a.txt"
     answer.write_text(
@@ -239,3 +257,42 @@ def test_validate_command_exit_codes(vc_env, tmp_path):
     out = run_cli(["bank", "validate"], vc_env)
     assert out.returncode == 1
     assert "mine.yaml:5: error: question 'x' links unknown story 'no-such-story'" in out.stderr
+
+
+def test_the_users_stories_come_first(vc_env, tmp_path):
+    """Once the user's notes are imported, the shipped example stories (one of which tells a story
+    much like the user's own) never compete: an answer telling the user's story is named as theirs,
+    and `next` proposes only principles of the user's loop."""
+    notes = need_shared("user-notes/amazon-sdm-loop-prep.md")
+    before = json.loads(run_cli(["bank", "list", "--json"], vc_env).stdout)
+    assert before["stories"] and all(st["example"] for st in before["stories"])  # examples, marked
+    assert "(example)" in run_cli(["bank", "list"], vc_env).stdout
+    assert run_cli(["bank", "import", str(notes)], vc_env).returncode == 0
+    answer = tmp_path / "a.txt"  # the user's Story 1, told in other words (held out: never tuned on)
+    answer.write_text(
+        "At an offsite our chief executive and a director we had just hired showed us a new direction "
+        "for the product: a tool for non-technical people to build apps, instead of the framework for "
+        "professional developers we had been building. I thought it ignored the customers who had helped "
+        "design our product, and that a young startup could not split its few people across two "
+        "audiences. I asked for one week before anyone told the other teams. I set up ten short calls with "
+        "our existing customers and had them weigh the two visions. Only one of them saw a use for the new "
+        "idea; nine said it went against why they had picked us. Leadership went back to serving "
+        "professional developers."
+    )
+    out = run_cli(["analyze", "--text", str(answer), "--json", "--no-history"], vc_env)
+    report = json.loads(out.stdout)
+    assert report["story"]["id"] == "disagreed-and-things-went-your-way", report["story"]
+    listing = json.loads(run_cli(["bank", "list", "--json"], vc_env).stdout)
+    assert not any(st["example"] for st in listing["stories"])
+    loop_principles = {
+        p
+        for person in json.loads(run_cli(["bank", "matrix", "--json"], vc_env).stdout)["principles"]
+        if person["in_loops"]
+        for p in [person["id"]]
+    }
+    picks = run_cli(["next", "--count", "5"], vc_env).stdout.splitlines()[1:]
+    assert len(picks) == 5
+    assert all(line.split("(")[1].split(")")[0] in loop_principles for line in picks), (
+        picks,
+        loop_principles,
+    )

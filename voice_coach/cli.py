@@ -656,9 +656,13 @@ def bank_validate() -> None:
     for p in problems:
         click.echo(str(p), err=p.level == "error")
     errors = sum(p.level == "error" for p in problems)
+    used = found.user_first()
+    unused = len(found.stories) - len(used.stories) + len(found.loops) - len(used.loops)
     click.echo(
         f"{len(found.principles)} principles, {len(found.questions)} questions, "
-        f"{len(found.stories)} stories, {len(found.loops)} loops, {len(found.rubrics)} rubrics in "
+        f"{len(used.stories)} stories, {len(used.loops)} loops, {len(found.rubrics)} rubrics"
+        + (f" ({unused} shipped examples set aside: you have your own)" if unused else "")
+        + " in "
         f"{', '.join(str(d) for d in settings.bank_dirs if d.is_dir())}: "
         f"{errors} error(s), {len(problems) - errors} warning(s)"
     )
@@ -694,7 +698,9 @@ def bank_list(principle, as_json) -> None:
         for st in data["stories"]:
             console.print(
                 f"[cyan]{escape(st['id'])}[/cyan]  {escape(st['title'])}  "
-                f"[dim]({escape(', '.join(st['principles']))})[/dim]"
+                f"[dim]({escape(', '.join(st['principles']))})"
+                + (" (example)" if st["example"] else "")
+                + "[/dim]"
             )
 
 
@@ -728,7 +734,10 @@ def bank_matrix(as_json) -> None:
     console = Console()
     console.print(table)
     for i, st in enumerate(data["stories"]):
-        console.print(f"S{i + 1} = {escape(st['id'])}: {escape(st['title'])} ({st['bullets']} bullets)")
+        example = " (example: import your notes to use your own stories)" if st["example"] else ""
+        console.print(
+            f"S{i + 1} = {escape(st['id'])}: {escape(st['title'])} ({st['bullets']} bullets){example}"
+        )
     for lp in b.loops.values():
         console.print(f"\nloop [bold]{escape(lp.title)}[/bold] ({lp.id})")
         for person in lp.interviewers:
@@ -758,7 +767,7 @@ def bank_import(notes, into, dry_run) -> None:
 
     from voice_coach.api import import_notes
     from voice_coach.bank.files import SINGULAR
-    from voice_coach.bank.notes import count_bullets
+    from voice_coach.bank.notes import count_bullets, part_counts
 
     result = import_notes(notes, into=into, dry_run=dry_run)
     found, plan = result.found, result.plan
@@ -770,8 +779,12 @@ def bank_import(notes, into, dry_run) -> None:
             click.echo(f"    {person['name']}: {', '.join(person['principles'])}")
     click.echo(f"  questions: {len(found.questions)} ({', '.join(f'{k} {v}' for k, v in per.items())})")
     for st in found.stories:
+        parts = part_counts(st["bullets"])
+        tagged = " ".join(f"{k} {parts[k]}" for k in "STAR" if k in parts) or "no S/T/A/R parts marked"
+        notes_kept = f", {len(st['notes'])} note(s) kept, not scored" if st.get("notes") else ""
         click.echo(
-            f"  story '{st['title']}': {count_bullets(st['bullets'])} bullets ({', '.join(st['principles'])})"
+            f"  story '{st['title']}': {count_bullets(st['bullets'])} bullets ({tagged}){notes_kept}"
+            f" [{', '.join(st['principles']) or 'no principle'}]"
         )
     for r in found.rubrics:
         click.echo(f"  rubric '{r['title']}': {len(r['points'])} points")

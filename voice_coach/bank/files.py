@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from voice_coach.bank.markup import label
 from voice_coach.bank.model import (
     STAR_TAGS,
     Bank,
@@ -70,7 +71,7 @@ SINGULAR = {
 _KEYS = {
     "principles": {"id", "name", "definition"},
     "questions": {"id", "principle", "text", "follow_ups", "target_s", "hard_limit_s", "stories", "notes"},
-    "stories": {"id", "title", "principles", "bullets"},
+    "stories": {"id", "title", "principles", "bullets", "notes"},
     "bullet": {"id", "text", "star", "bullets"},
     "loops": {"id", "title", "interviewers"},
     "interviewer": {"name", "principles", "minutes", "focus"},
@@ -86,6 +87,7 @@ class _Reader:
         self.keylines: dict[tuple[str, str], dict[str, int]] = {}
         self.roots: dict[tuple[str, str], Path | None] = {}
         self.root: Path | None = None
+        self.shipped = False  # reading the shipped bank: its stories and loops are examples
 
     def problem(self, file: str, line: int, message: str, fix: str, level: str = "error") -> None:
         self.problems.append(Problem(file, line, message, fix, level))
@@ -226,7 +228,12 @@ class _Reader:
             raw = []
         bullets = self._bullets(file, item[LINE], raw, prefix="")
         self.bank.stories[ident] = Story(
-            ident, item["title"].strip(), self._strings(file, item, "principles"), bullets
+            ident,
+            item["title"].strip(),
+            self._strings(file, item, "principles"),
+            bullets,
+            self.shipped,
+            self._strings(file, item, "notes"),
         )
 
     def _bullets(self, file: str, line: int, raw: list, prefix: str) -> list[Bullet]:
@@ -291,7 +298,7 @@ class _Reader:
                     self._strings(file, raw, "focus"),
                 )
             )
-        self.bank.loops[ident] = Loop(ident, item["title"].strip(), people)
+        self.bank.loops[ident] = Loop(ident, item["title"].strip(), people, example=self.shipped)
 
     def _read_rubrics(self, file: str, item: dict) -> None:
         ident = self._common(file, "rubrics", item, ("id", "title"))
@@ -334,6 +341,37 @@ class _Reader:
             return None
         return float(value)
 
+    def _story_warnings(self, story: Story, file: str, line: int) -> None:
+        """What looks wrong in a story: no S/T/A/R tag at all, a bullet that is only a label, too many."""
+        bullets = story.all_bullets()
+        if bullets and not any(b.star for b in bullets):
+            self.problem(
+                file,
+                line,
+                f"story '{story.id}' has no S/T/A/R tag: its STAR parts are guessed from the wording",
+                "start its bullets with S:, T:, A: or R: (or mark the parts in your notes and import again)",
+                level="warning",
+            )
+        for b in bullets:
+            found = label(b.text)
+            if found and not found[2]:
+                self.problem(
+                    file,
+                    line,
+                    f"story '{story.id}' has a bullet that is only a label: '{b.text}'",
+                    "use the label as a tag on the bullets it introduces (e.g. 'A: ...'), and remove it",
+                    level="warning",
+                )
+        if len(bullets) > MAX_STORY_BULLETS:
+            self.problem(
+                file,
+                line,
+                f"story '{story.id}' has {len(bullets)} bullets (over {MAX_STORY_BULLETS}): an answer "
+                "cannot cover them all",
+                "keep the points you would say in 3 minutes; move the rest to 'notes:'",
+                level="warning",
+            )
+
     def cross_check(self) -> None:
         bank = self.bank
         for q in bank.questions.values():
@@ -354,6 +392,16 @@ class _Reader:
                         f"question '{q.id}' links unknown story '{sid}'",
                         "use a story id from stories.yaml, or remove the link",
                     )
+        for q in bank.questions.values():
+            if len(q.text.split()) < 4:
+                file, line = self.where[("questions", q.id)]
+                self.problem(
+                    file,
+                    self.keylines[("questions", q.id)].get("text", line),
+                    f"question '{q.id}' is only '{q.text}': a label or a fragment, not a question",
+                    "write the whole question, or remove it",
+                    level="warning",
+                )
         for s in bank.stories.values():
             file, line = self.where[("stories", s.id)]
             for pid in s.principles:
@@ -364,8 +412,10 @@ class _Reader:
                         f"story '{s.id}' names unknown principle '{pid}'",
                         "use an id from principles.yaml",
                     )
-        serves = bank.story_principles()
-        for loop in bank.loops.values():
+            self._story_warnings(s, file, line)
+        used = bank.user_first()  # the gaps practice will meet: the user's own stories and loop, once any
+        serves = used.story_principles()
+        for loop in used.loops.values():
             file, line = self.where[("loops", loop.id)]
             for person in loop.interviewers:
                 for pid in person.principles:
@@ -396,6 +446,9 @@ class _Reader:
                 )
 
 
+MAX_STORY_BULLETS = 40  # more than a 3-minute answer can cover: probably notes, not one story
+
+
 def _split_tag(text: str) -> tuple[str, str | None]:
     """'S: The team ...' -> ('The team ...', 'S')."""
     match = _TAG_PREFIX.match(text)
@@ -405,12 +458,17 @@ def _split_tag(text: str) -> tuple[str, str | None]:
 
 
 def read_bank(dirs: list[Path]) -> tuple[Bank, list[Problem]]:
-    """Read every *.yaml under the given folders; later folders override entries of earlier ones."""
+    """Read every *.yaml under the given folders; later folders override entries of earlier ones.
+    Stories and loops of the shipped bank are marked as examples."""
+    from voice_coach.config import shipped_bank_dir
+
+    shipped = shipped_bank_dir().resolve()
     reader = _Reader()
     for folder in dirs:
         if not folder.is_dir():
             continue
         reader.root = folder
+        reader.shipped = folder.resolve() == shipped
         for path in sorted(folder.rglob("*.y*ml")):
             reader.read_file(path)
     reader.cross_check()
@@ -418,7 +476,8 @@ def read_bank(dirs: list[Path]) -> tuple[Bank, list[Problem]]:
 
 
 def load_bank(dirs: list[Path]) -> Bank:
-    """Load the bank, raising a UserError that lists the problems if it has errors."""
+    """Load the bank as practice uses it (the user's own stories and loop first: Bank.user_first),
+    raising a UserError that lists the problems if it has errors."""
     bank, problems = read_bank(dirs)
     errors = [p for p in problems if p.level == "error"]
     if errors:
@@ -431,4 +490,4 @@ def load_bank(dirs: list[Path]) -> Bank:
         raise UserError(
             "the question bank has no questions", fix=f"check the bank folders: {', '.join(map(str, dirs))}"
         )
-    return bank
+    return bank.user_first()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 STAR_TAGS = ("S", "T", "A", "R")
 
@@ -46,6 +46,8 @@ class Story:
     title: str
     principles: list[str] = field(default_factory=list)
     bullets: list[Bullet] = field(default_factory=list)
+    example: bool = False  # shipped with voice-coach, not the user's own
+    notes: list[str] = field(default_factory=list)  # lessons, rosters ...: shown, never scored
 
     def all_bullets(self) -> list[Bullet]:
         """Every bullet, nested ones included, in reading order."""
@@ -65,6 +67,7 @@ class Loop:
     id: str
     title: str
     interviewers: list[Interviewer]
+    example: bool = False  # shipped with voice-coach, not the user's own
 
 
 @dataclass
@@ -86,6 +89,21 @@ class Bank:
     stories: dict[str, Story] = field(default_factory=dict)
     loops: dict[str, Loop] = field(default_factory=dict)
     rubrics: dict[str, Rubric] = field(default_factory=dict)
+
+    def user_first(self) -> Bank:
+        """The bank as practice uses it: the user's own stories and loops only, once there are any;
+        the shipped examples only while the user has none of their own (they would compete with the
+        user's stories for every answer, and suggest their own loop)."""
+        stories = self.stories
+        if any(not s.example for s in stories.values()):
+            stories = {k: s for k, s in stories.items() if not s.example}
+        loops = self.loops
+        if any(not lp.example for lp in loops.values()):
+            loops = {k: lp for k, lp in loops.items() if not lp.example}
+        questions = {
+            k: replace(q, stories=[s for s in q.stories if s in stories]) for k, q in self.questions.items()
+        }
+        return replace(self, stories=stories, loops=loops, questions=questions)
 
     def bullet_texts(self) -> list[str]:
         """Every bullet of every story: what the scorer embeds once, before any answer."""

@@ -11,25 +11,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from voice_coach.bank.markup import BOLD, BOLD_JOIN, TAG_LINE, clean, label
 from voice_coach.bank.model import Principle
 from voice_coach.scoring.text import content_tokens
 
-_IMAGE = re.compile(r"!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)")
-_WIKI = re.compile(r"\[\[([^\]|#]*)(?:#([^\]|]*))?(?:\|([^\]]*))?\]\]")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_URL = re.compile(r"https?://\S+")
-_TAG_LINE = re.compile(r"^(#[\w/-]+\s*)+$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^([-*+]|\d+[.)])(?:\s+(.*)|)$")  # a marker then a space: "**bold**" is no item
 _RULE = re.compile(r"^([-*_]\s*){3,}$")
-_BOLD_JOIN = re.compile(r"\*\*(\s*)\*\*")
-_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
-_HTML = re.compile(r"<[^>\n]{1,200}>")
 _MANAGER = re.compile(r"\((manager|managers only)\)", re.I)
 _STORY = re.compile(r"^story\b\s*[\w.]*\s*(?:[-–—:]\s*(.*))?$", re.I)
 _INTERVIEW = re.compile(r"^(mock\s+)?interview(er)?\s*#?\s*\d+\b|^round\s*\d+\b", re.I)
 _MINUTES = re.compile(r"(\d{1,3})\s*(?:min|mins|minutes)\b", re.I)
 _SENTENCE = re.compile(r"(?<=[?.!])\s+(?=[A-Z0-9\"'(])")
+_NAME_LIKE = re.compile(r"^(?:me|[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*)?\s*(?:[-–—:(+,&/].{0,60})?$", re.I)
+_NAME_START = re.compile(r"^(?:Me\b|[A-Z])")
 MAX_DEPTH = 12  # deeper nesting is flattened: notes are not trees of unbounded depth
 
 
@@ -48,7 +43,7 @@ class Line:
 class Section:
     kind: str  # principle, story, interview, rubric, other
     title: str
-    level: int
+    level: float
     line: int
     principle: str | None = None  # principle id, for principle and story sections
     lines: list[Line] = field(default_factory=list)
@@ -73,20 +68,6 @@ class Notes:
             "loops": self.loops,
             "rubrics": self.rubrics,
         }
-
-
-def clean(text: str) -> str:
-    """Markup out, words kept: images, wiki links, links, bold, HTML tags, odd spacing."""
-    text = _IMAGE.sub("", text)
-    # [[note#Heading]] reads as the heading, [[note|alias]] as the alias; a bare [[note]] is a link
-    # to another note and is left out
-    text = _WIKI.sub(lambda m: (m.group(3) or m.group(2) or "").strip(), text)
-    text = _LINK.sub(lambda m: m.group(1), text)
-    text = _URL.sub("", text)
-    text = _BOLD_JOIN.sub(lambda m: m.group(1) or " ", text)
-    text = text.replace("**", "").replace("__", "")
-    text = _HTML.sub("", text)
-    return " ".join(text.split()).strip()
 
 
 def slug(text: str, limit: int = 48) -> str:
@@ -145,18 +126,33 @@ def _classify(title: str, principles: list[Principle]) -> tuple[str, str | None]
 
 
 def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section], list[str]]:
-    """Split the notes at headings; returns the document title, the sections and what was skipped."""
+    """Split the notes at headings; returns the document title, the sections and what was skipped.
+
+    A heading that is a STAR part label ('### Situation', '## S - Situation') belongs to a story:
+    the story section it sits in, or else the section around it, which becomes a story (a story
+    is recognized by its structure wherever it sits)."""
     title = ""
     stack: list[Section] = []
     found: list[Section] = []
-    skipped: list[str] = []
+    skipped: dict[int, str] = {}
+    own: dict[int, list[Line]] = {}  # every section's own lines (id(section) -> lines)
     current: Section | None = None
     for line in _lines(text):
         heading = _HEADING.match(line.raw) if line.indent < 4 else None
-        if heading and not _TAG_LINE.match(line.raw):
+        if heading and not TAG_LINE.match(line.raw):
             level, name = len(heading.group(1)), heading.group(2)
             if level == 1 and not title:
                 title = clean(name)
+            found_label = label(name)
+            in_story = any(sec.kind == "story" for sec in stack)
+            if found_label and not found_label[2] and stack and (found_label[0] == "part" or in_story):
+                while len(stack) > 1 and stack[-1].level >= level:
+                    stack.pop()
+                story = _story_for_label(stack, found, own, skipped)
+                if story is not None:
+                    story.lines.append(Line(line.no, 0, f"**{clean(name)}**"))
+                    current = story
+                    continue
             while stack and stack[-1].level >= level:
                 stack.pop()
             kind, pid = _classify(name, principles)
@@ -165,28 +161,60 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             section = Section(kind, clean(name), level, line.no, pid)
             stack.append(section)
             found.append(section)
+            own[id(section)] = []
             # body lines belong to the innermost recognized section (an unrecognized sub-heading
             # inside a principle keeps that principle's context)
             current = next((s for s in reversed(stack) if s.kind != "other"), None)
             if current is None and level > 1:
-                skipped.append(
+                skipped[line.no] = (
                     f"line {line.no}: section '{clean(name)}' (not a principle, story, interview or rubric)"
                 )
             continue
+        if stack:
+            own[id(stack[-1])].append(line)
         if current is not None:
             current.lines.append(line)
-    return title, [s for s in found if s.kind != "other"], skipped
+    return title, [s for s in found if s.kind != "other"], list(skipped.values())
+
+
+def _story_for_label(
+    stack: list[Section], found: list[Section], own: dict[int, list[Line]], skipped: dict[int, str]
+) -> Section | None:
+    """The story a part-label heading belongs to: the innermost story section, or the innermost
+    unrecognized section made a story (its own lines move to it from the principle around it)."""
+    for section in reversed(stack):
+        if section.kind == "story":
+            return section
+        if section.kind == "other":
+            section.kind = "story"
+            section.principle = next((s.principle for s in reversed(stack) if s.kind == "principle"), None)
+            lines = own.get(id(section), [])
+            for outer in stack:
+                if outer is not section and outer.kind != "other":
+                    outer.lines = [ln for ln in outer.lines if ln not in lines]
+            section.lines = list(lines)
+            skipped.pop(section.line, None)
+            return section
+        if section.kind == "principle":
+            # half a level below the principle: the next part heading keeps it, the next real heading
+            # (a new story or principle) closes it
+            story = Section("story", "Story", section.level + 0.5, section.line, section.principle)
+            found.append(story)
+            own[id(story)] = []
+            stack.append(story)
+            return story
+    return None
 
 
 # -- questions ------------------------------------------------------------------------------
 def split_question(raw: str) -> tuple[str, list[str], list[str]]:
     """'**Tell** **me** ... **team.** What was it? (Manager)' -> (question, follow-ups, notes)."""
-    raw = _BOLD_JOIN.sub(lambda m: m.group(1) or " ", raw)
+    raw = BOLD_JOIN.sub(lambda m: m.group(1) or " ", raw)
     notes = []
     if _MANAGER.search(raw):
         notes.append("Manager question")
         raw = _MANAGER.sub("", raw)
-    bold = list(_BOLD.finditer(raw))
+    bold = list(BOLD.finditer(raw))
     if bold and clean(raw[: bold[0].start()]) == "":
         question = clean(" ".join(m.group(1) or m.group(2) for m in bold))
         rest = clean(raw[bold[-1].end() :]).lstrip(".,;: ")
@@ -255,47 +283,172 @@ def _questions(section: Section, counter: dict[str, int]) -> list[dict]:
 
 
 # -- stories --------------------------------------------------------------------------------
-def _bullets(lines: list[Line]) -> tuple[list[dict], str | None]:
-    """Nested bullets from paragraphs, bold labels and list items; the first line if it is a title."""
-    roots: list[dict] = []
-    stack: list[tuple[int, dict]] = []  # (indent, node)
-    group: dict | None = None
-    first_para: str | None = None
-    seen_any = False
+@dataclass
+class StoryParts:
+    """What a story section holds: its bullets (tagged by the part labels above them), the first
+    paragraph (a title, when the heading has none), notes that are kept but never scored, and the
+    questions the story answers."""
+
+    nodes: list[dict] = field(default_factory=list)
+    first: str | None = None
+    notes: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+
+
+def _sentences(text: str) -> list[str]:
+    return [x.strip() for x in _SENTENCE.split(text) if x.strip()]
+
+
+def _join_paragraphs(lines: list[Line]) -> list[Line]:
+    """Lines of one paragraph (no blank line between them) as one line, as Markdown reads them; an
+    indented line right after a list item continues that item."""
+    out: list[Line] = []
+    in_code = False
     for ln in lines:
         text = ln.raw
-        if not text or _RULE.match(text) or text.startswith("|"):
+        if text.startswith(("```", "~~~")):
+            in_code = not in_code
+        prev = out[-1] if out else None
+        plain = text and not ln.item and not text.startswith(("#", "|", ">", "```", "~~~"))
+        if (
+            not in_code
+            and plain
+            and prev is not None
+            and prev.raw
+            and not prev.raw.startswith(("#", "|", ">", "```", "~~~"))
+            and not re.fullmatch(r"(\*\*|__)(.+?)(\*\*|__):?", prev.raw.strip())
+            and not (label(prev.raw) and not label(prev.raw)[2])
+            and (not prev.item or ln.indent > prev.indent)
+        ):
+            out[-1] = Line(prev.no, prev.indent, f"{prev.raw} {text}")
             continue
-        bold_label = re.fullmatch(r"\*\*(.+?)\*\*:?", text) or re.fullmatch(r"__(.+?)__:?", text)
-        m = ln.item
-        body = clean((m.group(2) or "") if m else text)
-        if not body:
-            continue
-        node = {"text": body, "bullets": []}
-        if bold_label and not m:
-            roots.append(node)
-            group, stack = node, []
-            seen_any = True
-            continue
-        if not m:  # a paragraph line
-            if not seen_any and first_para is None:
-                first_para = body
-                seen_any = True
-                continue
-            (group["bullets"] if group else roots).append(node)
+        out.append(ln)
+    return out
+
+
+def _bullets(lines: list[Line]) -> StoryParts:
+    """Nested bullets from paragraphs and list items. Labels are never bullets: a STAR part label
+    tags what follows it (a paragraph part gives a bullet per sentence), a note label sends what
+    follows to the notes, a question label to the questions; other bold labels only group."""
+    out = StoryParts()
+    stack: list[tuple[int, dict]] = []  # (indent, node)
+    part: str | None = None
+    mode = "bullets"  # or notes, questions
+    label_indent: int | None = None  # an item that was only a label: its sub-items are its content
+    in_code = False
+    seen_any = False
+
+    def add(node: dict, indent: int | None) -> None:
+        nonlocal stack
+        if indent is None:  # a paragraph: top level
+            out.nodes.append(node)
             stack = []
-            seen_any = True
-            continue
-        seen_any = True
-        while stack and stack[-1][0] >= ln.indent:
+            return
+        while stack and stack[-1][0] >= indent:
             stack.pop()
         if stack and len(stack) < MAX_DEPTH:
             stack[-1][1]["bullets"].append(node)
         else:
-            (group["bullets"] if group else roots).append(node)
+            out.nodes.append(node)
             stack = []
-        stack.append((ln.indent, node))
-    return roots, first_para
+        stack.append((indent, node))
+
+    for ln in _join_paragraphs(lines):
+        text = ln.raw
+        if text.startswith("```") or text.startswith("~~~"):
+            in_code = not in_code  # a template in a code block is not a story
+            continue
+        if in_code or not text or _RULE.match(text) or text.startswith("|"):
+            continue
+        if text.startswith(">"):
+            text = text.lstrip("> ").strip()
+        m = ln.item
+        raw = (m.group(2) or "") if m else text
+        if label_indent is not None and (not m or ln.indent <= label_indent):
+            label_indent = None
+        found = label(raw)
+        bold_only = not m and re.fullmatch(r"(\*\*|__)(.+?)(\*\*|__):?", raw.strip())
+        if found:
+            kind, tag, rest = found
+            mode = {"part": "bullets", "note": "notes", "question": "questions"}[kind]
+            part = tag if kind == "part" else part
+            if not (m and rest):
+                stack = []  # what follows a label starts at the top level
+            if not rest:
+                label_indent = ln.indent if m else None
+                continue
+            raw, found_rest = rest, True
+        else:
+            found_rest = False
+            if bold_only and not found:
+                mode, part, stack = "bullets", None, []  # a heading-like label: groups, not a bullet
+                out.nodes.append({"group": clean(raw).rstrip(":")})
+                seen_any = True
+                continue
+        body = clean(raw).strip().strip('"“”').strip()
+        if not body:
+            continue
+        if mode == "notes":
+            out.notes.append(body)
+            continue
+        if mode == "questions":
+            out.questions.extend(q for q in _sentences(body) if len(q.split()) >= 4)
+            continue
+        if not m and not seen_any and out.first is None and not found_rest and part is None:
+            out.first = body
+            seen_any = True
+            continue
+        seen_any = True
+        top = not m or not stack or ln.indent <= stack[0][0]
+        tag = found[1] if found and m else (part if top else None)
+        if not m and part is not None:  # a paragraph part: a bullet per sentence
+            for sentence in _sentences(body):
+                add({"text": sentence, "bullets": [], "star": tag}, None)
+            continue
+        add({"text": body, "bullets": [], "star": tag}, ln.indent if m else None)
+    _move_rosters(out)
+    return out
+
+
+def _name_like(text: str) -> bool:
+    return len(text.split()) <= 8 and bool(_NAME_LIKE.match(text)) and bool(_NAME_START.match(text))
+
+
+def _move_rosters(parts: StoryParts) -> None:
+    """Lists of people (a team roster) are not points of a story: they move to the notes, named
+    by the label above them. Group labels themselves are dropped (a label is never a bullet)."""
+
+    def roster(nodes: list[dict]) -> bool:
+        return len(nodes) >= 3 and all(_name_like(n["text"]) and not n["bullets"] for n in nodes)
+
+    kept: list[dict] = []
+    run: list[dict] = []
+    group = ""
+
+    def flush() -> None:
+        if roster(run):
+            people = ", ".join(n["text"] for n in run)
+            parts.notes.append(f"{group}: {people}" if group else people)
+        else:
+            kept.extend(run)
+        run.clear()
+
+    for node in parts.nodes:
+        if "group" in node:
+            flush()
+            group = node["group"]
+            continue
+        if node["bullets"] and roster(node["bullets"]):
+            flush()
+            parts.notes.append(f"{node['text']}: " + ", ".join(n["text"] for n in node["bullets"]))
+            continue
+        if not node["bullets"] and _name_like(node["text"]):
+            run.append(node)
+            continue
+        flush()
+        kept.append(node)
+    flush()
+    parts.nodes = kept
 
 
 def _shape(nodes: list[dict]) -> list:
@@ -305,6 +458,7 @@ def _shape(nodes: list[dict]) -> list:
     out: list = []
     for n in nodes:
         text, star = _split_tag(n["text"])
+        star = n.get("star") or star
         if n["bullets"]:
             entry: dict = {"text": text}
             if star:
@@ -316,12 +470,28 @@ def _shape(nodes: list[dict]) -> list:
     return out
 
 
+def part_counts(bullets: list) -> dict[str, int]:
+    """Bullets per STAR tag (untagged under '-'), nested ones included."""
+    from voice_coach.bank.files import _split_tag
+
+    counts: dict[str, int] = {}
+    for b in bullets:
+        tag = b.get("star") if isinstance(b, dict) else _split_tag(b)[1]
+        counts[tag or "-"] = counts.get(tag or "-", 0) + 1
+        if isinstance(b, dict):
+            for k, v in part_counts(b.get("bullets", [])).items():
+                counts[k] = counts.get(k, 0) + v
+    return counts
+
+
 def count_bullets(bullets: list) -> int:
     return sum(1 + (count_bullets(b.get("bullets", [])) if isinstance(b, dict) else 0) for b in bullets)
 
 
-def _story(section: Section, used: set[str]) -> dict | None:
-    nodes, first = _bullets(section.lines)
+def _story(section: Section, used: set[str]) -> tuple[dict | None, list[str]]:
+    """The story of a section, and the questions it lists (asked of this story)."""
+    parts = _bullets(section.lines)
+    nodes, first = parts.nodes, parts.first
     match = _STORY.match(section.title)
     title = (match.group(1) or "").strip(" .") if match else section.title
     if not title:
@@ -329,7 +499,7 @@ def _story(section: Section, used: set[str]) -> dict | None:
     elif first:
         nodes.insert(0, {"text": first, "bullets": []})
     if not nodes:
-        return None
+        return None, []
     sid = slug(title)
     while sid in used:
         sid += "-2"
@@ -340,7 +510,9 @@ def _story(section: Section, used: set[str]) -> dict | None:
         "principles": [section.principle] if section.principle else [],
         "bullets": _shape(nodes),
     }
-    return story
+    if parts.notes:
+        story["notes"] = parts.notes
+    return story, parts.questions
 
 
 # -- interviews and rubrics -------------------------------------------------------------------
@@ -450,9 +622,25 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
         if section.kind == "principle":
             result.questions.extend(_questions(section, counter))
         elif section.kind == "story":
-            story = _story(section, used)
+            story, asked = _story(section, used)
             if story:
                 result.stories.append(story)
+                for text in asked:
+                    if not section.principle:
+                        result.skipped.append(
+                            f"line {section.line}: question '{text}' under story '{story['title']}' "
+                            "(the story has no principle to file it under)"
+                        )
+                        continue
+                    counter[section.principle] = counter.get(section.principle, 0) + 1
+                    result.questions.append(
+                        {
+                            "id": f"my-{section.principle}-{counter[section.principle]}",
+                            "principle": section.principle,
+                            "text": text,
+                            "stories": [story["id"]],
+                        }
+                    )
         elif section.kind == "interview":
             interviewers.append(_interview(section, principles, unknown))
         elif section.kind.startswith("rubric:"):

@@ -37,7 +37,9 @@ def bank_dict(bank: Bank, principle: str | None = None) -> dict:
                 "id": s.id,
                 "title": s.title,
                 "principles": s.principles,
+                "example": s.example,
                 "bullets": [_bullet(b) for b in s.bullets],
+                "notes": s.notes,
             }
             for s in bank.stories.values()
             if principle is None or principle in s.principles
@@ -130,6 +132,7 @@ def matrix(bank: Bank) -> dict:
                 "title": s.title,
                 "principles": sorted(serves[s.id]),
                 "bullets": len(s.all_bullets()),
+                "example": s.example,
             }
             for s in bank.stories.values()
         ],

@@ -1,0 +1,80 @@
+"""Markdown as people write it in prep notes: markup out, words kept; and the labels that mark the
+parts of a story. Shared by the notes importer and the bank validator."""
+
+from __future__ import annotations
+
+import re
+
+_IMAGE = re.compile(r"!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)")
+_WIKI = re.compile(r"\[\[([^\]|#]*)(?:#([^\]|]*))?(?:\|([^\]]*))?\]\]")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_URL = re.compile(r"https?://\S+")
+TAG_LINE = re.compile(r"^(#[\w/-]+\s*)+$")
+BOLD_JOIN = re.compile(r"\*\*(\s*)\*\*")
+BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_HTML = re.compile(r"<[^>\n]{1,200}>")
+
+
+def clean(text: str) -> str:
+    """Markup out, words kept: images, wiki links, links, bold, HTML tags, odd spacing."""
+    text = _IMAGE.sub("", text)
+    # [[note#Heading]] reads as the heading, [[note|alias]] as the alias; a bare [[note]] is a link
+    # to another note and is left out
+    text = _WIKI.sub(lambda m: (m.group(3) or m.group(2) or "").strip(), text)
+    text = _LINK.sub(lambda m: m.group(1), text)
+    text = _URL.sub("", text)
+    text = BOLD_JOIN.sub(lambda m: m.group(1) or " ", text)
+    text = text.replace("**", "").replace("__", "")
+    text = _HTML.sub("", text)
+    return " ".join(text.split()).strip()
+
+
+# Labels people put in their stories. A STAR part label tags what follows it; a note label starts
+# text that is kept with the story but never scored (lessons, what I would do differently ...); a
+# question label starts the questions the story answers. A label itself is never a bullet.
+PART_LABELS = {
+    "S": ("situation", "context", "background", "the situation"),
+    "T": ("task", "tasks", "goal", "goals", "objective", "the task", "my task", "my role"),
+    "A": ("action", "actions", "approach", "what i did", "the actions", "actions taken", "my actions"),
+    "R": ("result", "results", "outcome", "outcomes", "impact", "the result", "results and impact"),
+}
+NOTE_LABELS = (
+    "lessons learned", "lesson learned", "lessons", "learnings", "what i learned", "learned",
+    "what i would do differently", "what i'd do differently", "what i would change", "do differently",
+    "takeaways", "takeaway", "key takeaways", "reflection", "reflections", "retrospective",
+    "connection to the principle", "connection to principle", "connection to the lp", "connection to lp",
+    "why this story", "why it fits", "principles", "principles demonstrated", "lps", "lps demonstrated",
+    "leadership principles", "tags", "notes", "team", "roster", "links", "references",
+)  # fmt: skip
+QUESTION_LABELS = (
+    "question", "questions", "example question", "example questions", "likely questions",
+    "possible questions", "sample questions", "variations", "question variations", "also answers",
+    "use it for", "use for", "asked as", "answers",
+)  # fmt: skip
+_LABEL_OF = {w: ("part", tag) for tag, words in PART_LABELS.items() for w in words}
+_LABEL_OF.update({w: ("note", None) for w in NOTE_LABELS})
+_LABEL_OF.update({w: ("question", None) for w in QUESTION_LABELS})
+_LETTER_PART = re.compile(
+    r"^[(\[]?([STAR])[)\]]?\s*(?:[-–—=:.)]\s*(?:(?:situation|task|action|result)s?\b[:.]?\s*)?|$)(.*)$"
+)
+_WORD_LABEL = re.compile(r"^([A-Za-z][A-Za-z'’ ]{0,40}?)\s*(?::|\s[-–—]\s|\s*$)\s*(.*)$")
+
+
+def label(text: str) -> tuple[str, str | None, str] | None:
+    """('part', 'S', rest), ('note', None, rest) or ('question', None, rest) when the text opens
+    with a label ('**Situation:** ...', 'Task -', '(A) ...', 'S: ...', 'Lessons learned'), else None."""
+    t = clean(text).strip()
+    if not t:
+        return None
+    m = _LETTER_PART.match(t)
+    if m and (len(t) <= 2 or t[1:2] in ":)]-–—=. " or t[0] in "(["):
+        letter_form = t[0] in "([" or re.match(r"^[STAR]\s*[:\-–—=.]", t) or len(t) == 1
+        if letter_form:
+            return "part", m.group(1), m.group(2).strip()
+    m = _WORD_LABEL.match(t)
+    if m:
+        word = m.group(1).strip().lower().rstrip(":")
+        if word in _LABEL_OF:
+            kind, tag = _LABEL_OF[word]
+            return kind, tag, m.group(2).strip()
+    return None
