@@ -163,7 +163,7 @@ def test_a_three_minute_screen_a_muted_mic_restart_pause_and_the_end(desk_env, m
         assert QUESTION_WORDS in flat(first)
         # nobody speaks: the silent microphone is called out within 6 s, with its fixes and 'r'
         muted = term.wait_for("No sound is heard", timeout=8)
-        assert time.time() - started <= 6.5
+        assert time.time() - started <= 6.0, time.time() - started
         assert "voice-coach doctor" in muted and "press r" in muted
         assert level(muted) <= -100
         term.keys("r")  # restart: this take is kept on disk as discarded
