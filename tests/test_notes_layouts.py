@@ -1,18 +1,32 @@
 """Prep notes in the layouts other people write, each a small file of our own words in a layout seen
-in public repositories, imported and checked against what it holds, counted by hand.
+in public material, imported and checked against what it holds, counted by hand.
 
-Layouts and where each was seen (2026-11, public GitHub Markdown):
-- bold part labels on their own line, the part's text as a paragraph or a quote below, a
-  "**Question:**" line above: kartikth40/code-snippets Behavioral/BehavioralGuide.md,
-  sanketjagtap1/maang-interview-roadmap Month_1/Week_1/Behavioral.md
-- bold part labels opening list items ("- **Situation**: ..."): behavioral question banks that
-  give a "STAR Example" per question (seen in several interview-prep repositories)
-- part headings inside a story ("### Situation", "## S - Situation"): 45h1f/learning-roadmap
-  09_Interview_Prep/BEHAVIORAL.md, kartikth40/code-snippets
-- plain labels opening paragraphs ("Situation: ..."): STAR tip sheets
-- a story template inside a code block (never a story of the user's): "Personal Story Bank
-  Template" files
-- "S:" / "T:" / "A:" / "R:" item prefixes: tests/test_notes_import.py OTHER_LAYOUT
+Layouts, and where each was seen (2026-11, public GitHub Markdown, read with the search tool):
+1. bold part labels on their own line, the text below as a paragraph or a quote, a "**Question:**"
+   above: kartikth40/code-snippets Behavioral/BehavioralGuide.md, sanketjagtap1/maang-interview-roadmap
+   Month_1/Week_1/Behavioral.md
+2. bold part labels opening list items ("- **Situation**: ..."): behavioral question banks with a
+   "STAR Example" per question
+3. part headings inside a story ("#### Situation", "## S - Situation"): 45h1f/learning-roadmap
+   09_Interview_Prep/BEHAVIORAL.md
+4. plain labels opening paragraphs ("Situation: ..."), continued on the next line: STAR tip sheets
+5. a template inside a code block: "Personal Story Bank Template" files
+6. story-bank template ("### Story #1: ...", Quick Summary, Tags, "Usable for Questions About",
+   uppercase "**SITUATION** (2-3 sentences)"): organvm-iv-taxis/a-i--skills skills/professional/
+   interview-preparation/references/story-bank-template.md, TudorFlorea/interview-prep
+   behavioral/02-story-bank.md
+7. numbered principle headings ("### 1. Customer Obsession") with "**Example Question:**" and the
+   parts right under the principle, no story heading: Amazon LP preparation files (an "Amazon
+   Leadership Principles Preparation" note; dezhouc2/leetcode_summary Amazon/BQ.md numbers them)
+8. stories in `<details><summary>` blocks with "(S)" / "S:" item tags: the collapsible-section
+   Markdown of GitHub docs, applied to stories (no STAR file in this layout was found)
+9. a story per table row under Situation/Task/Action/Result columns, and a story as a table of
+   parts: story-bank index tables (tlmaloney/interview-coach-skill references/storybank-guide.md),
+   STAR guides that lay the parts out as table rows
+10. stories under competency themes (Conflict, Failure) naming their principles under "**LPs:**"
+11. "S:" / "T:" / "A:" / "R:" item prefixes, interview rounds, question tables:
+    tests/test_notes_import.py OTHER_LAYOUT
+12. the user's own Obsidian notes: tests/test_notes_import.py (../shared/user-notes)
 """
 
 from __future__ import annotations
@@ -194,3 +208,181 @@ def test_a_template_in_a_code_block_is_not_part_of_the_story():
     (story,) = notes.stories
     assert tags(story["bullets"]) == ["S", "A", "R"]
     assert not any("[Company]" in str(b) for b in story["bullets"])
+
+
+STORY_BANK = """# Story bank
+
+## Ownership
+
+### Story #1: The flaky deploy pipeline
+
+**Quick Summary:** Made deploys boring again in a month.
+
+**Tags:** #ownership #reliability
+
+**Usable for Questions About:**
+- Tell me about a time you owned a problem nobody asked you to fix
+- Describe a time you improved a process for the whole team
+
+**SITUATION** (2 sentences)
+Deploys failed one time in five. Every team waited on a rerun.
+
+**TASK**
+I decided the pipeline was mine to fix, though no one owned it.
+
+**ACTION**
+I sorted a month of failures by cause. I fixed the three causes behind most of them.
+
+**RESULT**
+Failures dropped to one in fifty.
+
+**Talking Time:** about 2 minutes
+"""
+
+
+def test_story_bank_template_layout():
+    notes = read_notes(STORY_BANK, PRINCIPLES, "mine")
+    (story,) = notes.stories
+    assert story["title"] == "The flaky deploy pipeline"
+    assert tags(story["bullets"]) == ["S", "S", "T", "A", "A", "R"]
+    assert story["notes"] == [
+        "Made deploys boring again in a month.",
+        "#ownership #reliability",
+        "about 2 minutes",
+    ]
+    assert [q["text"] for q in notes.questions] == [
+        "Tell me about a time you owned a problem nobody asked you to fix",
+        "Describe a time you improved a process for the whole team",
+    ]
+
+
+QUESTION_THEN_PARTS = """# Amazon LP prep
+
+### 1. Customer Obsession
+
+**Example Question:** Tell me about a time you went above and beyond for a customer.
+
+**Situation:** A clinic could not book appointments after our release.
+
+**Task:** I had to restore booking for them the same day.
+
+**Action:** I rolled back their tenant only. I called their office manager every hour.
+
+**Result:** Booking was back in two hours, and they stayed with us.
+
+### 12. Dive Deep
+
+**Example Question:** Tell me about a problem you solved by digging into the data.
+"""
+
+
+def test_question_then_parts_under_a_numbered_principle():
+    notes = read_notes(QUESTION_THEN_PARTS, PRINCIPLES, "mine")
+    (story,) = notes.stories
+    assert story["principles"] == ["customer-obsession"]
+    assert tags(story["bullets"]) == ["S", "T", "A", "A", "R"]
+    questions = [(q["principle"], q["text"], q.get("stories")) for q in notes.questions]
+    assert questions[0] == (
+        "customer-obsession",
+        "Tell me about a time you went above and beyond for a customer.",
+        [story["id"]],
+    )
+    assert questions[1] == (
+        "dive-deep",
+        "Tell me about a problem you solved by digging into the data.",
+        None,  # a question of the principle, no story told yet
+    )
+    assert len(questions) == 2
+
+
+DETAILS_BLOCKS = """## Frugality
+
+<details>
+<summary>Story: Halving the test bill</summary>
+
+- (S) Our CI bill doubled in six months.
+- (T) I had to cut it without slowing merges.
+- (A) I cached dependencies between runs.
+- (A) I moved nightly jobs to spot machines.
+- (R) The bill fell by 52 percent.
+
+</details>
+
+<details>
+<summary>Story: Reusing the old laptops</summary>
+
+- S: Twenty laptops sat in a cupboard after a hardware refresh.
+- A: I wiped them and gave them to the new interns.
+- R: We bought no laptops that summer.
+
+</details>
+"""
+
+
+def test_stories_in_details_blocks_with_letter_tags():
+    notes = read_notes(DETAILS_BLOCKS, PRINCIPLES, "mine")
+    assert [s["title"] for s in notes.stories] == ["Halving the test bill", "Reusing the old laptops"]
+    assert [tags(s["bullets"]) for s in notes.stories] == [["S", "T", "A", "A", "R"], ["S", "A", "R"]]
+    assert all(s["principles"] == ["frugality"] for s in notes.stories)
+    assert notes.stories[0]["bullets"][0] == "S: Our CI bill doubled in six months."
+
+
+TABLE_STORIES = """## Deliver Results
+
+| Story | Situation | Task | Action | Result |
+|---|---|---|---|---|
+| Quarter-end launch | A partner set the date. | I owned it. | I cut two features. | We launched on time. |
+| One database | Two databases had to merge. | I kept the shop open. | I ran both a week. | No downtime. |
+
+## Earn Trust
+
+### Story: The missed estimate
+
+| Part | What happened |
+|---|---|
+| Situation | My estimate for the search rewrite was off by a month. |
+| Action | I told my manager the day I knew. I gave a new date with the risks listed. |
+| Result | We hit the new date. |
+"""
+
+
+def test_stories_in_tables():
+    notes = read_notes(TABLE_STORIES, PRINCIPLES, "mine")
+    titles = [s["title"] for s in notes.stories]
+    assert titles == ["Quarter-end launch", "One database", "The missed estimate"]
+    assert [tags(s["bullets"]) for s in notes.stories] == [
+        ["S", "T", "A", "R"],
+        ["S", "T", "A", "R"],
+        ["S", "A", "A", "R"],
+    ]
+    assert [s["principles"] for s in notes.stories] == [["deliver-results"]] * 2 + [["earn-trust"]]
+
+
+THEMES = """# Behavioral stories
+
+## Conflict
+
+### Story: Two teams, one API
+- **Situation:** Payments and Checkout both wanted to own the refund API.
+- **Action:** I wrote a one-page proposal with both options and their costs.
+- **Result:** We agreed in one meeting and shipped in three weeks.
+- **LPs:** Earn Trust, Have Backbone; Disagree and Commit
+
+## Failure
+
+### Story: The launch I called too early
+- **Situation:** I announced a launch date before load testing.
+- **Result:** We slipped by two weeks.
+- **Lessons learned:** Test before you promise.
+"""
+
+
+def test_themes_are_not_principles_and_stories_name_their_own():
+    notes = read_notes(THEMES, PRINCIPLES, "mine")
+    assert notes.principles == []  # "Conflict" and "Failure" invent no principle
+    first, second = notes.stories
+    assert first["principles"] == ["earn-trust", "backbone"]
+    assert first["notes"] == ["Earn Trust, Have Backbone; Disagree and Commit"]
+    assert tags(first["bullets"]) == ["S", "A", "R"]
+    assert second["principles"] == [] and second["notes"] == ["Test before you promise."]
+    assert any("'Conflict'" in s for s in notes.skipped) and any("'Failure'" in s for s in notes.skipped)

@@ -44,12 +44,14 @@ NOTE_LABELS = (
     "takeaways", "takeaway", "key takeaways", "reflection", "reflections", "retrospective",
     "connection to the principle", "connection to principle", "connection to the lp", "connection to lp",
     "why this story", "why it fits", "principles", "principles demonstrated", "lps", "lps demonstrated",
-    "leadership principles", "tags", "notes", "team", "roster", "links", "references",
+    "leadership principles", "tags", "notes", "team", "roster", "links", "references", "quick summary",
+    "summary", "talking time", "timing", "potential follow-ups i should prepare", "follow-ups to prepare",
 )  # fmt: skip
 QUESTION_LABELS = (
     "question", "questions", "example question", "example questions", "likely questions",
     "possible questions", "sample questions", "variations", "question variations", "also answers",
-    "use it for", "use for", "asked as", "answers",
+    "use it for", "use for", "asked as", "answers", "usable for questions about", "good for",
+    "example question", "sample question", "interview question",
 )  # fmt: skip
 _LABEL_OF = {w: ("part", tag) for tag, words in PART_LABELS.items() for w in words}
 _LABEL_OF.update({w: ("note", None) for w in NOTE_LABELS})
@@ -66,6 +68,7 @@ def label(text: str) -> tuple[str, str | None, str] | None:
     t = clean(text).strip()
     if not t:
         return None
+    t = re.sub(r"^([A-Za-z' ]{2,40}?)\s*\([^)]{0,40}\)\s*(?=:|$)", r"\1", t)  # "SITUATION (2 sentences)"
     m = _LETTER_PART.match(t)
     if m and (len(t) <= 2 or t[1:2] in ":)]-–—=. " or t[0] in "(["):
         letter_form = t[0] in "([" or re.match(r"^[STAR]\s*[:\-–—=.]", t) or len(t) == 1

@@ -19,9 +19,13 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^([-*+]|\d+[.)])(?:\s+(.*)|)$")  # a marker then a space: "**bold**" is no item
 _RULE = re.compile(r"^([-*_]\s*){3,}$")
 _MANAGER = re.compile(r"\((manager|managers only)\)", re.I)
-_STORY = re.compile(r"^story\b\s*[\w.]*\s*(?:[-–—:]\s*(.*))?$", re.I)
+_STORY = re.compile(r"^story\b\s*#?[\w.]*\s*(?:[-–—:]\s*(.*))?$", re.I)
 _INTERVIEW = re.compile(r"^(mock\s+)?interview(er)?\s*#?\s*\d+\b|^round\s*\d+\b", re.I)
 _MINUTES = re.compile(r"(\d{1,3})\s*(?:min|mins|minutes)\b", re.I)
+_NUMBERED = re.compile(r"^(?:lp|principle|leadership principle)\s*#?\s*(\d{1,2})\b")
+_SUMMARY = re.compile(r"^<summary>(.*?)</summary>\s*$", re.I)
+_DETAILS_END = re.compile(r"^</details>\s*$", re.I)
+_PRINCIPLE_LABEL = re.compile(r"^(leadership principles|principles( demonstrated)?|lps?( demonstrated)?)\b")
 _SENTENCE = re.compile(r"(?<=[?.!])\s+(?=[A-Z0-9\"'(])")
 _NAME_LIKE = re.compile(r"^(?:me|[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*)?\s*(?:[-–—:(+,&/].{0,60})?$", re.I)
 _NAME_START = re.compile(r"^(?:Me\b|[A-Z])")
@@ -119,6 +123,9 @@ def _classify(title: str, principles: list[Principle]) -> tuple[str, str | None]
         return "interview", None
     if _STORY.match(t):
         return "story", None
+    numbered = _NUMBERED.match(low)
+    if numbered and 1 <= int(numbered.group(1)) <= len(principles):
+        return "principle", principles[int(numbered.group(1)) - 1].id  # "LP 11", "Principle #3"
     pid = match_principle(t, principles)
     if pid:
         return "principle", pid
@@ -137,7 +144,20 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
     skipped: dict[int, str] = {}
     own: dict[int, list[Line]] = {}  # every section's own lines (id(section) -> lines)
     current: Section | None = None
+    details: list[Section] = []  # open <details> blocks, as sections
     for line in _lines(text):
+        summary = _SUMMARY.match(line.raw)
+        if summary:  # <details><summary>Story: ...</summary>: a section until </details>
+            level = (stack[-1].level if stack else 1) + 1
+            line = Line(line.no, 0, "#" * min(6, int(level)) + " " + summary.group(1))
+        elif _DETAILS_END.match(line.raw) and details:
+            closing = details.pop()
+            while stack and stack[-1] is not closing:
+                stack.pop()
+            if stack:
+                stack.pop()
+            current = next((s for s in reversed(stack) if s.kind != "other"), None)
+            continue
         heading = _HEADING.match(line.raw) if line.indent < 4 else None
         if heading and not TAG_LINE.match(line.raw):
             level, name = len(heading.group(1)), heading.group(2)
@@ -162,6 +182,8 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             stack.append(section)
             found.append(section)
             own[id(section)] = []
+            if summary:
+                details.append(section)
             # body lines belong to the innermost recognized section (an unrecognized sub-heading
             # inside a principle keeps that principle's context)
             current = next((s for s in reversed(stack) if s.kind != "other"), None)
@@ -172,9 +194,23 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             continue
         if stack:
             own[id(stack[-1])].append(line)
+        if (current is None or current.kind == "principle") and stack and _opens_part(line):
+            current = _story_for_label(stack, found, own, skipped)
+            if current is not None and line not in current.lines:
+                current.lines.append(line)
+            continue
         if current is not None:
             current.lines.append(line)
     return title, [s for s in found if s.kind != "other"], list(skipped.values())
+
+
+def _opens_part(line: Line) -> bool:
+    """A body line that opens a STAR part ('**Situation:** ...', 'Task:', '- **Action**: ...')."""
+    raw = line.item.group(2) or "" if line.item else line.raw
+    found = label(raw)
+    return bool(
+        found and found[0] == "part" and (found[2] or raw.strip().startswith(("*", "_")) or ":" in raw)
+    )
 
 
 def _story_for_label(
@@ -199,6 +235,11 @@ def _story_for_label(
             # half a level below the principle: the next part heading keeps it, the next real heading
             # (a new story or principle) closes it
             story = Section("story", "Story", section.level + 0.5, section.line, section.principle)
+            # the paragraphs right above the first label ("**Question:** ...") belong to the story
+            lead: list[Line] = []
+            while section.lines and not section.lines[-1].item:
+                lead.insert(0, section.lines.pop())
+            story.lines = lead
             found.append(story)
             own[id(story)] = []
             stack.append(story)
@@ -253,6 +294,10 @@ def _questions(section: Section, counter: dict[str, int]) -> list[dict]:
         if not question:
             continue
         out.append({"text": question, "follow_ups": follow, "notes": notes, "line": ln.no})
+    for ln in section.lines:  # "**Example question:** Tell me about ..." in a paragraph
+        found = None if ln.item else label(ln.raw)
+        if found and found[0] == "question" and len(found[2].split()) >= 4:
+            out.append({"text": found[2], "follow_ups": [], "notes": [], "line": ln.no})
     rows = _table_rows(section.lines)
     if rows and any("question" in c.lower() for c in rows[0]):
         header = [c.lower() for c in rows[0]]
@@ -293,6 +338,7 @@ class StoryParts:
     first: str | None = None
     notes: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
+    principles: list[str] = field(default_factory=list)  # text under "LPs:" / "Principles:"
 
 
 def _sentences(text: str) -> list[str]:
@@ -335,6 +381,7 @@ def _bullets(lines: list[Line]) -> StoryParts:
     part: str | None = None
     mode = "bullets"  # or notes, questions
     label_indent: int | None = None  # an item that was only a label: its sub-items are its content
+    principle_label = False  # the notes being read name the story's principles
     in_code = False
     seen_any = False
 
@@ -358,7 +405,16 @@ def _bullets(lines: list[Line]) -> StoryParts:
         if text.startswith("```") or text.startswith("~~~"):
             in_code = not in_code  # a template in a code block is not a story
             continue
-        if in_code or not text or _RULE.match(text) or text.startswith("|"):
+        if in_code or not text or _RULE.match(text):
+            continue
+        if text.startswith("|"):  # a table row: '| Situation | what happened |' is a part
+            cells = [c.strip() for c in text.strip().strip("|").split("|")]
+            found_row = label(cells[0]) if len(cells) >= 2 else None
+            if found_row and found_row[0] == "part" and clean(cells[1]):
+                stack = []
+                for sentence in _sentences(clean(" ".join(cells[1:]))):
+                    add({"text": sentence, "bullets": [], "star": found_row[1]}, None)
+                seen_any = True
             continue
         if text.startswith(">"):
             text = text.lstrip("> ").strip()
@@ -371,6 +427,7 @@ def _bullets(lines: list[Line]) -> StoryParts:
         if found:
             kind, tag, rest = found
             mode = {"part": "bullets", "note": "notes", "question": "questions"}[kind]
+            principle_label = kind == "note" and _PRINCIPLE_LABEL.match(clean(raw).lower()) is not None
             part = tag if kind == "part" else part
             if not (m and rest):
                 stack = []  # what follows a label starts at the top level
@@ -390,6 +447,8 @@ def _bullets(lines: list[Line]) -> StoryParts:
             continue
         if mode == "notes":
             out.notes.append(body)
+            if principle_label:
+                out.principles.append(body)
             continue
         if mode == "questions":
             out.questions.extend(q for q in _sentences(body) if len(q.split()) >= 4)
@@ -488,8 +547,11 @@ def count_bullets(bullets: list) -> int:
     return sum(1 + (count_bullets(b.get("bullets", [])) if isinstance(b, dict) else 0) for b in bullets)
 
 
-def _story(section: Section, used: set[str]) -> tuple[dict | None, list[str]]:
-    """The story of a section, and the questions it lists (asked of this story)."""
+def _story(
+    section: Section, used: set[str], principles: list[Principle] | None = None
+) -> tuple[dict | None, list[str]]:
+    """The story of a section, and the questions it lists (asked of this story). Its principles:
+    its section's, and those it names under an "LPs:" / "Principles:" label."""
     parts = _bullets(section.lines)
     nodes, first = parts.nodes, parts.first
     match = _STORY.match(section.title)
@@ -504,10 +566,16 @@ def _story(section: Section, used: set[str]) -> tuple[dict | None, list[str]]:
     while sid in used:
         sid += "-2"
     used.add(sid)
+    named = [section.principle] if section.principle else []
+    for text in parts.principles:
+        for name in re.split(r"[,;/]|\band\b(?= [A-Z])|#", text):
+            pid = match_principle(name, principles or [])
+            if pid and pid not in named:
+                named.append(pid)
     story = {
         "id": sid,
         "title": title,
-        "principles": [section.principle] if section.principle else [],
+        "principles": named,
         "bullets": _shape(nodes),
     }
     if parts.notes:
@@ -609,6 +677,44 @@ def link_notes(
                 q.setdefault("stories", []).append(sid)
 
 
+def _table_stories(section: Section, used: set[str]) -> list[dict]:
+    """Stories written as table rows under columns named for the STAR parts (| Story | Situation |
+    Task | Action | Result |): a story per row, titled by its first other column."""
+    rows = _table_rows(section.lines)
+    if not rows:
+        return []
+    header = [label(c) for c in rows[0]]
+    parts = {i: h[1] for i, h in enumerate(header) if h and h[0] == "part" and not h[2]}
+    if len(set(parts.values())) < 3:
+        return []
+    title_col = next((i for i in range(len(rows[0])) if i not in parts), None)
+    stories = []
+    for n, row in enumerate(rows[1:], start=1):
+        bullets = [
+            f"{tag}: {sentence}"
+            for i, tag in sorted(parts.items())
+            if i < len(row)
+            for sentence in _sentences(clean(row[i]))
+        ]
+        if not bullets:
+            continue
+        title = clean(row[title_col]) if title_col is not None and title_col < len(row) else ""
+        title = title or f"{section.title} story {n}"
+        sid = slug(title)
+        while sid in used:
+            sid += "-2"
+        used.add(sid)
+        stories.append(
+            {
+                "id": sid,
+                "title": title,
+                "principles": [section.principle] if section.principle else [],
+                "bullets": bullets,
+            }
+        )
+    return stories
+
+
 def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
     """Parse one notes file into bank entities."""
     result = Notes()
@@ -621,22 +727,24 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
     for section in found:
         if section.kind == "principle":
             result.questions.extend(_questions(section, counter))
+            result.stories.extend(_table_stories(section, used))
         elif section.kind == "story":
-            story, asked = _story(section, used)
+            story, asked = _story(section, used, principles)
             if story:
                 result.stories.append(story)
                 for text in asked:
-                    if not section.principle:
+                    if not story["principles"]:
                         result.skipped.append(
                             f"line {section.line}: question '{text}' under story '{story['title']}' "
                             "(the story has no principle to file it under)"
                         )
                         continue
-                    counter[section.principle] = counter.get(section.principle, 0) + 1
+                    pid = story["principles"][0]
+                    counter[pid] = counter.get(pid, 0) + 1
                     result.questions.append(
                         {
-                            "id": f"my-{section.principle}-{counter[section.principle]}",
-                            "principle": section.principle,
+                            "id": f"my-{pid}-{counter[pid]}",
+                            "principle": pid,
                             "text": text,
                             "stories": [story["id"]],
                         }
