@@ -386,3 +386,26 @@ def test_themes_are_not_principles_and_stories_name_their_own():
     assert tags(first["bullets"]) == ["S", "A", "R"]
     assert second["principles"] == [] and second["notes"] == ["Test before you promise."]
     assert any("'Conflict'" in s for s in notes.skipped) and any("'Failure'" in s for s in notes.skipped)
+
+
+FRONT_MATTER = """---
+title: Loop prep
+tags: [interview, amazon]
+Situation: this is front matter, not a story
+---
+
+## Bias for Action
+
+### Story: Fixing the broken import on a Friday
+- S: Customer imports failed after a library upgrade late on a Friday.
+- A: I rolled back the library within the hour, before anyone asked.
+- R: No customer lost data.
+"""
+
+
+def test_front_matter_is_left_out():
+    notes = read_notes(FRONT_MATTER, PRINCIPLES, "mine")
+    (story,) = notes.stories
+    assert tags(story["bullets"]) == ["S", "A", "R"]
+    assert not any("front matter" in str(b) for b in story["bullets"])
+    assert notes.loops == [] and notes.questions == []

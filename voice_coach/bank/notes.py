@@ -19,7 +19,7 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^([-*+]|\d+[.)])(?:\s+(.*)|)$")  # a marker then a space: "**bold**" is no item
 _RULE = re.compile(r"^([-*_]\s*){3,}$")
 _MANAGER = re.compile(r"\((manager|managers only)\)", re.I)
-_STORY = re.compile(r"^story\b\s*#?[\w.]*\s*(?:[-–—:]\s*(.*))?$", re.I)
+_STORY = re.compile(r"^story\b\s*#?(?:\d[\w.]*|[A-Z]\b)?\s*(?:[-–—:]\s*(.*))?$", re.I)
 _INTERVIEW = re.compile(r"^(mock\s+)?interview(er)?\s*#?\s*\d+\b|^round\s*\d+\b", re.I)
 _MINUTES = re.compile(r"(\d{1,3})\s*(?:min|mins|minutes)\b", re.I)
 _NUMBERED = re.compile(r"^(?:lp|principle|leadership principle)\s*#?\s*(\d{1,2})\b")
@@ -30,6 +30,7 @@ _SENTENCE = re.compile(r"(?<=[?.!])\s+(?=[A-Z0-9\"'(])")
 _NAME_LIKE = re.compile(r"^(?:me|[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*)?\s*(?:[-–—:(+,&/].{0,60})?$", re.I)
 _NAME_START = re.compile(r"^(?:Me\b|[A-Z])")
 MAX_DEPTH = 12  # deeper nesting is flattened: notes are not trees of unbounded depth
+MAX_INDENT = 96  # columns of indentation read as nesting (24 levels of 4, 48 of 2)
 
 
 @dataclass
@@ -103,12 +104,112 @@ def match_principle(name: str, principles: list[Principle]) -> str | None:
     return best if best_score >= 0.66 else None
 
 
+def _front_matter(source: list[str]) -> None:
+    """Blank a YAML front matter block (kept out of the notes, line numbers kept)."""
+    if source and source[0].strip() == "---":
+        for end in range(1, min(len(source), 500)):
+            if source[end].strip() in ("---", "..."):
+                source[: end + 1] = [""] * (end + 1)
+                return
+
+
+_BOLD_LINE = re.compile(r"(\*\*|__).+?(\*\*|__)\s*(\([^)]{0,40}\))?\s*:?")
+_KEY_LINE = re.compile(r"^(\*\*|__)?[A-Za-z(][A-Za-z' )]{0,30}(\*\*|__)?\s*:(\*\*|__)?")
+
+
+def _soft_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """A paragraph's source lines grouped as read: one sentence running over lines stays one, but a
+    line that opens with a key ("Interviewer:", "**Task:**") or follows one ending in ":" starts
+    anew (Obsidian shows each line of a paragraph on its own)."""
+    groups: list[tuple[int, list[str]]] = []
+    for offset, raw in enumerate(lines):
+        text = raw.strip()
+        if not text:
+            continue
+        prev = groups[-1][1][-1] if groups else ""
+        opened = label(prev) if prev else None
+        if (
+            not groups
+            or _KEY_LINE.match(text)
+            or prev.endswith(":")
+            or (opened is not None and not opened[2])  # a label alone on its line
+            or _BOLD_LINE.fullmatch(prev)  # "**SITUATION** (2-3 sentences)"
+        ):
+            groups.append((offset, [text]))
+        else:
+            groups[-1][1].append(text)
+    return groups
+
+
 def _lines(text: str) -> list[Line]:
-    out = []
-    for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
-        expanded = raw.replace("\t", "    ")
-        stripped = expanded.lstrip(" \u00a0")
-        out.append(Line(no, len(expanded) - len(stripped), stripped.rstrip()))
+    """The notes as blocks, read by a CommonMark parser (markdown-it-py, tables on): one Line per
+    heading, paragraph (its lines joined), list item (with its marker; indent 4 a nesting level),
+    table row and HTML line; code blocks and front matter are left out. Each Line keeps the inline
+    markup (bold questions, wiki links) and the number of the line it starts on."""
+    from markdown_it import MarkdownIt
+
+    source = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").split("\n")
+    _front_matter(source)
+    # deeper nesting is flattened, never dropped: the parser stops nesting at its limit and would
+    # leave out what lies deeper, so indentation is capped below it first
+    for i, raw in enumerate(source):
+        expanded = raw.expandtabs(4)
+        body = expanded.lstrip(" ")
+        if len(expanded) - len(body) > MAX_INDENT:
+            source[i] = " " * MAX_INDENT + body
+    parser = MarkdownIt("commonmark", {"maxNesting": 4 * MAX_INDENT}).enable("table")
+    tokens = parser.parse("\n".join(source))
+    out: list[Line] = []
+    depth = 0
+    marker: str | None = None  # the marker of a list item whose first paragraph comes next
+    heading: int | None = None
+    row: list[str] | None = None
+    for tok in tokens:
+        kind = tok.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif kind == "list_item_open":
+            marker = "-" if tok.markup in "-*+" else f"{tok.info or 1}{tok.markup}"
+        elif kind == "heading_open":
+            heading = int(tok.tag[1])
+        elif kind == "heading_close":
+            heading = None
+        elif kind == "tr_open":
+            row = []
+        elif kind == "tr_close" and row is not None:
+            out.append(Line(tok.map[0] + 1 if tok.map else 0, 0, "| " + " | ".join(row) + " |"))
+            row = None
+        elif kind == "html_block":
+            start = tok.map[0] if tok.map else 0
+            for k, raw in enumerate(tok.content.split("\n")):
+                if raw.strip():
+                    out.append(Line(start + k + 1, 0, raw.strip()))
+        elif kind == "inline":
+            no = (tok.map[0] + 1) if tok.map else 0
+            groups = _soft_lines(tok.content.split("\n"))
+            if row is None and heading is None and len(groups) > 1:
+                # "Interviewer: Dana" / "Principles:" on lines of their own: separate facts
+                first = " ".join(groups[0][1])
+                rest = [(no + offset, " ".join(parts)) for offset, parts in groups[1:]]
+                if marker is not None:
+                    out.append(Line(no, 4 * max(0, depth - 1), f"{marker} {first}"))
+                    marker = None
+                else:
+                    out.append(Line(no, 4 * depth, first))
+                out.extend(Line(n, 4 * depth, text) for n, text in rest)
+                continue
+            content = " ".join(part.strip() for part in tok.content.split("\n")).strip()
+            if row is not None:
+                row.append(content)
+            elif heading is not None:
+                out.append(Line(no, 0, "#" * heading + " " + content))
+            elif marker is not None:
+                out.append(Line(no, 4 * max(0, depth - 1), f"{marker} {content}"))
+                marker = None
+            else:
+                out.append(Line(no, 4 * depth, content))
     return out
 
 
@@ -345,33 +446,6 @@ def _sentences(text: str) -> list[str]:
     return [x.strip() for x in _SENTENCE.split(text) if x.strip()]
 
 
-def _join_paragraphs(lines: list[Line]) -> list[Line]:
-    """Lines of one paragraph (no blank line between them) as one line, as Markdown reads them; an
-    indented line right after a list item continues that item."""
-    out: list[Line] = []
-    in_code = False
-    for ln in lines:
-        text = ln.raw
-        if text.startswith(("```", "~~~")):
-            in_code = not in_code
-        prev = out[-1] if out else None
-        plain = text and not ln.item and not text.startswith(("#", "|", ">", "```", "~~~"))
-        if (
-            not in_code
-            and plain
-            and prev is not None
-            and prev.raw
-            and not prev.raw.startswith(("#", "|", ">", "```", "~~~"))
-            and not re.fullmatch(r"(\*\*|__)(.+?)(\*\*|__):?", prev.raw.strip())
-            and not (label(prev.raw) and not label(prev.raw)[2])
-            and (not prev.item or ln.indent > prev.indent)
-        ):
-            out[-1] = Line(prev.no, prev.indent, f"{prev.raw} {text}")
-            continue
-        out.append(ln)
-    return out
-
-
 def _bullets(lines: list[Line]) -> StoryParts:
     """Nested bullets from paragraphs and list items. Labels are never bullets: a STAR part label
     tags what follows it (a paragraph part gives a bullet per sentence), a note label sends what
@@ -400,7 +474,7 @@ def _bullets(lines: list[Line]) -> StoryParts:
             stack = []
         stack.append((indent, node))
 
-    for ln in _join_paragraphs(lines):
+    for ln in lines:
         text = ln.raw
         if text.startswith("```") or text.startswith("~~~"):
             in_code = not in_code  # a template in a code block is not a story
