@@ -27,6 +27,8 @@ Layouts, and where each was seen (2026-11, public GitHub Markdown, read with the
 11. "S:" / "T:" / "A:" / "R:" item prefixes, interview rounds, question tables:
     tests/test_notes_import.py OTHER_LAYOUT
 12. the user's own Obsidian notes: tests/test_notes_import.py (../shared/user-notes)
+13. YAML front matter above the notes (Obsidian, static-site Markdown)
+14. a story as a list item ("- **Story: ...**") with its parts as sub-items, among questions
 """
 
 from __future__ import annotations
@@ -409,3 +411,26 @@ def test_front_matter_is_left_out():
     assert tags(story["bullets"]) == ["S", "A", "R"]
     assert not any("front matter" in str(b) for b in story["bullets"])
     assert notes.loops == [] and notes.questions == []
+
+
+STORY_AS_ITEM = """## Learn and Be Curious
+
+- Tell me about a time you learned something new to solve a problem.
+- Situation.
+- Why?
+- **Story: Learning SQL tuning in a week**
+  - **Situation**: Our reports took ten minutes to load.
+  - **Action**: I read the query planner docs and rewrote the three slowest queries.
+  - **Result**: Reports loaded in twenty seconds.
+"""
+
+
+def test_a_story_in_a_list_item_and_no_label_or_fragment_questions():
+    notes = read_notes(STORY_AS_ITEM, PRINCIPLES, "mine")
+    assert [q["text"] for q in notes.questions] == [
+        "Tell me about a time you learned something new to solve a problem."
+    ]  # not "Situation." (a label) nor "Why?" (a fragment), nor the story's title
+    (story,) = notes.stories
+    assert story["title"] == "Learning SQL tuning in a week"
+    assert tags(story["bullets"]) == ["S", "A", "R"]
+    assert story["principles"] == ["learn-and-be-curious"]

@@ -336,10 +336,14 @@ def _story_for_label(
             # half a level below the principle: the next part heading keeps it, the next real heading
             # (a new story or principle) closes it
             story = Section("story", "Story", section.level + 0.5, section.line, section.principle)
-            # the paragraphs right above the first label ("**Question:** ...") belong to the story
+            # the paragraphs right above the first label ("**Question:** ...") belong to the story,
+            # and a "- Story: ..." item right above names it
             lead: list[Line] = []
             while section.lines and not section.lines[-1].item:
                 lead.insert(0, section.lines.pop())
+            last = section.lines[-1] if section.lines else None
+            if not lead and last is not None and last.item and _STORY.match(clean(last.item.group(2) or "")):
+                story.title = clean(section.lines.pop().item.group(2) or "")
             story.lines = lead
             found.append(story)
             own[id(story)] = []
@@ -391,9 +395,11 @@ def _questions(section: Section, counter: dict[str, int]) -> list[dict]:
             if out:  # a sub-item under a question: the user's note ("Tell story about ...")
                 out[-1].setdefault("notes", []).append(clean(body))
             continue
+        if label(body) or _STORY.match(clean(body)):
+            continue  # "Situation.", "Story: ..." are labels, never questions
         question, follow, notes = split_question(body)
-        if not question:
-            continue
+        if not question or len(question.split()) < 4:
+            continue  # a fragment under 4 words is not a question
         out.append({"text": question, "follow_ups": follow, "notes": notes, "line": ln.no})
     for ln in section.lines:  # "**Example question:** Tell me about ..." in a paragraph
         found = None if ln.item else label(ln.raw)
