@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from voice_coach.bank.model import Bank, Bullet, Question, Rubric, Story
 from voice_coach.config import Settings
 from voice_coach.errors import UserError
 from voice_coach.scoring.coverage import Scorer, confidence, default_scorer, match_bullets, story_scores
-from voice_coach.scoring.delivery import DeliveryBands, delivery
+from voice_coach.scoring.delivery import DeliveryBands, delivery, place_words
 from voice_coach.scoring.followups import choose
 from voice_coach.scoring.model import (
     TAGS,
@@ -53,6 +54,9 @@ def analyze(
     """Score one answer: STAR, the story told and its bullets, delivery, follow-ups to ask."""
     question = question or FREE_ANSWER
     target = question.target_s or target_s
+    regions = transcript.speech_regions
+    if regions:  # word times inside the speech the audio holds (pauses from the audio)
+        transcript = replace(transcript, words=place_words(transcript.words, regions))
     sents = sentences(transcript.words)
     if scorer is None:
         scorer = default_scorer()
@@ -83,7 +87,7 @@ def analyze(
         sents, matches, sims, off_topic=scorer.off_topic if story and rubric is None else None
     )
     star = star_block(sents, labels)
-    deliv = delivery(transcript.words, transcript.duration_s, target, bands)
+    deliv = delivery(transcript.words, transcript.duration_s, target, bands, regions)
 
     bullets = [
         BulletResult(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from voice_coach.scoring.model import Delivery, Filler, Fillers, Hedge, Pause
@@ -108,10 +109,44 @@ def i_we_ratio(words: list[Word]) -> float | None:
     return round(singular / total, 3) if total else None
 
 
+def place_words(words: list[Word], regions: list[tuple[float, float]]) -> list[Word]:
+    """Word times moved inside the speech regions: Whisper lets a word run over the silence before
+    or after it, which hides the pause (a 2.3 s silence came back as a 1.4 s gap)."""
+    if not regions:
+        return words
+    starts = [a for a, _ in regions]
+    out = []
+    for w in words:
+        if w.start is None or w.end is None:
+            out.append(w)
+            continue
+        start, end = w.start, w.end
+        i = max(0, bisect_right(starts, start) - 1)
+        j = max(0, bisect_right(starts, end) - 1)
+        if start > regions[i][1] and i + 1 < len(regions):  # begins in a silence: at the next speech
+            i += 1
+        # a word stretched across a silence belongs to the stretch of speech it overlaps most
+        k = max(range(i, max(i, j) + 1), key=lambda r: min(end, regions[r][1]) - max(start, regions[r][0]))
+        start = min(max(start, regions[k][0]), regions[k][1])
+        end = max(min(end, regions[k][1]), start)
+        out.append(Word(w.word, round(start, 3), round(max(start, end), 3), w.probability))
+    return out
+
+
+def _gaps(regions: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    return [(a[1], b[0]) for a, b in zip(regions, regions[1:], strict=False)]
+
+
 def delivery(
-    words: list[Word], duration_s: float | None, target_s: float, bands: DeliveryBands | None = None
+    words: list[Word],
+    duration_s: float | None,
+    target_s: float,
+    bands: DeliveryBands | None = None,
+    regions: list[tuple[float, float]] | None = None,
 ) -> Delivery:
-    """The 'delivery' block of the answer report. Timing keys are None for a typed answer."""
+    """The 'delivery' block of the answer report. Timing keys are None for a typed answer. With
+    the recording's speech regions, pauses and speaking time come from the audio; otherwise from
+    the gaps between word times."""
     bands = bands or DeliveryBands()
     fillers = find_fillers(words)
     timed = [w for w in words if w.start is not None and w.end is not None]
@@ -127,10 +162,14 @@ def delivery(
         )
     pauses: list[Pause] = []
     excluded, long_pauses = 0.0, 0
-    for a, b in zip(timed, timed[1:], strict=False):
-        gap = b.start - a.end
+    if regions:  # the audio's own silences, between the first and the last word
+        gaps = [(a, b) for a, b in _gaps(regions) if b > timed[0].start and a < timed[-1].end]
+    else:
+        gaps = [(a.end, b.start) for a, b in zip(timed, timed[1:], strict=False)]
+    for start, end in gaps:
+        gap = end - start
         if gap >= PAUSE_S:
-            pauses.append(Pause(round(a.end, 3), round(b.start, 3)))
+            pauses.append(Pause(round(start, 3), round(end, 3)))
         if gap > EXCLUDED_PAUSE_S:
             excluded += gap
         if gap >= LONG_PAUSE_S:

@@ -18,6 +18,7 @@ from typing import Protocol
 import numpy as np
 
 from voice_coach.errors import EnvironmentProblem, UserError
+from voice_coach.speech.vad import speech_regions
 from voice_coach.speech.weights import model_dir
 
 # Whisper tends to clean "um" and "uh" out of transcripts. A short disfluent prompt keeps them:
@@ -48,6 +49,8 @@ class Transcript:
     model: str
     seconds: float = 0.0  # time spent transcribing
     extra: dict = field(default_factory=dict)
+    # where speech is in the audio (speech/vad.py): pauses come from these, not from word times
+    speech_regions: list[tuple[float, float]] | None = None
 
 
 def transcript_from_text(text: str) -> Transcript:
@@ -150,6 +153,7 @@ class FasterWhisperEngine:
             self.name,
             self.model,
             seconds=round(time.perf_counter() - start, 3),
+            speech_regions=speech_regions(audio),
         )
 
 
@@ -233,6 +237,7 @@ class OpenAIWhisperEngine:
             self.name,
             self.model,
             seconds=round(time.perf_counter() - start, 3),
+            speech_regions=speech_regions(audio),
         )
 
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from voice_coach.audio.capture import level_dbfs
 from voice_coach.speech.engines import Engine, Transcript, Word
+from voice_coach.speech.vad import merged, shifted
 
 SR = 16000
 LEAD_IN = int(0.3 * SR)
@@ -119,6 +120,7 @@ class StreamingTranscriber:
                 )
                 for w in part.words
             )
+        regions = [r for offset, part in self._parts for r in shifted(part.speech_regions or [], offset / SR)]
         return Transcript(
             " ".join(t for t in texts if t),
             words,
@@ -127,4 +129,5 @@ class StreamingTranscriber:
             self.engine.model,
             seconds=round(seconds, 3),
             extra={"streamed_parts": len(self._parts)},
+            speech_regions=merged(regions),
         )
