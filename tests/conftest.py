@@ -197,6 +197,7 @@ SLOW_MODULES = {
     "test_hostile",
     "test_offline",
     "test_packaging",
+    "test_pauses",
     "test_reliability",
     "test_report_browser",
     "test_speech",

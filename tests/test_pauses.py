@@ -55,3 +55,38 @@ def test_jfk_gaps_are_found_in_the_audio(engines, shipped_bank):
     words = report.transcript.words
     inside = sum(any(a - 0.05 <= w.start <= b + 0.05 for a, b in regions) for w in words)
     assert inside == len(words)  # every word placed inside speech
+
+
+STEREO_LEFT = (
+    "He began a confused complaint against the wizard, who had vanished behind the curtain on the left."
+)
+STEREO_RIGHT = "The horizon seems extremely distant."
+
+
+def test_stereo_with_a_voice_per_channel_transcribes_both(vc_env, capsys):
+    """stereo_diarization.wav holds a different read sentence on each channel at the same time: a
+    mix buries one; each channel is transcribed in turn, and the user is told."""
+    import voice_coach as vc
+    from conftest import wer
+
+    notes: list[str] = []
+    report = vc.analyze_file(
+        need_shared("audio/stereo_diarization.wav"), model="tiny.en", progress=notes.append
+    )
+    assert any("two channels hold different speech" in n for n in notes), notes
+    assert wer(f"{STEREO_LEFT} {STEREO_RIGHT}", report.transcript.text) <= 0.15, report.transcript.text
+
+
+def test_a_silent_channel_is_not_mixed_in(tmp_path):
+    import soundfile as sf
+
+    from voice_coach.audio.files import load_channels, speech_channels
+
+    mono = load_audio(need_shared("audio/jfk.flac"))
+    path = tmp_path / "right-only.wav"
+    sf.write(path, np.stack([np.zeros_like(mono), mono], axis=1), SR)
+    which, audio = speech_channels(load_channels(path))
+    n = min(len(audio), len(mono))
+    assert which == "right" and float(np.corrcoef(audio[:n], mono[:n])[0, 1]) > 0.99
+    which, _ = speech_channels(load_channels(need_shared("audio/jfk.flac")))
+    assert which == "mix"  # the same sound on both channels

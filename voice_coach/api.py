@@ -21,6 +21,11 @@ from voice_coach.errors import UserError
 from voice_coach.scoring.model import AnswerReport
 
 MAX_NOTES_BYTES = 2_000_000
+STEREO_NOTE = {
+    "left": "stereo: only the left channel holds speech; transcribing it",
+    "right": "stereo: only the right channel holds speech; transcribing it",
+    "both": "stereo: the two channels hold different speech; transcribing the left, then the right",
+}
 Progress = Callable[[str], None]
 
 
@@ -87,7 +92,7 @@ def analyze_file(
     progress: Progress | None = None,
 ) -> AnswerReport:
     """Transcribe a recorded answer (WAV, FLAC, MP3, M4A ...) offline and score it."""
-    from voice_coach.audio.files import SAMPLE_RATE, load_audio
+    from voice_coach.audio.files import SAMPLE_RATE, load_audio, load_channels, speech_channels
     from voice_coach.scoring.analyze import score
     from voice_coach.speech.engines import make_engine
 
@@ -95,6 +100,13 @@ def analyze_file(
     bank = bank or load_bank(settings)
     q, rubric = resolve_prompt(bank, question)
     audio = load_audio(Path(path), max_s=settings.max_file_s)
+    channels = load_channels(path)
+    if channels is not None:
+        which, picked = speech_channels(channels)
+        if which != "mix":
+            audio = picked
+            if progress:
+                progress(STEREO_NOTE[which])
     speech = make_engine(settings.engine, settings.model, settings.cache_dir, settings.filler_prompt)
     speech.load(progress=progress)
     if progress:

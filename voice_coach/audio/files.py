@@ -124,3 +124,46 @@ def load_audio(path: str | Path, sr: int = SAMPLE_RATE, max_s: float | None = No
     if not parts:
         raise _bad_file(path, "no audio could be decoded from it")
     return np.concatenate(parts)
+
+
+def load_channels(path: str | Path, sr: int = SAMPLE_RATE) -> np.ndarray | None:
+    """A stereo file's two channels, (2, samples) float32 at sr Hz; None for a mono file."""
+    import av
+
+    try:
+        with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+            stream = container.streams.audio[0] if container.streams.audio else None
+            if stream is None or stream.codec_context.channels != 2:
+                return None
+            resampler = av.audio.resampler.AudioResampler(format="fltp", layout="stereo", rate=sr)
+            parts = []
+            for frame in container.decode(stream):
+                parts += [f.to_ndarray() for f in resampler.resample(frame)]
+            parts += [f.to_ndarray() for f in resampler.resample(None)]
+    except (av.error.FFmpegError, OSError, ValueError):
+        return None
+    return np.concatenate(parts, axis=1).astype(np.float32) if parts else None
+
+
+SILENT_DBFS = -60.0  # a channel this quiet holds no speech
+
+
+def speech_channels(channels: np.ndarray) -> tuple[str, np.ndarray]:
+    """What to transcribe of a stereo recording: ('mix', ...) when both channels carry the same
+    sound, ('left' / 'right', that channel) when only one holds speech, ('both', left then right
+    after a second of silence) when they hold different speech: never a mix that buries a voice."""
+    left, right = channels[0], channels[1]
+
+    def dbfs(x: np.ndarray) -> float:
+        rms = float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if x.size else 0.0
+        return 20 * np.log10(rms) if rms > 1e-9 else -120.0
+
+    levels = dbfs(left), dbfs(right)
+    if levels[0] <= SILENT_DBFS < levels[1]:
+        return "right", right
+    if levels[1] <= SILENT_DBFS < levels[0]:
+        return "left", left
+    if min(left.std(), right.std()) > 0 and float(np.corrcoef(left, right)[0, 1]) >= 0.8:
+        return "mix", (left + right) / 2
+    gap = np.zeros(SAMPLE_RATE, dtype=np.float32)
+    return "both", np.concatenate([left, gap, right])
