@@ -29,7 +29,10 @@ STEREO_NOTE = {
 Progress = Callable[[str], None]
 
 
-def _settings(settings: Settings | None, model: str | None = None, engine: str | None = None) -> Settings:
+def resolve_settings(
+    settings: Settings | None, model: str | None = None, engine: str | None = None
+) -> Settings:
+    """The given settings (or the user's, from config and environment) with model or engine chosen."""
     settings = settings or load_settings()
     if model:
         settings.model = check_model(model)
@@ -44,7 +47,7 @@ def load_bank(settings: Settings | None = None) -> Bank:
     """The shipped bank overlaid with your own (imported notes, hand-written YAML)."""
     from voice_coach.bank.files import load_bank as load
 
-    return load(_settings(settings).bank_dirs)
+    return load(resolve_settings(settings).bank_dirs)
 
 
 def resolve_prompt(bank: Bank, question: str | None) -> tuple[Question | None, Rubric | None]:
@@ -75,7 +78,7 @@ def analyze_text(
 
     if not text.strip():
         raise UserError("the answer is empty", fix="give the text of the answer")
-    settings = _settings(settings)
+    settings = resolve_settings(settings)
     bank = bank or load_bank(settings)
     q, rubric = resolve_prompt(bank, question)
     return score(transcript_from_text(text), bank, settings, q, None, story, rubric=rubric)
@@ -96,7 +99,7 @@ def analyze_file(
     from voice_coach.scoring.analyze import score
     from voice_coach.speech.engines import make_engine
 
-    settings = _settings(settings, model, engine)
+    settings = resolve_settings(settings, model, engine)
     bank = bank or load_bank(settings)
     q, rubric = resolve_prompt(bank, question)
     audio = load_audio(Path(path), max_s=settings.max_file_s)
@@ -125,7 +128,7 @@ def keep_in_history(report: AnswerReport, settings: Settings | None = None, stor
     """Store an analyzed answer in the history as a session of kind 'analyze'; returns its attempt id."""
     from voice_coach.store import Store
 
-    settings = _settings(settings)
+    settings = resolve_settings(settings)
     with Store(settings.db_path) as store:
         with store.tx():
             sid = store.start_session("analyze", report.model.engine, report.model.name)
@@ -175,7 +178,7 @@ def evaluate_scoring(
     from voice_coach.scoring.coverage import default_scorer
     from voice_coach.scoring.evaluate import load_set, run_all, set_path
 
-    settings = _settings(settings)
+    settings = resolve_settings(settings)
     bank = load([shipped_bank_dir()])  # the labels refer to the shipped example stories
     items = load_set(set_path(labelled))[:limit]
     scorer = default_scorer()
@@ -245,7 +248,7 @@ def import_notes(
     from voice_coach.bank.notes import read_notes, slug
     from voice_coach.bank.sync import apply, plan_import
 
-    settings = _settings(settings)
+    settings = resolve_settings(settings)
     path = Path(path)
     target_dir = Path(into) if into else settings.user_bank_dir
     text = read_notes_file(path)

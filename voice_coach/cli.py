@@ -19,9 +19,9 @@ ENGINE_CHOICE = click.Choice(ENGINES)
 
 
 def _settings(model: str | None = None, engine: str | None = None):
-    from voice_coach.api import _settings as settings
+    from voice_coach.api import resolve_settings
 
-    return settings(None, model, engine)
+    return resolve_settings(None, model, engine)
 
 
 def engine_option(f):

@@ -205,18 +205,18 @@ class Session:
             self.model,
             interviewer=interviewer,
         )
-        view = None
-        if live:
-            view = AnswerView(
-                heading or f"Question {n}",
-                question.text,
-                target,
-                rules.hard_limit_s,
-                rules.silence_after_speech_s,
-            )
-            view.interviewer = interviewer
         take = 1
         while True:
+            view = None  # each take starts on a fresh screen
+            if live:
+                view = AnswerView(
+                    heading or f"Question {n}",
+                    question.text,
+                    target,
+                    rules.hard_limit_s,
+                    rules.silence_after_speech_s,
+                    interviewer=interviewer,
+                )
             recorder = Recorder(source, path, rules)
             streamer = None
             if self.streaming:
@@ -237,11 +237,6 @@ class Session:
                 f"[dim]take {take} kept as {escape(str(discarded))}, not scored: answer again[/dim]"
             )
             take += 1
-            if view is not None:
-                view = AnswerView(
-                    view.heading, view.question, view.target_s, view.limit_s, view.silence_stop_s
-                )
-                view.interviewer = interviewer
         where = escape(str(path))
         self.console.print(
             f"[dim]recorded {recording.duration_s:.1f} s "

@@ -22,6 +22,7 @@ from voice_coach.faults import pause
 from voice_coach.scoring.model import AnswerReport
 
 SCHEMA_VERSION = 2
+UNFINISHED = ("recording", "transcribing")  # an attempt a crash or kill left without its report
 # the sessions of a person practising: trends, `next` and "never practised" count only these
 PRACTICE = ("practice", "loop")
 _MIGRATIONS = {
@@ -154,7 +155,7 @@ class Attempt:
 
     @property
     def interrupted(self) -> bool:
-        return self.status in ("recording", "transcribing")
+        return self.status in UNFINISHED
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Attempt:
@@ -463,9 +464,7 @@ class Store:
     def interrupted(self, include_failed: bool = False) -> list[Attempt]:
         """Attempts that never finished (a crash, kill or power cut during recording or transcription),
         and with include_failed those whose transcription failed (worth a retry once the cause is fixed)."""
-        statuses = (
-            ("recording", "transcribing", "failed") if include_failed else ("recording", "transcribing")
-        )
+        statuses = (*UNFINISHED, "failed") if include_failed else UNFINISHED
         rows = self._db.execute(
             f"SELECT * FROM attempts WHERE status IN ({', '.join('?' * len(statuses))}) ORDER BY id", statuses
         )
