@@ -30,8 +30,8 @@ WORDS_3_MIN = 450
 
 
 def three_minute_transcript() -> Transcript:
-    """The customer-calls answers of the labelled set, back to back, cut at 450 words."""
-    items = [i for i in load_set(default_set()) if i.story == "customer-calls"]
+    """The pricing-test answers of the labelled set, back to back, cut at 450 words."""
+    items = [i for i in load_set(default_set()) if i.story == "pricing-test"]
     words: list[str] = []
     while len(words) < WORDS_3_MIN:
         for item in items:

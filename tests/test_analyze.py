@@ -8,11 +8,11 @@ import sqlite3
 from conftest import run_cli
 from contract import assert_contract
 
-ANSWER = """At a leadership offsite our CEO and a newly hired product director pitched a low-code tool for
-citizen developers, replacing the framework we were building for professional developers.
-I asked for one week before anything was announced to other teams.
-I set up 10 calls of 20 minutes with our existing customers to compare the two visions.
-Only 1 of the 10 customers could use the new vision."""
+ANSWER = """Before our spring launch the head of sales wanted every customer on an annual-only price plan,
+with no monthly billing left.
+I asked for two weeks to test the plan before anything was announced to customers.
+I ran a price test on 400 new sign-ups and half of them saw only the annual plan.
+Sign-ups fell by 35 percent in that half."""
 
 
 def test_text_answer_contract_story_and_coverage(vc_env, tmp_path):
@@ -25,15 +25,15 @@ def test_text_answer_contract_story_and_coverage(vc_env, tmp_path):
     report = json.loads(out.stdout)
     assert_contract(report)
     assert report["question"]["id"] == "backbone-disagree-manager"
-    assert report["story"]["id"] == "customer-calls"
+    assert report["story"]["id"] == "pricing-test"
     covered = {b["id"] for b in report["bullets"] if b["covered"]}
     assert {"1", "3", "4", "6"} <= covered
-    assert "5" not in covered  # recordings shared and summary published: never said
+    assert "5" not in covered  # results sent with a memo: never said
     assert report["delivery"]["wpm"] is None and report["audio"]["duration_s"] is None
     assert report["star"]["result"]["present"] and report["star"]["quantified_result"]
     # kept in the history
     db = sqlite3.connect(f"{vc_env['VOICE_COACH_DATA_DIR']}/history.sqlite3")
-    assert db.execute("SELECT status, story_id FROM attempts").fetchall() == [("done", "customer-calls")]
+    assert db.execute("SELECT status, story_id FROM attempts").fetchall() == [("done", "pricing-test")]
 
 
 def test_free_answer_with_no_story_and_no_result(vc_env, tmp_path):

@@ -16,9 +16,9 @@ def test_shipped_bank_loads_clean():
     assert [p for p in problems if p.level == "error"] == []
     assert len(bank.principles) == 16
     assert bank.questions and bank.stories and bank.loops and bank.rubrics
-    story = bank.stories["customer-calls"]
+    story = bank.stories["pricing-test"]
     assert [b.star for b in story.all_bullets()] == ["S", "T", "A", "A", "A", "R", "R"]
-    assert story.all_bullets()[0].text.startswith("At an offsite")
+    assert story.all_bullets()[0].text.startswith("Before our spring launch")
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:

@@ -190,7 +190,7 @@ def test_recover_keeps_the_attempts_engine_story_and_rubric(vc_env, tmp_path, mo
     with Store(settings.db_path) as store:
         sid = store.start_session("practice", "openai-whisper", "base")
         story_attempt = store.start_attempt(
-            sid, "frugality-saved", "frugality", "customer-calls", str(wav1), "openai-whisper", "base"
+            sid, "frugality-saved", "frugality", "pricing-test", str(wav1), "openai-whisper", "base"
         )
         rubric_attempt = store.start_attempt(sid, "why-amazon", "", None, str(wav2), "openai-whisper", "base")
     result = invoke("recover")
@@ -198,7 +198,7 @@ def test_recover_keeps_the_attempts_engine_story_and_rubric(vc_env, tmp_path, mo
     assert set(asked) == {("openai-whisper", "base")}
     with Store(settings.db_path) as store:
         by_id = {a.id: a for a in store.attempts(sid)}
-    assert by_id[story_attempt].report.story.id == "customer-calls"  # the story practised
+    assert by_id[story_attempt].report.story.id == "pricing-test"  # the story practised
     assert by_id[rubric_attempt].report.rubric == "why-amazon"
     asked.clear()
     with Store(settings.db_path) as store:

@@ -39,7 +39,7 @@ def test_demo_end_to_end(vc_env):
     assert wer(script, row["transcript"]) <= 0.15, row["transcript"]
     report = json.loads(row["report_json"])
     assert_contract(report)
-    assert report["story"]["id"] == "customer-calls"
+    assert report["story"]["id"] == "pricing-test"
     assert report["coverage"] >= 0.7
     assert str(wav.parent) in out.stdout  # it says where its files are
 

@@ -22,27 +22,27 @@ from voice_coach.speech.engines import transcript_from_text
 BANK = load_bank([shipped_bank_dir()])
 Q = BANK.questions["earn-trust-change"]
 
-SITUATION = "At an offsite the CEO presented a new vision: a low-code tool for citizen developers."
-TASK = "I believed it ignored our existing customers and I had to convince leadership."
+SITUATION = "Before our spring launch the head of sales proposed an annual-only plan for every customer."
+TASK = "I believed it would drive away our small monthly customers and I had to convince the executives."
 ACTIONS_I = (
-    "I asked for one week before anything was announced. I organized ten calls of twenty minutes with "
-    "existing customers to compare the two visions. I shared the recordings with every stakeholder and "
-    "published a short written summary."
+    "I asked for two weeks to test the plan before anything was announced. I ran a price test on four "
+    "hundred new sign-ups and showed half of them the annual-only plan. I sent the raw results to every "
+    "executive with a one-page memo."
 )
 ACTIONS_WE = (
-    "We asked for one week before anything was announced. We organized ten calls of twenty minutes with "
-    "existing customers to compare the two visions. We shared the recordings with every stakeholder and "
-    "we published a short written summary."
+    "We asked for two weeks to test the plan before anything was announced. We ran a price test on four "
+    "hundred new sign-ups and showed half of them the annual-only plan. We sent the raw results to every "
+    "executive with a one-page memo."
 )
 RESULT = (
-    "Only 1 of the 10 customers could use the new vision, and 9 said it went against why they chose us. "
-    "Leadership returned to our core focus on professional developers."
+    "Sign-ups fell by 35 percent in the annual-only group while revenue per account rose only 5 percent. "
+    "The executives kept monthly billing and offered the annual plan as a discount."
 )
-RESULT_VAGUE = "In the end leadership returned to our core focus on professional developers."
+RESULT_VAGUE = "In the end the executives kept monthly billing and offered the annual plan as an option."
 
 
 def probes_for(text: str, **kw) -> list[str]:
-    report = analyze(transcript_from_text(text), BANK, Q, story_id="customer-calls")
+    report = analyze(transcript_from_text(text), BANK, Q, story_id="pricing-test")
     return [p.rule for p in choose(report, [], **kw)]
 
 
@@ -67,11 +67,11 @@ def test_long_situation_probe():
         [
             SITUATION,
             "At the time the company had about forty people and the market was changing quickly.",
-            "Back then several competitors were already selling low-code tools to our customers.",
-            "The context was that the product director had only been with the company for a month.",
+            "Back then several competitors were already selling annual plans to our customers.",
+            "The context was that the head of sales had only been with the company for a month.",
         ]
     )
-    rules = probes_for(" ".join([background, TASK, "I organized ten customer calls.", RESULT]))
+    rules = probes_for(" ".join([background, TASK, "I ran a price test on new sign-ups.", RESULT]))
     assert rules == ["long-situation"]
 
 
@@ -83,7 +83,7 @@ def test_over_time_probe_interrupts_and_replaces_no_result():
 
 def test_usually_missed_bullet_probe():
     report = analyze(
-        transcript_from_text(" ".join([SITUATION, TASK, RESULT])), BANK, Q, story_id="customer-calls"
+        transcript_from_text(" ".join([SITUATION, TASK, RESULT])), BANK, Q, story_id="pricing-test"
     )
     missed_ids = [b.id for b in report.bullets if not b.covered]
     history = {missed_ids[0]: (3, 4)}
@@ -96,7 +96,7 @@ def test_usually_missed_bullet_probe():
 
 def test_question_follow_ups_come_after_the_gaps_and_the_limit_holds():
     report = analyze(
-        transcript_from_text(" ".join([SITUATION, TASK, ACTIONS_I])), BANK, Q, story_id="customer-calls"
+        transcript_from_text(" ".join([SITUATION, TASK, ACTIONS_I])), BANK, Q, story_id="pricing-test"
     )
     probes = choose(report, Q.follow_ups, limit=2)
     assert [p.rule for p in probes] == ["no-result", "question"] and probes[1].text == Q.follow_ups[0]
@@ -113,12 +113,12 @@ def test_story_reuse_is_flagged_and_the_matrix_avoids_it():
         return Attempt(1, "s", "q", None, story, None, "done", 0.0, interviewer=who, report=report)
 
     answers = [
-        answer("Natesh", "customer-calls"),
-        answer("Natesh", "customer-calls"),
-        answer("John", "vr-pivot"),
-        answer("Keesha", "customer-calls"),
+        answer("Natesh", "pricing-test"),
+        answer("Natesh", "pricing-test"),
+        answer("John", "datacenter-exit"),
+        answer("Keesha", "pricing-test"),
     ]
-    assert story_reuse(answers) == [{"story": "customer-calls", "interviewers": ["Natesh", "Keesha"]}]
+    assert story_reuse(answers) == [{"story": "pricing-test", "interviewers": ["Natesh", "Keesha"]}]
     loop = BANK.loops["example-sdm-loop"]
     picks = assign_stories(BANK, loop)
     owner = {p: i for i, person in enumerate(loop.interviewers) for p in person.principles}

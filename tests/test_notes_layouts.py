@@ -364,6 +364,10 @@ THEMES = """# Behavioral stories
 
 ## Conflict
 
+- Tell me about a time you disagreed with a peer.
+- Why it mattered
+- Conflict
+
 ### Story: Two teams, one API
 - **Situation:** Payments and Checkout both wanted to own the refund API.
 - **Action:** I wrote a one-page proposal with both options and their costs.
@@ -376,6 +380,7 @@ THEMES = """# Behavioral stories
 - **Situation:** I announced a launch date before load testing.
 - **Result:** We slipped by two weeks.
 - **Lessons learned:** Test before you promise.
+- **Likely questions:** Tell me about a time you missed a date you set.
 """
 
 
@@ -387,7 +392,14 @@ def test_themes_are_not_principles_and_stories_name_their_own():
     assert first["notes"] == ["Earn Trust, Have Backbone; Disagree and Commit"]
     assert tags(first["bullets"]) == ["S", "A", "R"]
     assert second["principles"] == [] and second["notes"] == ["Test before you promise."]
-    assert any("'Conflict'" in s for s in notes.skipped) and any("'Failure'" in s for s in notes.skipped)
+    # the themes are kept as themes: their questions, and those of a story without a principle,
+    # are filed under them; a fragment under 4 words is no question
+    assert [(q.get("principle"), q.get("theme"), q["text"]) for q in notes.questions] == [
+        (None, "Conflict", "Tell me about a time you disagreed with a peer."),
+        (None, "Failure", "Tell me about a time you missed a date you set."),
+    ]
+    assert notes.questions[1]["stories"] == [second["id"]]
+    assert notes.skipped == []
 
 
 FRONT_MATTER = """---

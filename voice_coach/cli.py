@@ -158,7 +158,7 @@ def _print_next(bank, store, count: int):
     picks = next_picks(bank, store, count)
     click.echo("practising next, by need:")
     for i, p in enumerate(picks, 1):
-        click.echo(f"  {i}. {p.question.id} ({p.question.principle}): {p.reason}")
+        click.echo(f"  {i}. {p.question.id} ({p.question.topic}): {p.reason}")
     return picks
 
 
@@ -690,18 +690,31 @@ def bank_list(principle, as_json) -> None:
     console = Console()
     for p in data["principles"]:
         console.rule(f"[bold]{escape(p['name'])}[/bold] ({escape(p['id'])})")
-        for q in (q for q in data["questions"] if q["principle"] == p["id"]):
-            linked = f"  [dim]stories: {escape(', '.join(q['stories']))}[/dim]" if q["stories"] else ""
-            console.print(f"[cyan]{escape(q['id'])}[/cyan]  {escape(q['text'])}{linked}")
+        _print_questions(console, [q for q in data["questions"] if q["principle"] == p["id"]])
+    themes: dict[str, list[dict]] = {}
+    for q in data["questions"]:
+        if not q["principle"] and q["theme"]:
+            themes.setdefault(q["theme"], []).append(q)
+    for theme, asked in themes.items():
+        console.rule(f"[bold]{escape(theme)}[/bold] (theme of your notes, no principle)")
+        _print_questions(console, asked)
     if data["stories"]:
         console.rule("stories")
         for st in data["stories"]:
             console.print(
                 f"[cyan]{escape(st['id'])}[/cyan]  {escape(st['title'])}  "
-                f"[dim]({escape(', '.join(st['principles']))})"
+                f"[dim]({escape(', '.join(st['principles']) or 'no principle')})"
                 + (" (example)" if st["example"] else "")
                 + "[/dim]"
             )
+
+
+def _print_questions(console, questions: list[dict]) -> None:
+    from rich.markup import escape
+
+    for q in questions:
+        linked = f"  [dim]stories: {escape(', '.join(q['stories']))}[/dim]" if q["stories"] else ""
+        console.print(f"[cyan]{escape(q['id'])}[/cyan]  {escape(q['text'])}{linked}")
 
 
 @bank.command("matrix")
@@ -771,7 +784,7 @@ def bank_import(notes, into, dry_run) -> None:
 
     result = import_notes(notes, into=into, dry_run=dry_run)
     found, plan = result.found, result.plan
-    per = Counter(q["principle"] for q in found.questions)
+    per = Counter(q.get("principle") or f"theme '{q['theme']}'" for q in found.questions)
     click.echo(f"from {notes}:")
     for lp in found.loops:
         click.echo(f"  loop '{lp['title']}': {len(lp['interviewers'])} interviews")

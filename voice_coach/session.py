@@ -506,7 +506,7 @@ def run_demo(
         if story_id is None:
             story_id = next(iter(session.bank.stories))
         story = session.bank.stories[story_id]
-        session.out.print(f"\n[bold]Question {n}/{len(questions)}[/bold] ({question.principle})")
+        session.out.print(f"\n[bold]Question {n}/{len(questions)}[/bold] ({question.topic})")
         session.out.print(f"[bold]{escape(question.text)}[/bold]")
         q_path = tts.speak(
             question.text, session.folder / f"q{n}-question.wav", session.settings.tts_rate, play=False

@@ -70,7 +70,17 @@ SINGULAR = {
 
 _KEYS = {
     "principles": {"id", "name", "definition"},
-    "questions": {"id", "principle", "text", "follow_ups", "target_s", "hard_limit_s", "stories", "notes"},
+    "questions": {
+        "id",
+        "principle",
+        "theme",
+        "text",
+        "follow_ups",
+        "target_s",
+        "hard_limit_s",
+        "stories",
+        "notes",
+    },  # fmt: skip
     "stories": {"id", "title", "principles", "bullets", "notes"},
     "bullet": {"id", "text", "star", "bullets"},
     "loops": {"id", "title", "interviewers"},
@@ -199,12 +209,17 @@ class _Reader:
             )
 
     def _read_questions(self, file: str, item: dict) -> None:
-        ident = self._common(file, "questions", item, ("id", "principle", "text"))
+        theme = item.get("theme")
+        theme = theme.strip() if isinstance(theme, str) else ""
+        # a question is filed under a principle, or (imported from notes) under a theme only
+        required = ("id", "text") if theme and not item.get("principle") else ("id", "principle", "text")
+        ident = self._common(file, "questions", item, required)
         if not ident:
             return
         self.bank.questions[ident] = Question(
             id=ident,
-            principle=item["principle"].strip(),
+            principle=str(item.get("principle") or "").strip(),
+            theme=theme,
             text=" ".join(item["text"].split()),
             follow_ups=self._strings(file, item, "follow_ups"),
             target_s=self._seconds(file, item, "target_s"),
@@ -377,7 +392,7 @@ class _Reader:
         for q in bank.questions.values():
             file, line = self.where[("questions", q.id)]
             keys = self.keylines[("questions", q.id)]
-            if q.principle not in bank.principles:
+            if q.principle and q.principle not in bank.principles:
                 self.problem(
                     file,
                     keys.get("principle", line),

@@ -46,6 +46,14 @@ NOTE_LABELS = (
     "why this story", "why it fits", "principles", "principles demonstrated", "lps", "lps demonstrated",
     "leadership principles", "tags", "notes", "team", "roster", "links", "references", "quick summary",
     "summary", "talking time", "timing", "potential follow-ups i should prepare", "follow-ups to prepare",
+    "what they're looking for", "what they are looking for", "what interviewers look for",
+    "what they want", "what they want to hear", "good answer points", "answer points", "key points",
+    "why this works", "tips", "tip", "avoid", "red flags", "common mistakes",
+)  # fmt: skip
+# Labels that open a worked answer: what follows is the story, its parts unmarked unless labelled
+ANSWER_LABELS = (
+    "example", "example answer", "sample answer", "strong answer", "good answer", "my answer", "answer",
+    "example response", "sample response", "my story", "structure", "star answer", "star example",
 )  # fmt: skip
 QUESTION_LABELS = (
     "question", "questions", "example question", "example questions", "likely questions",
@@ -56,6 +64,7 @@ QUESTION_LABELS = (
 _LABEL_OF = {w: ("part", tag) for tag, words in PART_LABELS.items() for w in words}
 _LABEL_OF.update({w: ("note", None) for w in NOTE_LABELS})
 _LABEL_OF.update({w: ("question", None) for w in QUESTION_LABELS})
+_LABEL_OF.update({w: ("answer", None) for w in ANSWER_LABELS})
 _LETTER_PART = re.compile(
     r"^[(\[]?([STAR])[)\]]?\s*(?:[-–—=:.)]\s*(?:(?:situation|task|action|result)s?\b[:.]?\s*)?|$)(.*)$"
 )
@@ -63,8 +72,9 @@ _WORD_LABEL = re.compile(r"^([A-Za-z][A-Za-z'’ ]{0,40}?)\s*(?::|\s[-–—]\s|
 
 
 def label(text: str) -> tuple[str, str | None, str] | None:
-    """('part', 'S', rest), ('note', None, rest) or ('question', None, rest) when the text opens
-    with a label ('**Situation:** ...', 'Task -', '(A) ...', 'S: ...', 'Lessons learned'), else None."""
+    """('part', 'S', rest), ('note', None, rest), ('question', None, rest) or ('answer', None, rest)
+    when the text opens with a label ('**Situation:** ...', 'Task -', '(A) ...', 'S: ...',
+    'Lessons learned'), else None."""
     t = clean(text).strip()
     if not t:
         return None

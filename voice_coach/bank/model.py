@@ -18,13 +18,19 @@ class Principle:
 @dataclass
 class Question:
     id: str
-    principle: str
+    principle: str  # "" for a question filed under a theme only
     text: str
     follow_ups: list[str] = field(default_factory=list)
     target_s: float | None = None
     hard_limit_s: float | None = None
     stories: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    theme: str = ""  # a competency heading of the user's notes (Conflict, Failure ...), not a principle
+
+    @property
+    def topic(self) -> str:
+        """What the question is filed under: its principle's id, else its theme."""
+        return self.principle or self.theme
 
 
 @dataclass
@@ -117,7 +123,7 @@ class Bank:
         serves = {s.id: set(s.principles) for s in self.stories.values()}
         for q in self.questions.values():
             for sid in q.stories:
-                if sid in serves:
+                if sid in serves and q.principle:
                     serves[sid].add(q.principle)
         return serves
 

@@ -23,6 +23,41 @@ _STORY = re.compile(r"^story\b\s*#?(?:\d[\w.]*|[A-Z]\b)?\s*(?:[-–—:]\s*(.*))
 _INTERVIEW = re.compile(r"^(mock\s+)?interview(er)?\s*#?\s*\d+\b|^round\s*\d+\b", re.I)
 _MINUTES = re.compile(r"(\d{1,3})\s*(?:min|mins|minutes)\b", re.I)
 _NUMBERED = re.compile(r"^(?:lp|principle|leadership principle)\s*#?\s*(\d{1,2})\b")
+# a heading that is itself a question ("### Q1. Tell me about ...", "### 2. Describe a time ...")
+_QUESTION_HEAD = re.compile(
+    r"^(?:(?:q(?:uestion)?\s*#?\s*\d+|\d+)\s*[.:)\-–—]\s*)?"
+    r"((?:tell (?:me|us)|describe|give (?:me |us )?(?:an? )?example|walk (?:me|us)|"
+    r"how (?:do|did|would|have) you|"
+    r"what (?:is|was|are|were|would|do|did)|why (?:do|did|are|should)|have you|share a time|talk about|"
+    r"can you|when (?:have|did) you)\b.*)$",
+    re.I,
+)
+# a section that explains the STAR method itself: a guide, never a story
+_GUIDE = re.compile(
+    r"^(?:the\s+)?star(?:\s+(?:method|technique|format|framework|model))?$|^(?:answer\s+)?framework\b"
+    r"|^how to (?:answer|use)\b",
+    re.I,
+)
+# headings that only say "questions here": they take the theme of the heading above them
+_GENERIC = re.compile(
+    r"^(?:(?:common|sample|example|typical|likely|possible|behaviou?ral|interview|practice|more)\s+)*"
+    r"questions?$",
+    re.I,
+)
+# story headings that name no story ("Example answer", "Story"): the question it answers does
+_UNNAMED = re.compile(
+    r"^(?:(?:an?|the|my)\s+)?(?:(?:example|sample|strong|star)\s+)*(?:answers?|story|response)$", re.I
+)
+# competency themes people file questions under (not Amazon principles: no principle is invented)
+_THEME_WORDS = re.compile(
+    r"\b(conflicts?|failures?|mistakes?|leadership|team ?work|collaboration|challenges?|successes|"
+    r"communication|feedback|weakness(?:es)?|strengths?|motivation|self[- ]awareness|growth|influence|"
+    r"ambiguity|prioriti[sz]ation|initiative|adaptability|problem[- ]solving|mentor(?:ing|ship)|"
+    r"decision[- ]making|time management|stakeholders?|disagreements?|difficult people|pressure|"
+    r"deadlines?)\b",
+    re.I,
+)
+_NUMBER_PREFIX = re.compile(r"^(?:\d+[.)]|[ivx]+\.)\s+", re.I)
 _SUMMARY = re.compile(r"^<summary>(.*?)</summary>\s*$", re.I)
 _DETAILS_END = re.compile(r"^</details>\s*$", re.I)
 _PRINCIPLE_LABEL = re.compile(r"^(leadership principles|principles( demonstrated)?|lps?( demonstrated)?)\b")
@@ -38,6 +73,7 @@ class Line:
     no: int
     indent: int  # columns, a tab counting 4
     raw: str  # the text without indentation, markup intact
+    code: bool = False  # a line of a code block: never read, only looked at for a story left in it
 
     @property
     def item(self) -> re.Match | None:
@@ -52,6 +88,7 @@ class Section:
     line: int
     principle: str | None = None  # principle id, for principle and story sections
     lines: list[Line] = field(default_factory=list)
+    theme: str = ""  # the competency theme it sits under, when not a principle
 
 
 @dataclass
@@ -181,6 +218,12 @@ def _lines(text: str) -> list[Line]:
         elif kind == "tr_close" and row is not None:
             out.append(Line(tok.map[0] + 1 if tok.map else 0, 0, "| " + " | ".join(row) + " |"))
             row = None
+        elif kind in ("fence", "code_block"):
+            start = tok.map[0] + 1 if tok.map else 0
+            out.extend(
+                Line(start + k + 1, 0, raw.strip(), code=True)
+                for k, raw in enumerate(tok.content.split("\n"))
+            )
         elif kind == "html_block":
             start = tok.map[0] if tok.map else 0
             for k, raw in enumerate(tok.content.split("\n")):
@@ -213,6 +256,19 @@ def _lines(text: str) -> list[Line]:
     return out
 
 
+def _bare(title: str) -> str:
+    """A heading without numbering or leading symbols ("## 2. 💼 Conflict" -> "Conflict")."""
+    t = re.sub(r"^[^\w(]+", "", clean(title))
+    return re.sub(r"^[^\w(]+", "", _NUMBER_PREFIX.sub("", t)).strip()
+
+
+def theme_name(title: str) -> str:
+    """'2. Conflict Questions' -> 'Conflict'."""
+    t = re.sub(r"\s*\([^)]*\)$", "", _bare(title))
+    t = re.sub(r"\s+(?:questions?|stories|answers?|examples?)$", "", t, flags=re.I)
+    return t or _bare(title)
+
+
 def _classify(title: str, principles: list[Principle]) -> tuple[str, str | None]:
     t = clean(title)
     low = t.lower()
@@ -230,7 +286,28 @@ def _classify(title: str, principles: list[Principle]) -> tuple[str, str | None]
     pid = match_principle(t, principles)
     if pid:
         return "principle", pid
+    bare = _bare(t)
+    if _QUESTION_HEAD.match(bare) or (bare.endswith("?") and len(bare.split()) >= 4):
+        return "question", None
+    if _GUIDE.match(bare):
+        return "guide", None
+    if _GENERIC.match(bare):
+        return "generic", None
+    if _THEME_WORDS.search(bare) and "principle" not in low:
+        return "theme", None
     return "other", None
+
+
+def _context(stack: list[Section]) -> Section | None:
+    """The section body lines belong to: the innermost recognized one. A guide keeps only its own
+    lines (what sits under it is read on its own)."""
+    for i in range(len(stack) - 1, -1, -1):
+        section = stack[i]
+        if section.kind == "guide":
+            return section if i == len(stack) - 1 else None
+        if section.kind != "other":
+            return section
+    return None
 
 
 def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section], list[str]]:
@@ -247,6 +324,10 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
     current: Section | None = None
     details: list[Section] = []  # open <details> blocks, as sections
     for line in _lines(text):
+        if line.code:
+            if stack:
+                own[id(stack[-1])].append(line)
+            continue
         summary = _SUMMARY.match(line.raw)
         if summary:  # <details><summary>Story: ...</summary>: a section until </details>
             level = (stack[-1].level if stack else 1) + 1
@@ -265,7 +346,8 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             if level == 1 and not title:
                 title = clean(name)
             found_label = label(name)
-            in_story = any(sec.kind == "story" for sec in stack)
+            # a note label heading ("#### Takeaways") belongs to a story it sits in, never to one above
+            in_story = any(sec.kind in ("story", "question") and sec.level < level for sec in stack)
             if found_label and not found_label[2] and stack and (found_label[0] == "part" or in_story):
                 while len(stack) > 1 and stack[-1].level >= level:
                     stack.pop()
@@ -277,9 +359,15 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             while stack and stack[-1].level >= level:
                 stack.pop()
             kind, pid = _classify(name, principles)
-            if kind == "story":
+            outer_theme = next((s.theme for s in reversed(stack) if s.theme), "")
+            if kind == "generic":  # "Common Questions": of the principle or theme above, else the document's
+                kind = "other" if any(s.kind == "principle" for s in stack) else "theme"
+                theme = outer_theme or (theme_name(title) if title else "General")
+            else:
+                theme = theme_name(name) if kind == "theme" else outer_theme
+            if kind in ("story", "question"):
                 pid = next((s.principle for s in reversed(stack) if s.kind == "principle"), None)
-            section = Section(kind, clean(name), level, line.no, pid)
+            section = Section(kind, clean(name), level, line.no, pid, theme="" if pid else theme)
             stack.append(section)
             found.append(section)
             own[id(section)] = []
@@ -287,22 +375,49 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                 details.append(section)
             # body lines belong to the innermost recognized section (an unrecognized sub-heading
             # inside a principle keeps that principle's context)
-            current = next((s for s in reversed(stack) if s.kind != "other"), None)
-            if current is None and level > 1:
+            current = _context(stack)
+            if kind == "guide":
                 skipped[line.no] = (
-                    f"line {line.no}: section '{clean(name)}' (not a principle, story, interview or rubric)"
+                    f"line {line.no}: section '{clean(name)}' explains the STAR method (a guide, not a story)"
+                )
+            elif current is None and level > 1:
+                skipped[line.no] = (
+                    f"line {line.no}: section '{clean(name)}' "
+                    "(not a principle, theme, story, interview or rubric)"
                 )
             continue
         if stack:
             own[id(stack[-1])].append(line)
-        if (current is None or current.kind == "principle") and stack and _opens_part(line):
+        if (current is None or current.kind in ("principle", "theme")) and stack and _opens_part(line):
             current = _story_for_label(stack, found, own, skipped)
             if current is not None and line not in current.lines:
                 current.lines.append(line)
             continue
         if current is not None:
             current.lines.append(line)
-    return title, [s for s in found if s.kind != "other"], list(skipped.values())
+    for section in found:  # say which left-out sections look like stories, and why they were not read
+        if section.kind == "theme" or (section.kind == "other" and section.line in skipped):
+            why = _unread_story(own.get(id(section), []))
+            if why:
+                skipped[section.line] = (
+                    f"line {section.line}: possible story '{section.title}' not read: {why}"
+                )
+    return title, [s for s in found if s.kind not in ("other", "guide")], list(skipped.values())
+
+
+def _unread_story(lines: list[Line]) -> str:
+    """Why a left-out section that reads like a story was not imported ("" if it does not)."""
+    coded, first_person = 0, 0
+    for ln in lines:
+        found = label(ln.raw)
+        if ln.code and found and found[0] == "part":
+            coded += 1
+        first_person += len(re.findall(r"\b(?:I|we|my|our)\b", clean(ln.raw)))
+    if coded >= 2:
+        return "its STAR parts are inside a code block (```); remove the fences to import it"
+    if first_person >= 3:
+        return "no STAR parts are marked; open them with 'Situation:', 'Task:', 'Action:', 'Result:'"
+    return ""
 
 
 def _opens_part(line: Line) -> bool:
@@ -320,11 +435,13 @@ def _story_for_label(
     """The story a part-label heading belongs to: the innermost story section, or the innermost
     unrecognized section made a story (its own lines move to it from the principle around it)."""
     for section in reversed(stack):
-        if section.kind == "story":
+        if section.kind in ("story", "question"):
             return section
         if section.kind == "other":
             section.kind = "story"
             section.principle = next((s.principle for s in reversed(stack) if s.kind == "principle"), None)
+            if section.principle:
+                section.theme = ""
             lines = own.get(id(section), [])
             for outer in stack:
                 if outer is not section and outer.kind != "other":
@@ -332,10 +449,12 @@ def _story_for_label(
             section.lines = list(lines)
             skipped.pop(section.line, None)
             return section
-        if section.kind == "principle":
-            # half a level below the principle: the next part heading keeps it, the next real heading
-            # (a new story or principle) closes it
-            story = Section("story", "Story", section.level + 0.5, section.line, section.principle)
+        if section.kind in ("principle", "theme"):
+            # half a level below the principle (or theme): the next part heading keeps it, the next
+            # real heading (a new story or principle) closes it
+            story = Section(
+                "story", "Story", section.level + 0.5, section.line, section.principle, theme=section.theme
+            )
             # the paragraphs right above the first label ("**Question:** ...") belong to the story,
             # and a "- Story: ..." item right above names it
             lead: list[Line] = []
@@ -369,6 +488,7 @@ def split_question(raw: str) -> tuple[str, list[str], list[str]]:
         parts = _SENTENCE.split(text, maxsplit=1)
         question, rest = parts[0], parts[1] if len(parts) > 1 else ""
     follow = [s.strip() for s in _SENTENCE.split(rest) if len(s.strip()) > 2]
+    question = question.strip().strip('"“”').strip()
     if question and question[-1] not in ".?!":
         question += (
             "?"
@@ -420,18 +540,30 @@ def _questions(section: Section, counter: dict[str, int]) -> list[dict]:
                 )
     result = []
     for q in out:
-        counter[section.principle] = counter.get(section.principle, 0) + 1
-        entry = {
-            "id": f"my-{section.principle}-{counter[section.principle]}",
-            "principle": section.principle,
-            "text": q["text"],
-        }
+        entry = _filed(q["text"], section.principle, section.theme, counter)
         if q["follow_ups"]:
             entry["follow_ups"] = q["follow_ups"]
         if q["notes"]:
             entry["notes"] = q["notes"]
         result.append(entry)
     return result
+
+
+def _filed(text: str, principle: str | None, theme: str, counter: dict[str, int]) -> dict:
+    """A question entry filed under its principle, else under its theme (no principle invented)."""
+    key = principle or slug(theme or "notes")
+    counter[key] = counter.get(key, 0) + 1
+    entry = {"id": f"my-{key}-{counter[key]}"}
+    entry.update({"principle": principle} if principle else {"theme": theme or "Notes"})
+    entry["text"] = text
+    return entry
+
+
+def question_heading(title: str) -> str:
+    """The question a heading asks, without its numbering ("Q1. Tell me ..." -> "Tell me ...")."""
+    bare = _bare(title)
+    m = _QUESTION_HEAD.match(bare)
+    return (m.group(1) if m else bare).strip().strip('"“”')
 
 
 # -- stories --------------------------------------------------------------------------------
@@ -446,6 +578,7 @@ class StoryParts:
     notes: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     principles: list[str] = field(default_factory=list)  # text under "LPs:" / "Principles:"
+    answered: bool = False  # a part label or an answer label ("Example answer:") was seen
 
 
 def _sentences(text: str) -> list[str]:
@@ -464,6 +597,7 @@ def _bullets(lines: list[Line]) -> StoryParts:
     principle_label = False  # the notes being read name the story's principles
     in_code = False
     seen_any = False
+    split = False  # after an answer label: a paragraph gives a bullet per sentence
 
     def add(node: dict, indent: int | None) -> None:
         nonlocal stack
@@ -503,9 +637,20 @@ def _bullets(lines: list[Line]) -> StoryParts:
         if label_indent is not None and (not m or ln.indent <= label_indent):
             label_indent = None
         found = label(raw)
+        if found and found[0] == "part" and found[1] == "T" and not seen_any and not out.answered:
+            if clean(raw).lower().startswith(("goal", "objective")):
+                found = ("note", None, found[2])  # "Goal: show that you learn", above the story: its aim
+        if not m and re.fullmatch(r"\*[^*\s].*[^*\s]\*|_[^_\s].*[^_\s]_", raw.strip()):
+            out.notes.append(clean(raw.strip()[1:-1]))  # an italic remark ("*Be honest.*") is a note
+            continue
         bold_only = not m and re.fullmatch(r"(\*\*|__)(.+?)(\*\*|__):?", raw.strip())
         if found:
             kind, tag, rest = found
+            if kind in ("part", "answer"):
+                out.answered = True
+            split = kind == "answer"
+            if kind == "answer":
+                kind = "part"  # what follows is the story; its parts unmarked
             mode = {"part": "bullets", "note": "notes", "question": "questions"}[kind]
             principle_label = kind == "note" and _PRINCIPLE_LABEL.match(clean(raw).lower()) is not None
             part = tag if kind == "part" else part
@@ -518,7 +663,12 @@ def _bullets(lines: list[Line]) -> StoryParts:
         else:
             found_rest = False
             if bold_only and not found:
-                mode, part, stack = "bullets", None, []  # a heading-like label: groups, not a bullet
+                mode, part, stack, split = (
+                    "bullets",
+                    None,
+                    [],
+                    False,
+                )  # a heading-like label: groups, not a bullet
                 out.nodes.append({"group": clean(raw).rstrip(":")})
                 seen_any = True
                 continue
@@ -533,14 +683,14 @@ def _bullets(lines: list[Line]) -> StoryParts:
         if mode == "questions":
             out.questions.extend(q for q in _sentences(body) if len(q.split()) >= 4)
             continue
-        if not m and not seen_any and out.first is None and not found_rest and part is None:
+        if not m and not seen_any and out.first is None and not found_rest and part is None and not split:
             out.first = body
             seen_any = True
             continue
         seen_any = True
         top = not m or not stack or ln.indent <= stack[0][0]
         tag = found[1] if found and m else (part if top else None)
-        if not m and part is not None:  # a paragraph part: a bullet per sentence
+        if not m and (part is not None or split):  # a paragraph part: a bullet per sentence
             for sentence in _sentences(body):
                 add({"text": sentence, "bullets": [], "star": tag}, None)
             continue
@@ -629,19 +779,26 @@ def count_bullets(bullets: list) -> int:
 
 def _story(
     section: Section, used: set[str], principles: list[Principle] | None = None
-) -> tuple[dict | None, list[str]]:
-    """The story of a section, and the questions it lists (asked of this story). Its principles:
-    its section's, and those it names under an "LPs:" / "Principles:" label."""
+) -> tuple[dict | None, StoryParts]:
+    """The story of a section, and what else it holds (the questions it lists, asked of this
+    story). Its principles: its section's, and those it names under an "LPs:" / "Principles:"
+    label. Under a question heading, a story needs a part or answer label; else it is none."""
     parts = _bullets(section.lines)
     nodes, first = parts.nodes, parts.first
+    if section.kind == "question" and not parts.answered:
+        return None, parts
     match = _STORY.match(section.title)
     title = (match.group(1) or "").strip(" .") if match else section.title
+    if section.kind == "question":
+        title = question_heading(section.title)
+    elif _UNNAMED.match(_bare(title)) and parts.questions:
+        title = parts.questions[0].rstrip(".?")
     if not title:
         title = first.rstrip(".") if first else section.title
     elif first:
         nodes.insert(0, {"text": first, "bullets": []})
     if not nodes:
-        return None, []
+        return None, parts
     sid = slug(title)
     while sid in used:
         sid += "-2"
@@ -660,7 +817,7 @@ def _story(
     }
     if parts.notes:
         story["notes"] = parts.notes
-    return story, parts.questions
+    return story, parts
 
 
 # -- interviews and rubrics -------------------------------------------------------------------
@@ -805,30 +962,26 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
     unknown: dict[str, str] = {}
     interviewers = []
     for section in found:
-        if section.kind == "principle":
+        if section.kind in ("principle", "theme"):
             result.questions.extend(_questions(section, counter))
             result.stories.extend(_table_stories(section, used))
-        elif section.kind == "story":
-            story, asked = _story(section, used, principles)
+        elif section.kind in ("story", "question"):
+            story, parts = _story(section, used, principles)
+            asked = list(parts.questions)
+            if section.kind == "question":
+                asked.insert(0, question_heading(section.title))
             if story:
                 result.stories.append(story)
-                for text in asked:
-                    if not story["principles"]:
-                        result.skipped.append(
-                            f"line {section.line}: question '{text}' under story '{story['title']}' "
-                            "(the story has no principle to file it under)"
-                        )
-                        continue
-                    pid = story["principles"][0]
-                    counter[pid] = counter.get(pid, 0) + 1
-                    result.questions.append(
-                        {
-                            "id": f"my-{pid}-{counter[pid]}",
-                            "principle": pid,
-                            "text": text,
-                            "stories": [story["id"]],
-                        }
-                    )
+            elif section.kind == "story":
+                continue
+            pid = story["principles"][0] if story and story["principles"] else section.principle
+            for n, text in enumerate(asked):
+                entry = _filed(text, pid, section.theme or theme_name(title or "Notes"), counter)
+                if story:
+                    entry["stories"] = [story["id"]]
+                elif n == 0 and parts.notes + [n["text"] for n in parts.nodes if "text" in n]:
+                    entry["notes"] = parts.notes + [n["text"] for n in parts.nodes if "text" in n]
+                result.questions.append(entry)
         elif section.kind == "interview":
             interviewers.append(_interview(section, principles, unknown))
         elif section.kind.startswith("rubric:"):
@@ -839,5 +992,25 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
         result.loops.append({"id": loop_id, "title": title or loop_id, "interviewers": interviewers})
     for name, pid in unknown.items():
         result.principles.append({"id": pid, "name": name, "definition": ""})
+    result.questions = _unique(result.questions)
     link_notes(result.questions, result.stories)
     return result
+
+
+def _unique(questions: list[dict]) -> list[dict]:
+    """One entry per question text: a question listed under a theme and asked again as the heading
+    of its worked answer is one question, linked to that story."""
+    seen: dict[str, dict] = {}
+    out = []
+    for q in questions:
+        key = re.sub(r"[^a-z0-9]+", " ", q["text"].lower()).strip()
+        first = seen.get(key)
+        if first is None:
+            seen[key] = q
+            out.append(q)
+            continue
+        for sid in q.get("stories", []):
+            first.setdefault("stories", [])
+            if sid not in first["stories"]:
+                first["stories"].append(sid)
+    return out

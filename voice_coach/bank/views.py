@@ -24,6 +24,7 @@ def bank_dict(bank: Bank, principle: str | None = None) -> dict:
             {
                 "id": q.id,
                 "principle": q.principle,
+                "theme": q.theme,
                 "text": q.text,
                 "follow_ups": q.follow_ups,
                 "stories": q.stories,
