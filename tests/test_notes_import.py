@@ -296,3 +296,33 @@ def test_the_users_stories_come_first(vc_env, tmp_path):
         picks,
         loop_principles,
     )
+
+
+def test_no_shipped_example_retells_a_story_of_the_users_notes(tmp_path):
+    """Each shipped example, told in full, fits no story of the user's notes above the story floor,
+    and each of the user's stories fits no example: the examples are other people's stories."""
+    from voice_coach.scoring.coverage import default_scorer, story_scores
+    from voice_coach.scoring.text import sentences
+    from voice_coach.speech.engines import transcript_from_text
+
+    notes = need_shared("user-notes/amazon-sdm-loop-prep.md")
+    found = read_notes(notes.read_text(), SHIPPED, "mine")
+    (tmp_path / "mine.yaml").write_text(yaml.safe_dump({"stories": found.stories}))
+    bank = read_bank([shipped_bank_dir(), tmp_path])[0]
+    shipped = {k: s for k, s in bank.stories.items() if s.example}
+    mine = {k: s for k, s in bank.stories.items() if not s.example}
+    assert len(shipped) == 6 and len(mine) == len(found.stories) >= 3
+    scorer = default_scorer()
+    scorer.fit(bank.bullet_texts())
+
+    def best_fit(story, others) -> tuple[str, float]:
+        text = " ".join(b.text.rstrip(".") + "." for b in story.all_bullets())
+        top = story_scores(list(others.values()), sentences(transcript_from_text(text).words), scorer)[0]
+        return top.id, round(top.fit, 3)
+
+    for story in shipped.values():
+        sid, fit = best_fit(story, mine)
+        assert fit < scorer.story_floor, (story.id, sid, fit)
+    for story in mine.values():
+        sid, fit = best_fit(story, shipped)
+        assert fit < scorer.story_floor, (story.id, sid, fit)
