@@ -1,8 +1,10 @@
 """Speed and accuracy benchmark: real-time factor, report latency, peak memory, WER, start-up times.
 
 Prints one line per measurement and, last, one JSON object with report_latency_median_s,
-report_latency_p95_s, rtf, peak_rss_mb, wer, help_s and first_question_s (faster-whisper, base,
-the 2-minute answer), plus openai_over_faster (time ratios on the same audio and weights).
+report_latency_p95_s, rtf, peak_rss_mb, wer, help_s, first_question_s (faster-whisper, base,
+the 2-minute answer), openai_over_faster (time ratios on the same audio and weights), and the
+interviewer voice's load_s, first_audio_cold_s, first_audio_s (median time from a question chosen
+to its first sentence ready to play, voice loaded), first_audio_max_s and voice_peak_rss_mb.
   bench/run            both engines, both models, answers of 30 s, 2 min and 5 min fed at real time
                        through the recorder's file input, 3 runs each (--runs N to change)
   bench/run --quick    faster-whisper, base, the 2-minute answer at 3x real time, 3 runs (2 minutes);
@@ -121,6 +123,18 @@ def main() -> None:
     print(f"practice until the first question is ready to play: {first_question_s:.2f} s")
 
     summary: dict = {"help_s": round(help_s, 3), "first_question_s": round(first_question_s, 2)}
+    voice = json.loads(
+        subprocess.run(
+            [sys.executable, __file__, "--voice-worker"], capture_output=True, text=True, check=True, env=env
+        ).stdout.splitlines()[-1]
+    )
+    print(
+        f"voice {voice['voice']}: load {voice['load_s']:.2f} s; first audio of a question "
+        f"{voice['first_audio_cold_s']:.2f} s cold, median {voice['first_audio_s']:.2f} s "
+        f"(max {voice['first_audio_max_s']:.2f} s) once loaded; a process that loads it and speaks "
+        f"peaks at {voice['voice_peak_rss_mb']:.0f} MB"
+    )
+    summary.update({k: v for k, v in voice.items() if k != "voice"})
     answers = {length: make_answer(length, tmp) for length in lengths}
     (tmp / "scripts.json").write_text(json.dumps({str(k): v[1] for k, v in answers.items()}))
     engines = ["faster-whisper"] if opts.quick else ["faster-whisper", "openai-whisper"]
@@ -212,6 +226,11 @@ def worker(
     question = bank.questions["backbone-disagree-manager"]
     script = json.loads(Path(scripts).read_text())[str(length)]
     session = Session(settings, bank, Store(settings.db_path), "bench", model, engine_name=engine_name)
+    session.start()
+    from voice_coach.speech import tts
+
+    # the question is spoken (synthesized) as in practice, so the voice counts in the peak memory
+    tts.speak(question.text, session.folder / "q1-question.wav", settings.tts_rate, play=False)
     session.wait_loaded()
     latencies, wers = [], []
     from voice_coach.scoring.embeddings import load_minilm
@@ -251,8 +270,51 @@ def worker(
     )
 
 
+def voice_worker() -> None:
+    """The interviewer's voice alone: its load, the time from a question chosen to its first
+    sentence ready to play (cold, then with the voice loaded, as in a session), its memory."""
+    from voice_coach.bank.files import load_bank
+    from voice_coach.config import load_settings
+    from voice_coach.speech import tts
+
+    settings = load_settings()
+    questions = [q.text for q in load_bank(settings.bank_dirs).questions.values()][:12]
+    voice = tts.resolve(settings.voice)
+
+    def first_audio(text: str) -> float:
+        start = time.perf_counter()
+        if voice.engine == "neural":
+            next(tts.neural_chunks(text, voice, settings.tts_rate))
+        else:  # espeak-ng renders the whole question before it can play
+            tts.synthesize(text, Path(tempfile.mkdtemp()) / "q.wav", settings.tts_rate, settings.voice)
+        return time.perf_counter() - start
+
+    start = time.perf_counter()
+    if voice.engine == "neural":
+        from voice_coach.speech import piper
+
+        piper.load(voice.name)
+    load_s = time.perf_counter() - start
+    cold = load_s + first_audio(questions[0])
+    warm = [first_audio(q) for q in questions[1:]]
+    print(
+        json.dumps(
+            {
+                "voice": voice.label,
+                "load_s": round(load_s, 3),
+                "first_audio_cold_s": round(cold, 3),
+                "first_audio_s": round(statistics.median(warm), 3),
+                "first_audio_max_s": round(max(warm), 3),
+                "voice_peak_rss_mb": round(_vm_hwm_mb(), 1),
+            }
+        )
+    )
+
+
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+    if len(sys.argv) > 1 and sys.argv[1] == "--voice-worker":
+        voice_worker()
+    elif len(sys.argv) > 1 and sys.argv[1] == "--worker":
         e, m, length, speed, runs, path, scripts = sys.argv[2:9]
         worker(e, m, float(length), float(speed), int(runs), path, scripts)
     else:

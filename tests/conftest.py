@@ -202,4 +202,5 @@ SLOW_MODULES = {
     "test_report_browser",
     "test_speech",
     "test_streaming",
+    "test_voice",
 }

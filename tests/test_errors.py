@@ -79,7 +79,7 @@ def test_no_tts_voice(vc_env, capsys, monkeypatch):
         raise RuntimeError("libespeak-ng.so.1: cannot open shared object file")
 
     monkeypatch.setattr(pyttsx3, "init", broken)
-    code, err = run_inprocess(["demo"], capsys)
+    code, err = run_inprocess(["demo", "--voice", "espeak"], capsys)
     assert_clean(code, err, "no text-to-speech voice", "apt-get install espeak-ng")
 
 

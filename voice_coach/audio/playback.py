@@ -23,6 +23,57 @@ def play(audio: np.ndarray | str | Path, sr: int = 16000) -> None:
         raise no_speaker(exc) from exc
 
 
+class StreamPlayer:
+    """Playback of audio that is still arriving (speech synthesized sentence by sentence): feed()
+    appends, finish() waits until all fed audio has played."""
+
+    def __init__(self, sr: int) -> None:
+        import threading
+
+        self.sr = sr
+        self._buffer = np.zeros(0, dtype=np.float32)
+        self._lock = threading.Lock()
+        self._stream = None
+
+    def _callback(self, outdata, frames, time_info, status) -> None:  # PortAudio thread
+        with self._lock:
+            chunk, self._buffer = self._buffer[:frames], self._buffer[frames:]
+        outdata[: len(chunk), 0] = chunk
+        outdata[len(chunk) :, 0] = 0
+
+    def start(self) -> None:
+        sd = sounddevice()
+        try:
+            self._stream = sd.OutputStream(
+                samplerate=self.sr, channels=1, dtype="float32", callback=self._callback
+            )
+            self._stream.start()
+        except sd.PortAudioError as exc:
+            raise no_speaker(exc) from exc
+
+    def feed(self, audio: np.ndarray) -> None:
+        with self._lock:
+            self._buffer = np.concatenate([self._buffer, audio.astype(np.float32)])
+
+    def finish(self, tail_s: float = 0.1) -> None:
+        """Block until everything fed has played (and a short tail for the device's buffer)."""
+        import time
+
+        while True:
+            with self._lock:
+                left = len(self._buffer)
+            if not left:
+                break
+            time.sleep(min(0.05, left / self.sr))
+        time.sleep(tail_s)
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.stop()
+            self._stream.close()
+            self._stream = None
+
+
 class Player:
     """Non-blocking playback of one array with pause, seek and a position clock (for replay)."""
 

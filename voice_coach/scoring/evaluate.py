@@ -181,13 +181,16 @@ def evaluate(
 def synthesized_transcriber(
     engine, folder: Path, voice: str | None, rate: int
 ) -> Callable[[Labelled], Transcript]:
-    """For evaluation: speak a text with espeak-ng, feed it through the recorder, transcribe it."""
+    """For evaluation: speak a text (espeak-ng, or the neural voice with a pause between
+    sentences, as a person leaves), feed it through the recorder, transcribe it."""
     from voice_coach.audio.capture import FileSource, Recorder, StopRules
     from voice_coach.audio.files import load_audio
     from voice_coach.speech import tts
 
     def transcribe(item: Labelled) -> Transcript:
-        spoken = tts.synthesize(item.text, folder / f"{item.id}-{rate}-voice.wav", rate=rate, voice=voice)
+        spoken = tts.synthesize(
+            item.text, folder / f"{item.id}-{rate}-voice.wav", rate=rate, voice=voice, gap_s=SENTENCE_PAUSE_S
+        )
         recorded = folder / f"{item.id}-{rate}.wav"
         Recorder(FileSource(spoken, speed=0), recorded, StopRules(hard_limit_s=600)).record()
         return engine.transcribe(load_audio(recorded))
@@ -195,8 +198,17 @@ def synthesized_transcriber(
     return transcribe
 
 
-VOICES = ("gmw/en-us", "gmw/en")  # espeak-ng voices of the audio runs
-RATES = (150, 190)  # words per minute
+# (voice, words per minute) of the audio runs: two espeak-ng voices at two paces, and the natural
+# neural voice at a calm and at a quick pace (Whisper punctuates less the quicker it is spoken)
+AUDIO_RUNS = (
+    ("gmw/en-us", 150),
+    ("gmw/en-us", 190),
+    ("gmw/en", 150),
+    ("gmw/en", 190),
+    ("joe", 150),
+    ("joe", 230),
+)
+SENTENCE_PAUSE_S = 0.6  # the neural voice's pause between sentences in the audio runs
 
 
 def run_all(
@@ -206,21 +218,25 @@ def run_all(
     engine=None,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Tally]:
-    """The text run, and with an engine the four audio runs (2 voices x 2 speeds)."""
+    """The text run, and with an engine the audio runs (AUDIO_RUNS; the neural voice's only when
+    it is installed)."""
     import tempfile
 
     runs = {"text": evaluate(bank, items, scorer)}
     if engine is None:
         return runs
+    from voice_coach.speech import tts
+
     with tempfile.TemporaryDirectory() as tmp:
-        for voice in VOICES:
-            for rate in RATES:
-                name = f"audio {voice} {rate}"
-                runs[name] = evaluate(
-                    bank,
-                    items,
-                    scorer,
-                    synthesized_transcriber(engine, Path(tmp), voice, rate),
-                    progress=(lambda m, n=name: progress(f"{n}: {m}")) if progress else None,
-                )
+        for voice, rate in AUDIO_RUNS:
+            if tts.resolve(voice).why:  # the neural voice is not installed
+                continue
+            name = f"audio {voice} {rate}"
+            runs[name] = evaluate(
+                bank,
+                items,
+                scorer,
+                synthesized_transcriber(engine, Path(tmp), voice, rate),
+                progress=(lambda m, n=name: progress(f"{n}: {m}")) if progress else None,
+            )
     return runs
