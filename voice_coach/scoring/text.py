@@ -102,18 +102,59 @@ def _clause_ends(words: list[Word], begin: int, end: int) -> list[int]:
     return [*ends, end]
 
 
+# Quick speech comes back with fewer full stops: a stretch longer than this many words is split
+# into clauses where the speaker paused, at a comma, or where a clause opens ("and I", "so we",
+# "then", "in the end"), so that its STAR parts do not hang on Whisper's punctuation.
+LONG_CLAUSE = 25
+MIN_SIDE = 6  # words on each side of such a split
+_OPENS = frozenset({"and", "so", "but", "then", "because"})
+_DISCOURSE = (("in", "the", "end"), ("as", "a", "result"), ("after", "that"), ("finally",), ("eventually",))
+
+
+def _cue(words: list[Word], i: int) -> float:
+    """How clearly a new clause starts at words[i] (0: not at all)."""
+    prev, here = words[i - 1], words[i]
+    score = 0.0
+    if prev.end is not None and here.start is not None and here.start - prev.end >= 0.3:
+        score += 2.0 + min(1.0, here.start - prev.end)  # a pause
+    if prev.word.rstrip().endswith((",", ";", ":")):
+        score += 1.0
+    after = norm(words[i + 1].word) if i + 1 < len(words) else ""
+    if norm(here.word) in _OPENS and after in _CLAUSE_SUBJECTS:
+        score += 1.5
+    ahead = tuple(norm(w.word) for w in words[i : i + 3])
+    if any(ahead[: len(d)] == d for d in _DISCOURSE):
+        score += 1.5
+    return score
+
+
+def _split_long(words: list[Word], begin: int, end: int) -> list[int]:
+    """Inclusive ends of the clauses of words[begin:end + 1], a long one split at its best cue."""
+    if end - begin + 1 <= LONG_CLAUSE:
+        return [end]
+    middle = (begin + end) / 2
+    cues = [(_cue(words, i), -abs(i - middle), i) for i in range(begin + MIN_SIDE, end - MIN_SIDE + 2)]
+    best = max((c for c in cues if c[0] > 0), default=None)
+    if best is None:
+        return [end]
+    cut = best[2]
+    return [*_split_long(words, begin, cut - 1), *_split_long(words, cut, end)]
+
+
 def sentences(words: list[Word]) -> list[Sentence]:
-    """Group words into sentences at sentence punctuation, and comma-spliced clauses apart."""
+    """Group words into sentences at sentence punctuation, comma-spliced clauses apart, and a long
+    stretch without a full stop into its clauses."""
     out: list[Sentence] = []
     begin = 0
     for i, w in enumerate(words):
         if _END.search(w.word) or i == len(words) - 1:
-            for end in _clause_ends(words, begin, i):
-                chunk = words[begin : end + 1]
-                text = " ".join(x.word for x in chunk).strip()
-                if text:
-                    out.append(Sentence(text, begin, end, chunk[0].start, chunk[-1].end))
-                begin = end + 1
+            for clause_end in _clause_ends(words, begin, i):
+                for end in _split_long(words, begin, clause_end):
+                    chunk = words[begin : end + 1]
+                    text = " ".join(x.word for x in chunk).strip()
+                    if text:
+                        out.append(Sentence(text, begin, end, chunk[0].start, chunk[-1].end))
+                    begin = end + 1
     return out
 
 
