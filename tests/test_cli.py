@@ -148,8 +148,11 @@ def test_i_and_we_are_counted_once_the_same_way(vc_env):
     i, we = action_pronouns(report)
     assert report.delivery.i_we_ratio == 1.0 and we == 0 and i >= 2
     assert "we-not-i" not in [p for p in report.follow_ups if "personally" in p]
-    answer = {"story": "x", "result": True, "quantified": True, "coverage": 0.8, "missed": []}
-    answer |= {"i_actions": i, "we_actions": we, "delivery": {"situation_share": 0.1}, "follow_ups": []}
+    from voice_coach.debrief import _answer
+    from voice_coach.store import Attempt
+
+    answer = _answer(Attempt(1, "s", "q", "p", None, None, "done", 0.0, report=report))
+    assert (answer["i_actions"], answer["we_actions"]) == (i, we)
     assert not any("'we'" in reason for reason in signal([answer])[1])
 
 

@@ -69,6 +69,16 @@ def test_demo_report_player_and_clickable_words(vc_env, browser, tmp_path):
     page.evaluate("document.querySelector('audio').pause()")
     assert page.locator(".w.now").count() <= 1
     assert page.locator("svg").count() >= 2  # STAR split and pace plots
+    # the timeline under the player: a band per STAR part, clicking one plays the answer from there
+    parts = page.locator(".timeline .mark.part-result")
+    assert page.locator(".timeline .mark").count() >= 4 and parts.count() >= 1
+    page.evaluate("document.querySelector('audio').pause()")
+    mark = parts.first
+    at = float(mark.get_attribute("data-start"))
+    mark.dispatch_event("click")  # its own handler (a pause mark may lie on top of the band)
+    seeked = f"Math.abs(document.querySelector('audio').currentTime - {at}) < 0.5"
+    page.wait_for_function(seeked, timeout=5000)
+    page.evaluate("document.querySelector('audio').pause()")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
     assert errors == []

@@ -3,8 +3,8 @@
 Signal rules (explicit, in this order):
 - not inclined: no answer for the principle; no story recognised; no result even after the
   follow-ups; or merged bullet coverage under 0.3.
-- strong: merged coverage at least 0.6, a quantified result, and "I" at least as often as "we"
-  in the actions.
+- strong: merged coverage at least 0.6, a quantified result, "I" at least as often as "we" in
+  the actions, and the answer finished within its time limit (a cut-off answer is never strong).
 - inclined: anything between.
 The one next thing to practise is the first gap found, in the order the reasons are listed.
 """
@@ -13,7 +13,22 @@ from __future__ import annotations
 
 from voice_coach.bank.model import Bank
 from voice_coach.scoring.followups import action_pronouns
+from voice_coach.scoring.model import AnswerReport
+from voice_coach.scoring.star import QUANTITY
 from voice_coach.store import Attempt, SessionRecord
+from voice_coach.units import mmss
+
+
+def result_quote(report: AnswerReport) -> str:
+    """The words that make the result quantified: a Result sentence with a number or amount, else
+    a follow-up's answer that brought one ("" when there is none)."""
+    for s in report.sentences:
+        if s.part == "result" and QUANTITY.search(s.text):
+            return s.text
+    for p in report.probes or []:
+        if p.quantified_now:
+            return p.transcript
+    return ""
 
 
 def story_reuse(answers: list[Attempt]) -> list[dict]:
@@ -38,6 +53,8 @@ def _answer(a: Attempt) -> dict:
         if p.recovered_bullets or p.recovered_parts:
             quotes.append(f'(after "{p.text}") {p.transcript}')
     d = r.delivery
+    ending = r.ending
+    probes = r.probes or []
     return {
         "attempt": a.id,
         "question": r.question.text,
@@ -47,9 +64,16 @@ def _answer(a: Attempt) -> dict:
         "rubric": r.rubric,
         "coverage": m.coverage,
         "covered": [b.text for b in r.bullets if b.id in covered],
-        "missed": [b.text for b in r.bullets if b.id not in covered],
+        # shortest first: the quickest gaps to close come first
+        "missed": sorted((b.text for b in r.bullets if b.id not in covered), key=len),
         "result": "result" in m.star_present,
         "quantified": m.quantified_result,
+        "result_quote": result_quote(r) if m.quantified_result else "",
+        "cut_off": bool(ending and ending.cut_off),
+        "limit_s": ending.limit_s if ending else None,
+        "follow_ups_skipped": ending.follow_ups_skipped if ending else 0,
+        "follow_ups_asked": len(probes),
+        "follow_ups_unanswered": sum(not p.answered for p in probes),
         "i_actions": i,
         "we_actions": we,
         "evidence": quotes,
@@ -84,15 +108,22 @@ def signal(answers: list[dict]) -> tuple[str, list[str], str]:
         reasons.append("no story of yours was recognised in the answer")
         nexts.append("tell one of your stories for this principle, bullet by bullet")
         bad = True
+    if best["cut_off"]:
+        reasons.append(f"cut off at the time limit ({mmss(best['limit_s'])}): the answer did not finish")
+        nexts.append("finish within the time: a shorter situation, then the actions and the result")
     if not best["result"]:
-        reasons.append("no result, even after the follow-ups")
+        reasons.append("no result" + _after_follow_ups(best))
         nexts.append("end with the result: what changed, and how you knew")
         bad = True
     elif not best["quantified"]:
         reasons.append("the result has no number")
         nexts.append("put a number on the result (how much, how many, how fast)")
     else:
-        reasons.append("a quantified result")
+        reasons.append(
+            f'a quantified result: "{best["result_quote"]}"'
+            if best["result_quote"]
+            else "a quantified result"
+        )
     if best["coverage"] < 0.3:
         reasons.append(f"coverage {best['coverage']:.0%} of the story's bullets (under 30%)")
         bad = True
@@ -113,11 +144,31 @@ def signal(answers: list[dict]) -> tuple[str, list[str], str]:
         reasons.append(f"follow-ups recovered {recovered} missing part(s): say them the first time")
     if bad:
         level = "not inclined"
-    elif best["coverage"] >= 0.6 and best["quantified"] and best["we_actions"] <= best["i_actions"]:
+    elif (
+        best["coverage"] >= 0.6
+        and best["quantified"]
+        and best["we_actions"] <= best["i_actions"]
+        and not best["cut_off"]
+    ):
         level = "strong"
     else:
         level = "inclined"
     return level, reasons, (nexts[0] if nexts else "keep it: practise a second story for this principle")
+
+
+def _after_follow_ups(answer: dict) -> str:
+    """What the follow-ups did about a missing result, as the facts say."""
+    asked, skipped, silent = (
+        answer["follow_ups_asked"],
+        answer["follow_ups_skipped"],
+        answer["follow_ups_unanswered"],
+    )
+    if skipped:
+        return f": {skipped} follow-up(s) skipped for time, so it was not asked for"
+    if asked:
+        unanswered = f", {silent} of them unanswered" if silent else ""
+        return f", even after {asked} follow-up(s){unanswered}"
+    return " (no follow-up was asked)"
 
 
 def build(bank: Bank, session: SessionRecord, answers: list[Attempt]) -> dict:

@@ -306,6 +306,9 @@ def run_loop(
                     "[italic]In the interest of time, let's move on.[/italic] "
                     f"[dim]({len(probes)} follow-up(s) skipped for time)[/dim]"
                 )
+                if result.report and result.report.ending:  # a fact the debrief must not contradict
+                    result.report.ending.follow_ups_skipped = len(probes)
+                    session.store.update_report(result.attempt_id, result.report)
                 probes = []
             if probes and result.report:
                 told = {b.id for b in result.report.bullets if b.covered}

@@ -31,7 +31,7 @@ from voice_coach.faults import pause
 from voice_coach.planner import bullet_history
 from voice_coach.scoring.analyze import score
 from voice_coach.scoring.followups import Probe, choose, merge
-from voice_coach.scoring.model import AnswerReport
+from voice_coach.scoring.model import AnswerReport, Ending
 from voice_coach.speech import tts
 from voice_coach.speech.engines import Engine, make_engine
 from voice_coach.store import Store, new_session_id
@@ -278,6 +278,7 @@ class Session:
                 else:
                     transcript = self.engine.transcribe(load_audio(path))
             report = score(transcript, self.bank, self.settings, question, path, story_id, rubric=rubric)
+            report.ending = Ending(recording.stopped_by, rules.hard_limit_s)
         except Exception as exc:  # the recording is kept; the row says why it failed
             self.store.set_status(attempt, "failed", error=str(exc))
             raise

@@ -25,7 +25,9 @@ def to_terminal(debrief: dict, console: Console | None = None) -> None:
             for quote in a["evidence"][:3]:
                 console.print(f"    “{escape(quote)}”")
             if a["missed"]:
-                console.print(f"    [red]missed:[/red] {escape('; '.join(a['missed'][:3]))}")
+                console.print("    [red]missed:[/red]")
+                for bullet in a["missed"]:
+                    console.print(f"      [red]✗[/red] {escape(bullet)}")
         console.print(f"  [bold]next:[/bold] {escape(row['next'])}")
     for r in debrief["rubrics"]:
         console.print(
@@ -53,7 +55,7 @@ def to_markdown(debrief: dict) -> str:
             lines += [f"**{who}{a['question']}**", ""]
             lines += [f"> {q}" for q in a["evidence"][:3]] + [""]
             if a["missed"]:
-                lines += ["Missed: " + "; ".join(a["missed"]), ""]
+                lines += ["Missed:", ""] + [f"- {m}" for m in a["missed"]] + [""]
         lines += [f"**Next:** {row['next']}", ""]
     for r in debrief["rubrics"]:
         lines += [

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from voice_coach.report import plots
+from voice_coach.scoring.coaching import fix_first
 from voice_coach.scoring.model import AnswerReport
 from voice_coach.store import Attempt
 from voice_coach.units import mmss
@@ -41,6 +42,37 @@ def _sentences(report: AnswerReport) -> list[dict]:
     ]
 
 
+def _marks(report: AnswerReport) -> list[dict]:
+    """The timeline under the player: STAR parts as bands, pauses of 1 s or more and fillers as
+    marks, each placed by its time (percent of the answer) and seeking there when clicked."""
+    duration = report.audio.duration_s or 0.0
+    if duration <= 0:
+        return []
+
+    def mark(kind: str, start: float, end: float, label: str) -> dict:
+        left = max(0.0, min(100.0, 100 * start / duration))
+        width = max(0.4, min(100.0 - left, 100 * (end - start) / duration))
+        return {
+            "kind": kind,
+            "start": round(start, 2),
+            "left": round(left, 2),
+            "width": round(width, 2),
+            "label": label,
+        }
+
+    out = []
+    if not report.rubric:
+        for s in report.sentences:
+            if s.part and s.start is not None and s.end is not None:
+                out.append(mark(f"part-{s.part}", s.start, s.end, f"{s.part} at {mmss(s.start)}"))
+    for p in report.delivery.pauses:
+        out.append(mark("pause", p.start, p.end, f"pause of {p.seconds:.1f} s at {mmss(p.start)}"))
+    for f in report.delivery.fillers.items:
+        if f.start is not None:
+            out.append(mark("filler", f.start, f.start + 0.3, f"'{f.word}' at {mmss(f.start)}"))
+    return out
+
+
 def render_session(session_id: str, answers: list[Attempt], trend_rows: list[Attempt] | None = None) -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -60,6 +92,8 @@ def render_session(session_id: str, answers: list[Attempt], trend_rows: list[Att
                 "length": mmss(r.audio.duration_s or None, tenths=True),
                 "sentences": _sentences(r),
                 "star_svg": plots.star_split(r),
+                "fixes": [{"text": f.text, "at": f.at_s, "when": mmss(f.at_s)} for f in fix_first(r)],
+                "marks": _marks(r),
                 "pace_svg": plots.pace(r),
             }
         )

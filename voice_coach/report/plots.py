@@ -30,18 +30,34 @@ def _figure(width: float, height: float):
     return plt.subplots(figsize=(width, height))
 
 
-def pace(report: AnswerReport, window_s: float = 15.0) -> str | None:
-    """Words per minute through the answer, in windows of 15 s."""
+MIN_WINDOW_S = 10.0  # a shorter last window reads as a false slowdown (its words over 15 s)
+
+
+def pace_points(report: AnswerReport, window_s: float = 15.0) -> list[tuple[float, float]]:
+    """(window middle, words per minute) through the answer, in windows of 15 s; a last window
+    shorter than 10 s is left out, and a shorter one is measured over its own length."""
     words = [w.start for w in report.transcript.words if w.start is not None]
     if len(words) < 2:
-        return None
+        return []
     end = max(w.end or w.start or 0.0 for w in report.transcript.words)
-    edges = [i * window_s for i in range(int(end // window_s) + 2)]
-    counts = [sum(a <= t < b for t in words) for a, b in zip(edges, edges[1:], strict=False)]
+    points = []
+    start = 0.0
+    while start < end:
+        stop = min(start + window_s, end)
+        if stop - start >= MIN_WINDOW_S:
+            count = sum(start <= t < stop for t in words)
+            points.append(((start + stop) / 2, count * 60 / (stop - start)))
+        start += window_s
+    return points
+
+
+def pace(report: AnswerReport, window_s: float = 15.0) -> str | None:
+    """Words per minute through the answer, in windows of 15 s."""
+    points = pace_points(report, window_s)
+    if not points:
+        return None
     fig, ax = _figure(6, 1.8)
-    ax.plot(
-        [e + window_s / 2 for e in edges[:-1]], [c * 60 / window_s for c in counts], marker="o", color="#444"
-    )
+    ax.plot([x for x, _ in points], [y for _, y in points], marker="o", color="#444")
     low, high = report.delivery.wpm_band or (130, 160)
     ax.axhspan(low, high, color="#31a354", alpha=0.15, label="conversational band")
     ax.set_xlabel("seconds")

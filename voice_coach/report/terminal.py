@@ -9,6 +9,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
+from voice_coach.scoring.coaching import fix_first
+from voice_coach.scoring.followups import action_pronouns
 from voice_coach.scoring.model import LETTER, PARTS, AnswerReport, Delivery, Star
 from voice_coach.units import mmss
 
@@ -34,9 +36,10 @@ def transcript_text(report: AnswerReport) -> Text:
     text = Text()
     fillers = {f.start for f in report.delivery.fillers.items if f.start is not None}
     for sent in report.sentences:
-        style = PART_STYLE.get(sent.part or "", "")
-        if sent.part:
-            text.append(f"[{LETTER[sent.part]}] ", style=f"bold {style}")
+        part = None if report.rubric else sent.part  # a rubric prompt has points, not STAR parts
+        style = PART_STYLE.get(part or "", "")
+        if part:
+            text.append(f"[{LETTER[part]}] ", style=f"bold {style}")
         words = report.sentence_words(sent)
         if not words:
             text.append(sent.text + " ", style=style)
@@ -45,11 +48,24 @@ def transcript_text(report: AnswerReport) -> Text:
     return text
 
 
+def _actions_i_we(report: AnswerReport) -> str:
+    """'I' and 'we' in the actions: the same count the follow-ups and the debrief use."""
+    if report.rubric:
+        return ""
+    i, we = action_pronouns(report)
+    return f"   I {i} / we {we} in actions" if i or we else ""
+
+
 def render(report: AnswerReport, console: Console | None = None) -> None:
     console = console or Console()
     q, d, star, story = report.question, report.delivery, report.star, report.story
     console.rule(Text(f"{q.id} {q.principle or ''}".strip(), style="bold"))
     console.print(Text(q.text, style="bold"))
+    fixes = fix_first(report)
+    if fixes:
+        console.print(Text("Fix first:", style="bold yellow"))
+        for n, fix in enumerate(fixes, start=1):
+            console.print(Text(f"  {n}. {fix}"))
     console.print()
     text = transcript_text(report)
     console.print(text if text.plain.strip() else Text("(no speech recognized)", style="dim"))
@@ -64,13 +80,14 @@ def render(report: AnswerReport, console: Console | None = None) -> None:
             + (f" ({d.fillers.per_min}/min)" if d.fillers.per_min is not None else "")
             + f"   long pauses {d.long_pauses if d.long_pauses is not None else '-'}"
             + f"   hedges {len(d.hedges)}"
-            + (f"   I/we {d.i_we_ratio:.0%}" if d.i_we_ratio is not None else "")
+            + _actions_i_we(report)
         )
     )
-    line = Text("STAR  ")
-    line.append_text(star_bar(star))
-    line.append("  " + "  ".join(f"{LETTER[p]} {star.part(p).share:.0%}" for p in PARTS))
-    console.print(line)
+    if not report.rubric:  # a rubric prompt is judged by its points, not by STAR
+        line = Text("STAR  ")
+        line.append_text(star_bar(star))
+        line.append("  " + "  ".join(f"{LETTER[p]} {star.part(p).share:.0%}" for p in PARTS))
+        console.print(line)
 
     if story.id:
         note = " (not the story linked to this question)" if story.other_than_expected else ""
@@ -124,7 +141,8 @@ def render_summary(session_id: str, reports: list[AnswerReport], console: Consol
             Text(
                 f"{r.question.id:<32} {mmss(r.audio.duration_s, tenths=True):>7}  "
                 f"{d.wpm if d.wpm is not None else '-':>6} wpm  "
-                f"fillers {d.fillers.count:>2}  coverage {r.coverage:.0%}  STAR {r.star.letters()}"
+                f"fillers {d.fillers.count:>2}  coverage {r.coverage:.0%}  "
+                + ("rubric" if r.rubric else f"STAR {r.star.letters()}")
             )
         )
     cov = sum(r.coverage for r in reports) / len(reports)

@@ -122,7 +122,8 @@ def analyze(
             SentenceResult(s.text, s.start, s.end, TAGS.get(lab) if lab else None, s.first, s.last)
             for s, lab in zip(sents, labels, strict=True)
         ],
-        flags=star_flags(star) + deliv.flags,
+        # a rubric prompt is judged by its points: STAR flags would judge a "Why Amazon?" as a story
+        flags=(star_flags(star) if rubric is None else []) + deliv.flags,
         model=ModelInfo(transcript.engine, transcript.model, transcript.seconds, scorer.name),
     )
     # what an interviewer would ask next: the answer's gaps, then the question's own follow-ups

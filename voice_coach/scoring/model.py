@@ -257,6 +257,20 @@ class Merged(_Json):
 
 
 @dataclass
+class Ending(_Json):
+    """How a recorded answer ended, and the follow-ups it was owed: facts the report, the debrief
+    and the history read, never infer."""
+
+    stopped_by: str | None = None  # silence, time limit, key, quit ... (None: a file or typed answer)
+    limit_s: float | None = None  # the hard limit that applied
+    follow_ups_skipped: int = 0  # owed follow-ups the loop dropped for time
+
+    @property
+    def cut_off(self) -> bool:
+        return self.stopped_by == "time limit"
+
+
+@dataclass
 class AnswerReport(_Json):
     question: QuestionRef
     audio: AudioInfo = field(default_factory=AudioInfo)
@@ -274,6 +288,7 @@ class AnswerReport(_Json):
     # present once follow-ups were asked (followups.merge)
     probes: list[ProbeResult] | None = field(default=None, metadata={"omit_none": True})
     merged: Merged | None = field(default=None, metadata={"omit_none": True})
+    ending: Ending | None = field(default=None, metadata={"omit_none": True})
 
     @classmethod
     def from_dict(cls, data: dict) -> AnswerReport:

@@ -1,0 +1,109 @@
+"""What to fix first in an answer: at most three things, ranked, each with its moment in the
+recording. Read from the report's facts (never recomputed), so the terminal, the HTML page and the
+debrief say the same thing. A rubric prompt (Why Amazon, system design) is judged by its points,
+never by STAR."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from voice_coach.scoring.followups import action_pronouns
+from voice_coach.scoring.model import AnswerReport
+from voice_coach.units import mmss
+
+MAX_FIXES = 3
+FILLERS_PER_MIN = 3.0  # more than this is heard as hesitant
+
+
+@dataclass(frozen=True)
+class Fix:
+    text: str
+    at_s: float | None = None  # where in the recording it shows (None: the answer as a whole)
+
+    def __str__(self) -> str:
+        return self.text + (f" (at {mmss(self.at_s)})" if self.at_s is not None else "")
+
+
+def _first(report: AnswerReport, part: str) -> float | None:
+    return next((s.start for s in report.sentences if s.part == part and s.start is not None), None)
+
+
+def _star_fixes(report: AnswerReport) -> list[Fix]:
+    out: list[Fix] = []
+    star, merged = report.star, report.totals()
+    if "result" not in merged.star_present:
+        last = report.sentences[-1].end if report.sentences else None
+        out.append(Fix("no result: end with what changed, and a number", last))
+    elif not merged.quantified_result:
+        result = next((s for s in report.sentences if s.part == "result"), None)
+        out.append(
+            Fix("the result has no number: how much, how many, how fast", result.start if result else None)
+        )
+    if "action" not in merged.star_present:
+        out.append(Fix("no actions: say what you did, step by step", None))
+    if star.situation.share > 1 / 3:
+        out.append(
+            Fix(
+                f"the situation took {star.situation.share:.0%} of the answer: reach your actions sooner",
+                _first(report, "task") or _first(report, "action"),
+            )
+        )
+    return out
+
+
+def _coverage_fix(report: AnswerReport) -> list[Fix]:
+    if report.rubric:
+        missed = sorted((b.text for b in report.bullets if not b.covered), key=len)
+        if missed:
+            told = len(report.bullets) - len(missed)
+            return [Fix(f'{told} of {len(report.bullets)} points of the prompt: add "{missed[0]}"')]
+        return []
+    if not report.story.id:
+        return [Fix("none of your stories was recognised: tell one, bullet by bullet")]
+    covered = set(report.totals().covered)
+    missed = sorted((b.text for b in report.bullets if b.id not in covered), key=len)
+    if missed and report.totals().coverage < 0.6:
+        told = len(report.bullets) - len(missed)
+        return [Fix(f'{told} of {len(report.bullets)} bullets of your story told: add "{missed[0]}"')]
+    return []
+
+
+def _delivery_fixes(report: AnswerReport) -> list[Fix]:
+    d = report.delivery
+    out: list[Fix] = []
+    if d.fillers.per_min is not None and d.fillers.per_min > FILLERS_PER_MIN:
+        first = next((f.start for f in d.fillers.items if f.start is not None), None)
+        out.append(Fix(f"{d.fillers.count} fillers ({d.fillers.per_min}/min): pause instead of 'um'", first))
+    low, high = (d.wpm_band or [130.0, 160.0])[:2]
+    if d.wpm is not None and (d.wpm > high + 30 or d.wpm < low - 20):
+        out.append(Fix(f"pace {d.wpm:.0f} wpm: aim for {low:.0f}-{high:.0f}"))
+    long_pauses = [p for p in d.pauses if p.seconds >= 2.0]
+    if long_pauses:
+        out.append(Fix(f"{len(long_pauses)} pause(s) of 2 s or more: the first", long_pauses[0].start))
+    return out
+
+
+def fix_first(report: AnswerReport) -> list[Fix]:
+    """At most three fixes, the most important first: running out of time, the STAR parts (not for
+    a rubric prompt), the story's coverage, then delivery."""
+    out: list[Fix] = []
+    ending = report.ending
+    if ending and ending.cut_off:
+        out.append(Fix(f"cut off at the time limit ({mmss(ending.limit_s)}): finish sooner", ending.limit_s))
+    if not report.rubric:
+        out += _star_fixes(report)
+    out += _coverage_fix(report)
+    if not report.rubric:
+        i_we = _we_over_i(report)
+        if i_we:
+            out.append(i_we)
+    out += _delivery_fixes(report)
+    return out[:MAX_FIXES]
+
+
+def _we_over_i(report: AnswerReport) -> Fix | None:
+    i, we = action_pronouns(report)
+    if we > i:
+        first = _first(report, "action")
+        return Fix(f"'we' {we} times and 'I' {i} in your actions: say what you did", first)
+    return None
