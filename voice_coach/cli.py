@@ -447,7 +447,8 @@ def history(principle, story, as_json, as_csv, plot_file) -> None:
 
 
 def _print_trends(console, rows) -> None:
-    """Per principle and per story: attempts, and first -> latest coverage, wpm, fillers/min, length."""
+    """Per principle, the last three attempts (coverage, STAR parts, fillers/min); then per story,
+    first -> latest coverage, wpm, fillers/min, length."""
     from rich.table import Table
 
     from voice_coach.planner import group_by
@@ -455,7 +456,29 @@ def _print_trends(console, rows) -> None:
     def fmt(v, spec):
         return format(v, spec) if v is not None else "-"
 
-    for key, title in (("principle", "principle"), ("story_id", "story")):
+    def last3(rs, show) -> str:
+        return "  ".join(show(r) for r in rs[-3:])
+
+    groups = group_by(rows, "principle")
+    if groups:
+        table = Table(
+            "principle",
+            "attempts",
+            "coverage",
+            "STAR",
+            "fillers/min",
+            title="progress per principle (last 3)",
+        )
+        for name, rs in sorted(groups.items()):
+            table.add_row(
+                name,
+                str(len(rs)),
+                last3(rs, lambda r: fmt(r.coverage, ".0%")),
+                last3(rs, lambda r: r.report.star.letters() if r.report and not r.report.rubric else "-"),
+                last3(rs, lambda r: fmt(r.fillers_per_min, ".1f")),
+            )
+        console.print(table)
+    for key, title in (("story_id", "story"),):
         groups = group_by(rows, key)
         if not groups:
             continue

@@ -87,9 +87,9 @@ def _trend_figure(rows: list[Attempt]):
     rows = [r for r in rows if r.created_at]
     if len(rows) < 2:
         return None
-    import datetime as dt
+    from voice_coach.planner import group_by
 
-    when = [dt.datetime.fromtimestamp(r.created_at) for r in rows]
+    by_principle = group_by(rows, "principle")  # progress per principle, not one line of everything
     fig, _ = _figure(7, 6)
     fig.clf()
     series = (
@@ -98,21 +98,24 @@ def _trend_figure(rows: list[Attempt]):
         ("fillers_per_min", "fillers per minute", "#e6550d"),
         ("duration_s", "length (s)", "#756bb1"),
     )
-    for i, (key, label, colour) in enumerate(series, start=1):
+    for i, (key, label, _colour) in enumerate(series, start=1):
         ax = fig.add_subplot(len(series), 1, i)
-        points = [
-            (t, getattr(r, key)) for t, r in zip(when, rows, strict=True) if getattr(r, key) is not None
-        ]
-        if points:
-            ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=colour)
+        for name, rs in sorted(by_principle.items()):
+            points = [(n, getattr(r, key)) for n, r in enumerate(rs, start=1) if getattr(r, key) is not None]
+            if points:
+                ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=name)
         ax.set_ylabel(label, fontsize=8)
         ax.spines[["top", "right"]].set_visible(False)
-    fig.autofmt_xdate()
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    fig.axes[-1].set_xlabel("attempt of the principle", fontsize=8)
+    if by_principle:
+        fig.axes[0].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     return fig
 
 
 def trends(rows: list[Attempt]) -> str | None:
-    """Coverage, words per minute, fillers per minute and length, attempt by attempt (oldest first)."""
+    """Coverage, words per minute, fillers per minute and length, a line per principle, attempt by
+    attempt (oldest first)."""
     fig = _trend_figure(rows)
     return _svg(fig) if fig is not None else None
 
