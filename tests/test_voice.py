@@ -101,3 +101,20 @@ def test_speech_plays_while_it_is_synthesized(pulse, tmp_path):
         )
     source, heard = load_audio(kept), load_audio(captured)
     assert piecewise_correlation(source, heard) >= 0.8
+
+
+@needs_neural
+def test_the_voice_preloading_while_a_question_is_spoken_never_hangs(tmp_path):
+    """The first question is synthesized while the voice is still loading in the background: both
+    threads reach espeak-ng at once (this hung a loop demo inside espeak_SetParameter)."""
+    code = (
+        "import sys; from pathlib import Path; from voice_coach.speech import tts;"
+        "folder = Path(sys.argv[1]); t = tts.preload();"
+        "tts.synthesize('Hi, I am Dana. Tell me about a time you failed.', folder / 'q.wav');"
+        "t.join(30); tts.synthesize('Hello.', folder / 'e.wav', voice='espeak'); print('ok')"
+    )
+    for _ in range(5):
+        out = subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60
+        )
+        assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr

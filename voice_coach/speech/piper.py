@@ -31,7 +31,10 @@ KNOWN = {
 SENTENCE_GAP_S = 0.25  # between sentences, as a reader pauses
 _CLAUSE = re.compile(r"([^.,;:!?]+)([.,;:!?]*)")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
-_ESPEAK_LOCK = threading.Lock()  # espeak-ng is one state per process, not thread-safe
+# espeak-ng is one state per process, not thread-safe: its start (by pyttsx3) and every phoneme
+# call hold this lock; two threads starting it at once (the voice preloading while the first
+# question is spoken) deadlocked inside espeak_SetParameter
+ESPEAK_LOCK = threading.RLock()
 _espeak = None
 
 
@@ -61,8 +64,13 @@ def _library():
     """libespeak-ng, initialized once per process, by pyttsx3's driver when pyttsx3 is there:
     initialized a second time, espeak-ng hangs pyttsx3's next synthesis."""
     global _espeak
-    if _espeak is not None:
+    with ESPEAK_LOCK:
+        if _espeak is None:
+            _espeak = _start_espeak()
         return _espeak
+
+
+def _start_espeak():
     try:
         lib = ctypes.cdll.LoadLibrary("libespeak-ng.so.1")
     except OSError as exc:
@@ -81,15 +89,14 @@ def _library():
             raise EnvironmentProblem(
                 "espeak-ng did not start", fix="apt-get install --reinstall espeak-ng"
             ) from None
-    _espeak = lib
     return lib
 
 
 def phonemes(text: str, language: str = "en-us") -> str:
     """IPA phonemes of a clause, as Piper voices were trained on (espeak-ng's)."""
-    lib = _library()
     out = []
-    with _ESPEAK_LOCK:
+    with ESPEAK_LOCK:
+        lib = _library()
         lib.espeak_SetVoiceByName(language.encode())
         buf = ctypes.c_char_p(text.encode("utf-8"))
         ptr = ctypes.pointer(buf)

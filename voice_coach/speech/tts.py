@@ -137,6 +137,13 @@ def voices() -> list[str]:
 
 
 def _espeak_file(text: str, path: Path, rate: int, voice: str) -> Path:
+    from voice_coach.speech.piper import ESPEAK_LOCK
+
+    with ESPEAK_LOCK:  # one espeak-ng per process: never beside the neural voice's phonemes
+        return _espeak_render(text, path, rate, voice)
+
+
+def _espeak_render(text: str, path: Path, rate: int, voice: str) -> Path:
     engine = _engine()
     engine.setProperty("rate", rate)
     if voice:
