@@ -79,6 +79,10 @@ def test_doctor_and_voices_name_the_voice(vc_env):
     assert "espeak-ng via pyttsx3" in [c for c in espeak if c["check"] == "text to speech"][0]["detail"]
     bad = run_cli(["demo", "--voice", "no such"], vc_env)
     assert bad.returncode == 2 and "voice must be auto, espeak" in bad.stderr
+    for spec in ("joe:0", "joe:abc"):
+        bad = run_cli(["voices", "--play", spec], vc_env)
+        assert bad.returncode == 2 and "must be a number from 0.7 to 1.4" in bad.stderr, bad.stderr
+        assert "Traceback" not in bad.stderr
 
 
 @needs_neural

