@@ -64,8 +64,7 @@ def _answer(a: Attempt) -> dict:
         "rubric": r.rubric,
         "coverage": m.coverage,
         "covered": [b.text for b in r.bullets if b.id in covered],
-        # shortest first: the quickest gaps to close come first
-        "missed": sorted((b.text for b in r.bullets if b.id not in covered), key=len),
+        "missed": r.missed(),
         "result": "result" in m.star_present,
         "quantified": m.quantified_result,
         "result_quote": result_quote(r) if m.quantified_result else "",

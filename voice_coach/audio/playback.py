@@ -23,23 +23,14 @@ def play(audio: np.ndarray | str | Path, sr: int = 16000) -> None:
         raise no_speaker(exc) from exc
 
 
-class StreamPlayer:
-    """Playback of audio that is still arriving (speech synthesized sentence by sentence): feed()
-    appends, finish() waits until all fed audio has played."""
+class _Output:
+    """A mono float32 PortAudio output stream fed by the subclass's _callback."""
 
-    def __init__(self, sr: int) -> None:
-        import threading
-
-        self.sr = sr
-        self._buffer = np.zeros(0, dtype=np.float32)
-        self._lock = threading.Lock()
-        self._stream = None
+    sr: int
+    _stream = None
 
     def _callback(self, outdata, frames, time_info, status) -> None:  # PortAudio thread
-        with self._lock:
-            chunk, self._buffer = self._buffer[:frames], self._buffer[frames:]
-        outdata[: len(chunk), 0] = chunk
-        outdata[len(chunk) :, 0] = 0
+        raise NotImplementedError
 
     def start(self) -> None:
         sd = sounddevice()
@@ -50,6 +41,30 @@ class StreamPlayer:
             self._stream.start()
         except sd.PortAudioError as exc:
             raise no_speaker(exc) from exc
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.stop()
+            self._stream.close()
+            self._stream = None
+
+
+class StreamPlayer(_Output):
+    """Playback of audio that is still arriving (speech synthesized sentence by sentence): feed()
+    appends, finish() waits until all fed audio has played."""
+
+    def __init__(self, sr: int) -> None:
+        import threading
+
+        self.sr = sr
+        self._buffer = np.zeros(0, dtype=np.float32)
+        self._lock = threading.Lock()
+
+    def _callback(self, outdata, frames, time_info, status) -> None:  # PortAudio thread
+        with self._lock:
+            chunk, self._buffer = self._buffer[:frames], self._buffer[frames:]
+        outdata[: len(chunk), 0] = chunk
+        outdata[len(chunk) :, 0] = 0
 
     def feed(self, audio: np.ndarray) -> None:
         with self._lock:
@@ -67,21 +82,14 @@ class StreamPlayer:
             time.sleep(min(0.05, left / self.sr))
         time.sleep(tail_s)
 
-    def close(self) -> None:
-        if self._stream is not None:
-            self._stream.stop()
-            self._stream.close()
-            self._stream = None
 
-
-class Player:
+class Player(_Output):
     """Non-blocking playback of one array with pause, seek and a position clock (for replay)."""
 
     def __init__(self, audio: np.ndarray, sr: int = 16000) -> None:
         self.audio, self.sr = audio.astype(np.float32), sr
         self.pos = 0  # frames played so far
         self.paused = False
-        self._stream = None
 
     def _callback(self, outdata, frames, time_info, status) -> None:  # PortAudio thread
         if self.paused:
@@ -91,16 +99,6 @@ class Player:
         outdata[: len(chunk), 0] = chunk
         outdata[len(chunk) :, 0] = 0
         self.pos += len(chunk)
-
-    def start(self) -> None:
-        sd = sounddevice()
-        try:
-            self._stream = sd.OutputStream(
-                samplerate=self.sr, channels=1, dtype="float32", callback=self._callback
-            )
-            self._stream.start()
-        except sd.PortAudioError as exc:
-            raise no_speaker(exc) from exc
 
     @property
     def seconds(self) -> float:
@@ -112,9 +110,3 @@ class Player:
 
     def seek(self, seconds: float) -> None:
         self.pos = int(min(max(0.0, seconds), len(self.audio) / self.sr) * self.sr)
-
-    def close(self) -> None:
-        if self._stream is not None:
-            self._stream.stop()
-            self._stream.close()
-            self._stream = None

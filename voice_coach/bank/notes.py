@@ -975,12 +975,14 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
             elif section.kind == "story":
                 continue
             pid = story["principles"][0] if story and story["principles"] else section.principle
+            # a question heading with no worked answer: what sits under it are the question's notes
+            kept = parts.notes + [node["text"] for node in parts.nodes if "text" in node]
             for n, text in enumerate(asked):
                 entry = _filed(text, pid, section.theme or theme_name(title or "Notes"), counter)
                 if story:
                     entry["stories"] = [story["id"]]
-                elif n == 0 and parts.notes + [n["text"] for n in parts.nodes if "text" in n]:
-                    entry["notes"] = parts.notes + [n["text"] for n in parts.nodes if "text" in n]
+                elif n == 0 and kept:
+                    entry["notes"] = kept
                 result.questions.append(entry)
         elif section.kind == "interview":
             interviewers.append(_interview(section, principles, unknown))

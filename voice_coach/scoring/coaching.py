@@ -35,10 +35,7 @@ def _star_fixes(report: AnswerReport) -> list[Fix]:
         last = report.sentences[-1].end if report.sentences else None
         out.append(Fix("no result: end with what changed, and a number", last))
     elif not merged.quantified_result:
-        result = next((s for s in report.sentences if s.part == "result"), None)
-        out.append(
-            Fix("the result has no number: how much, how many, how fast", result.start if result else None)
-        )
+        out.append(Fix("the result has no number: how much, how many, how fast", _first(report, "result")))
     if "action" not in merged.star_present:
         out.append(Fix("no actions: say what you did, step by step", None))
     if star.situation.share > 1 / 3:
@@ -52,19 +49,13 @@ def _star_fixes(report: AnswerReport) -> list[Fix]:
 
 
 def _coverage_fix(report: AnswerReport) -> list[Fix]:
-    if report.rubric:
-        missed = sorted((b.text for b in report.bullets if not b.covered), key=len)
-        if missed:
-            told = len(report.bullets) - len(missed)
-            return [Fix(f'{told} of {len(report.bullets)} points of the prompt: add "{missed[0]}"')]
-        return []
-    if not report.story.id:
+    """A rubric prompt's first missing point; a story's first missing bullet when under 60% told."""
+    if not report.rubric and not report.story.id:
         return [Fix("none of your stories was recognised: tell one, bullet by bullet")]
-    covered = set(report.totals().covered)
-    missed = sorted((b.text for b in report.bullets if b.id not in covered), key=len)
-    if missed and report.totals().coverage < 0.6:
-        told = len(report.bullets) - len(missed)
-        return [Fix(f'{told} of {len(report.bullets)} bullets of your story told: add "{missed[0]}"')]
+    missed, total = report.missed(), len(report.bullets)
+    what = "points of the prompt" if report.rubric else "bullets of your story told"
+    if missed and (report.rubric or report.totals().coverage < 0.6):
+        return [Fix(f'{total - len(missed)} of {total} {what}: add "{missed[0]}"')]
     return []
 
 

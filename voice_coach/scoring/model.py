@@ -307,6 +307,12 @@ class AnswerReport(_Json):
             quantified_result=self.star.quantified_result,
         )
 
+    def missed(self) -> list[str]:
+        """The bullets (or rubric points) not covered, follow-ups counted, shortest first: the
+        quickest gaps to close come first."""
+        covered = set(self.totals().covered)
+        return sorted((b.text for b in self.bullets if b.id not in covered), key=len)
+
     def sentence_words(self, sentence: SentenceResult) -> list[Word]:
         return self.transcript.words[sentence.first : sentence.last + 1]
 
