@@ -273,10 +273,12 @@ def worker(
 def voice_worker() -> None:
     """The interviewer's voice alone: its load, the time from a question chosen to its first
     sentence ready to play (cold, then with the voice loaded, as in a session), its memory."""
+    from voice_coach import memory
     from voice_coach.bank.files import load_bank
     from voice_coach.config import load_settings
     from voice_coach.speech import tts
 
+    memory.tune_malloc()  # as in a session, where the voice speaks
     settings = load_settings()
     questions = [q.text for q in load_bank(settings.bank_dirs).questions.values()][:12]
     voice = tts.resolve(settings.voice)

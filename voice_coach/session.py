@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from voice_coach import candidate
+from voice_coach import candidate, memory
 from voice_coach.audio import WAV_HEADER_BYTES
 from voice_coach.audio.capture import FileSource, MicSource, Recorder, Recording, StopRules, ensure_room
 from voice_coach.bank.model import Bank, Question, Rubric
@@ -139,7 +139,7 @@ class Session:
         (it loads while the first question is spoken). Idempotent."""
         if self.started:
             return
-        _limit_malloc_arenas()
+        memory.tune_malloc()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self.folder.chmod(0o700)
@@ -288,7 +288,7 @@ class Session:
             attempt, report, path, recording.stopped_by, latency, limit_s=rules.hard_limit_s
         )
         self.results.append(result)
-        _release_memory()  # after the report, outside the latency the user waits for
+        memory.release()  # after the report, outside the latency the user waits for
         return result
 
     def _record(self, recorder: Recorder, view: AnswerView | None) -> Recording:
@@ -418,29 +418,6 @@ class Session:
         if finish:
             self.store.finish_session(self.session_id)
         render_summary(self.session_id, [r.report for r in self.results if r.report], self.out)
-
-
-def _glibc(call: str, *args: int) -> None:
-    """Call a glibc malloc tuning function; elsewhere (musl, macOS) there is nothing to tune."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        getattr(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"), call)(*args)
-    except (OSError, AttributeError):
-        pass
-
-
-def _limit_malloc_arenas(arenas: int = 2) -> None:
-    """glibc gives each thread its own malloc arena; with the recorder, the streaming worker and the
-    model threads that fragments into about 60 MB of extra peak memory (bench: 576 -> 517 MB)."""
-    _glibc("mallopt", -8, arenas)  # M_ARENA_MAX
-
-
-def _release_memory() -> None:
-    """Hand the transcription's freed buffers back to the system between answers (glibc keeps them
-    otherwise): about 55 MB less resident while the next question is asked."""
-    _glibc("malloc_trim", 0)
 
 
 def run_practice(
