@@ -24,7 +24,12 @@ from voice_coach.speech.engines import Transcript, transcript_from_text
 
 PART_OF: dict[str, str | None] = {**TAGS, "O": None}
 LABELLED = Path(__file__).resolve().parent / "labelled"  # installed with the package: `eval` works anywhere
-SETS = {"labelled": "labelled_answers.yaml", "heldout": "heldout_answers.yaml"}
+SETS = {
+    "labelled": "labelled_answers.yaml",
+    "heldout": "heldout_answers.yaml",
+    "hard": "hard_answers.yaml",
+    "hard-heldout": "hard_heldout_answers.yaml",
+}
 
 
 def default_set() -> Path:
