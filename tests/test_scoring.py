@@ -18,7 +18,7 @@ from voice_coach.scoring.coverage import (
     default_scorer,
 )
 from voice_coach.scoring.embeddings import load_minilm
-from voice_coach.scoring.evaluate import default_set, evaluate, load_set
+from voice_coach.scoring.evaluate import default_set, evaluate, load_set, set_path
 from voice_coach.scoring.star import bullet_tags, label_answer, label_sentence
 from voice_coach.scoring.text import sentences, strip_fillers
 from voice_coach.speech.engines import Word
@@ -58,6 +58,49 @@ def test_heldout_answers_meet_the_targets(bank):
     assert m["precision"] >= 0.90 and m["recall"] >= 0.90, (m, tally.misses)
     assert m["story_accuracy"] >= 11 / 12, tally.misses
     assert m["star_accuracy"] >= 0.85, m
+
+
+# bullets credited on negatives that were not said: the tuning half keeps two, a story's situation
+# followed by talk about the situation ("Hiring is always hard in this market") covers its task (0.41,
+# 0.46): a floor that refuses them loses paraphrases through espeak-ng (scoring/coverage.py); the
+# held-out half none
+NEGATIVE_CREDITS_LEFT = {"hard": 2, "hard-heldout": 0}
+
+
+@pytest.mark.parametrize("name", sorted(NEGATIVE_CREDITS_LEFT))
+def test_hard_paraphrases_are_credited_and_negatives_are_not(bank, name):
+    """Issue 17's hard cases, typed: paraphrases sharing few words with their bullets, and negatives
+    (a story not in the bank, no story, generic leadership talk, a story's situation alone) that must
+    name no story or earn nothing past what was said."""
+    from voice_coach.scoring.analyze import analyze
+    from voice_coach.speech.engines import transcript_from_text
+
+    both = [i for n in NEGATIVE_CREDITS_LEFT for i in load_set(set_path(n))]
+    assert sum(i.kind.startswith("negative") for i in both) >= 20
+    assert sum(i.kind == "paraphrase" for i in both) >= 20
+    kinds = {i.kind for i in both}
+    assert kinds >= {
+        "negative-other-story",
+        "negative-no-story",
+        "negative-generic",
+        "negative-situation-only",
+    }
+
+    items = load_set(set_path(name))
+    scorer = default_scorer()
+    scorer.fit(bank.bullet_texts())
+    credited_not_said = []
+    for item in (i for i in items if i.kind.startswith("negative")):
+        report = analyze(transcript_from_text(item.text), bank, bank.questions[item.question], scorer=scorer)
+        if item.story is None:  # not told: no story named, nothing covered
+            assert report.story.id is None and not any(b.covered for b in report.bullets), item.id
+        credited_not_said += [
+            f"{item.id}: {b.id}" for b in report.bullets if b.covered and b.id not in item.covered
+        ]
+    assert len(credited_not_said) <= NEGATIVE_CREDITS_LEFT[name], credited_not_said
+    tally = evaluate(bank, [i for i in items if i.kind == "paraphrase"], scorer)
+    m = tally.metrics()
+    assert m["precision"] >= 0.9 and m["recall"] >= 0.9 and m["story_accuracy"] >= 0.95, (m, tally.misses)
 
 
 def _words(text: str) -> list[Word]:

@@ -77,7 +77,8 @@ def analyze(
         if story and ranked[0].told < scorer.story_floor:
             # no sentence matches closely (a hard paraphrase), but a story whose bullets are covered
             # one after another was told: keyword distractors cover at most 2 on the labelled set
-            told_bullets = sum(m.covered for m in match_bullets(story, sents, scorer))
+            # (a bullet's best window counts here even where its evidence sentence leans elsewhere)
+            told_bullets = sum(m.score >= scorer.threshold for m in match_bullets(story, sents, scorer))
             story = story if told_bullets >= STORY_BY_BULLETS else None
         conf = confidence(ranked) if story else 0.0
 
