@@ -133,6 +133,34 @@ def _match(star: str, first: int, last: int) -> BulletMatch:
     return BulletMatch(Bullet(id=star, text=star, star=star), 0.6, True, Window("", first, last))
 
 
+def test_a_two_sentence_window_covers_a_bullet_only_if_its_closest_sentence_prefers_it():
+    """The pair of sentences is top-1 for bullet 3, but its sentence closest to bullet 3 (the second,
+    0.45) matches bullet 2 better on its own: evidence for bullet 2, not for 3."""
+    from voice_coach.bank.model import Story
+    from voice_coach.scoring.coverage import match_bullets
+
+    first, second = "We ran the price test.", "Sign-ups fell by a third."
+    scores = {  # bullet -> window -> similarity
+        "b1": {first: 0.80, second: 0.10, f"{first} {second}": 0.45},
+        "b2": {first: 0.10, second: 0.70, f"{first} {second}": 0.40},
+        "b3": {first: 0.30, second: 0.45, f"{first} {second}": 0.50},
+    }
+
+    class Table:
+        name, threshold, story_floor, off_topic = "table", 0.37, 0.5, 0.2
+
+        def fit(self, corpus):
+            pass
+
+        def matrix(self, bullets, windows):
+            return np.array([[scores[b][w] for w in windows] for b in bullets], dtype=np.float32)
+
+    story = Story("s", "S", bullets=[Bullet(str(i), f"b{i}") for i in (1, 2, 3)])
+    matches = {m.bullet.id: m for m in match_bullets(story, sentences(_words(f"{first} {second}")), Table())}
+    assert matches["1"].covered and matches["2"].covered
+    assert matches["3"].score == 0.5 and not matches["3"].covered
+
+
 def test_bullet_tags_go_to_the_best_sentence_and_the_star_order_breaks_near_ties():
     matches = [_match("S", 0, 1), _match("R", 0, 1), _match("A", 1, 2), _match("S", 2, 3), _match("R", 3, 3)]
     sims = np.array(
