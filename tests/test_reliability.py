@@ -169,6 +169,7 @@ def test_two_processes_at_once_never_corrupt_the_history(vc_env):
         out = run_cli(["history", "--json"], vc_env)
         assert out.returncode == 0, out.stderr
         reads += 1
+        time.sleep(0.5)  # a reader every half second: back to back, it took a third of the 2 cores
     for p in procs:
         assert p.wait() == 0, p.stderr.read() if p.stderr else ""
     done = rows(vc_env)
