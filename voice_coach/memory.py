@@ -22,8 +22,8 @@ def tune_malloc(arenas: int = 2, mmap_threshold: int = 1 << 20) -> None:
     - a fixed mmap threshold: each Whisper window allocates buffers of several MB; glibc's adaptive
       threshold moves them onto the heap after the first is freed, where they stay, so the next
       stretch's buffers land on top (peak 710 -> 547 MB with 1 MiB; 586 MB with 4 MiB, 641 MB with
-      16 MiB). Costs a page fault per fresh buffer: whole-file transcription about 0.01 of real time
-      slower, unseen in the report latency after an answer."""
+      16 MiB). Costs a page fault per fresh buffer: whole-file transcription 0.01 to 0.02 of real time
+      slower (bench RTF 0.041-0.057 -> 0.057-0.065), unseen in the report latency after an answer."""
     _glibc("mallopt", -8, arenas)  # M_ARENA_MAX
     _glibc("mallopt", -3, mmap_threshold)  # M_MMAP_THRESHOLD (also turns the adaptive one off)
 

