@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pytest
+import yaml
 
 from conftest import render_fresh, run_cli
 from voice_coach.bank.model import Bullet
@@ -18,7 +19,7 @@ from voice_coach.scoring.coverage import (
     default_scorer,
 )
 from voice_coach.scoring.embeddings import load_minilm
-from voice_coach.scoring.evaluate import default_set, evaluate, load_set, set_path
+from voice_coach.scoring.evaluate import LABELLED, default_set, evaluate, load_set, set_path
 from voice_coach.scoring.star import bullet_tags, label_answer, label_sentence
 from voice_coach.scoring.text import sentences, strip_fillers
 from voice_coach.speech.engines import Word
@@ -35,6 +36,21 @@ def test_labelled_set_is_big_enough():
     assert len({i.story for i in items if i.story}) >= 6
     kinds = {i.kind for i in items}
     assert kinds >= {"close", "paraphrase", "partial", "other-story", "rambling", "fillers", "distractor"}
+
+
+def test_relevance_labels_name_real_stories_and_questions(bank):
+    """bench/relevance.py's pairs: every story of the bank is labelled, both halves have questions it
+    answers and questions it does not, no question is on both sides, and the halves share none."""
+    doc = yaml.safe_load((LABELLED / "relevance.yaml").read_text(encoding="utf-8"))["stories"]
+    assert set(doc) == set(bank.stories)
+    for story, halves in doc.items():
+        seen: dict[str, set[str]] = {}
+        for half in ("tuning", "heldout"):
+            yes, no = set(halves[half]["addresses"]), set(halves[half]["not"])
+            assert yes and no and not yes & no, (story, half)
+            assert yes | no <= set(bank.questions), (story, half, (yes | no) - set(bank.questions))
+            seen[half] = yes | no
+        assert not seen["tuning"] & seen["heldout"], story
 
 
 def test_text_targets(bank):
