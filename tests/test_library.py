@@ -134,3 +134,33 @@ def test_package_data_paths_exist():
     assert (shipped_bank_dir() / "questions.yaml").is_file()
     assert set_path("heldout").is_file() and set_path("labelled").is_file()
     assert (Path(vc.__file__).parent / "py.typed").is_file()
+
+
+def test_a_rubric_answer_in_the_html_report_has_points_not_star_parts(vc_env):
+    """The terminal never gave 'Why Amazon?' STAR parts; the HTML page did (an S/A bar, S and A
+    tags in the transcript). A rubric prompt is judged by its points, on every surface."""
+    from voice_coach.report.html import render_session
+    from voice_coach.store import Attempt
+
+    text = "The scale of customers you reach changes how millions of people shop. I want ownership."
+    report = vc.analyze_text(text, "why-amazon")
+    assert any(s.part for s in report.sentences)  # the tagger still runs; the page must not show it
+    attempt = Attempt(1, "s1", "why-amazon", None, None, None, "done", 0.0, report=report)
+    page = render_session("s1", [attempt])
+    assert "of its points" in page and "Points of the prompt" in page
+    assert 'class="part-situation"' not in page and 'class="part-action"' not in page
+    assert 'class="tag"' not in page and "<svg" not in page.split('class="transcript"')[0].split("<h2>")[1]
+
+
+def test_the_pace_plot_needs_two_windows():
+    """A 16 s answer has one 15 s window: a plot of one point (its axis 7.1 to 7.9 s) says nothing
+    the pace figure does not; a 40 s answer gets its line."""
+    from voice_coach.report import plots
+    from voice_coach.scoring.model import AnswerReport, QuestionRef, TranscriptBlock, Word
+
+    def report(seconds: int) -> AnswerReport:
+        words = [Word("word", t / 2, t / 2 + 0.3) for t in range(seconds * 2)]
+        return AnswerReport(QuestionRef("q", "Q?", None), transcript=TranscriptBlock("", words))
+
+    assert len(plots.pace_points(report(16))) == 1 and plots.pace(report(16)) is None
+    assert len(plots.pace_points(report(40))) == 2 and "<svg" in (plots.pace(report(40)) or "")

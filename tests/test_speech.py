@@ -6,6 +6,7 @@ import pytest
 
 from conftest import need_shared, wer
 from voice_coach.audio.files import load_audio
+from voice_coach.speech.engines import segment_words
 from voice_coach.speech.tts import synthesize
 from voice_coach.speech.weights import MODELS, model_dir
 
@@ -83,3 +84,23 @@ def test_converter_reads_every_variable_and_maps_the_attention_layout(cache_dir)
     assert not np.any(variables["encoder/layer_0/self_attention/linear_0/bias"][384:768])  # zeros dropped
     kv = variables["decoder/layer_0/attention/linear_1/weight"]
     assert np.array_equal(state["decoder.blocks.0.cross_attn.value.weight"], kv[384:].astype(np.float32))
+
+
+def test_whisper_pieces_without_a_space_join_the_word_before():
+    pieces = [(" about", 0.0, 0.3, 0.9), (" 50", 0.3, 0.6, 0.8), (",000", 0.6, 0.9, 0.7)]
+    pieces += [(" rose", 1.0, 1.2, 0.9), (" by", 1.2, 1.3, 0.9), (" 12", 1.3, 1.5, 0.9)]
+    pieces += [("%", 1.5, 1.7, 0.6), (" ", 1.7, 1.7, 0.1)]
+    words = segment_words(pieces)
+    assert [w.word for w in words] == ["about", "50,000", "rose", "by", "12%"]
+    assert (words[1].start, words[1].end, words[1].probability) == (0.3, 0.9, 0.7)
+
+
+def test_numbers_in_a_spoken_answer_stay_whole_words(tmp_path, engines):
+    """Whisper splits '50,000' into ' 50' and ',000': the transcript's words and the sentences
+    built from them must read '50,000', as the report quotes them."""
+    said = "We had about 50,000 shoppers, and conversion rose by 12% in one quarter."
+    wav = synthesize(said, tmp_path / "n.wav")
+    transcript = engines("base").transcribe(load_audio(wav))
+    said = " ".join(w.word for w in transcript.words)
+    assert "50,000" in said and "12%" in said, said
+    assert " ,000" not in said and " %" not in said, said

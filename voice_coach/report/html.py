@@ -35,7 +35,7 @@ def _sentences(report: AnswerReport) -> list[dict]:
     fillers = {f.start for f in report.delivery.fillers.items if f.start is not None}
     return [
         {
-            "part": s.part,
+            "part": None if report.rubric else s.part,  # a rubric prompt has points, not STAR parts
             "words": [{**w.to_dict(), "filler": w.start in fillers} for w in report.sentence_words(s)],
         }
         for s in report.sentences
@@ -91,7 +91,7 @@ def render_session(session_id: str, answers: list[Attempt], trend_rows: list[Att
                 "audio_src": _audio_src(a.audio_path),
                 "length": mmss(r.audio.duration_s or None, tenths=True),
                 "sentences": _sentences(r),
-                "star_svg": plots.star_split(r),
+                "star_svg": "" if r.rubric else plots.star_split(r),
                 "fixes": [{"text": f.text, "at": f.at_s, "when": mmss(f.at_s)} for f in fix_first(r)],
                 "marks": _marks(r),
                 "pace_svg": plots.pace(r),

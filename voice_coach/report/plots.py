@@ -52,9 +52,10 @@ def pace_points(report: AnswerReport, window_s: float = 15.0) -> list[tuple[floa
 
 
 def pace(report: AnswerReport, window_s: float = 15.0) -> str | None:
-    """Words per minute through the answer, in windows of 15 s."""
+    """Words per minute through the answer, in windows of 15 s; none for an answer too short to
+    have two windows (one point is no line: the numbers above say its pace)."""
     points = pace_points(report, window_s)
-    if not points:
+    if len(points) < 2:
         return None
     fig, ax = _figure(6, 1.8)
     ax.plot([x for x, _ in points], [y for _, y in points], marker="o", color="#444")

@@ -53,6 +53,25 @@ class Transcript:
     speech_regions: list[tuple[float, float]] | None = None
 
 
+def segment_words(pieces: list[tuple[str, float, float, float]]) -> list[Word]:
+    """One segment's timed pieces as words. Whisper gives a number's tail and a percent sign as
+    pieces of their own with no space before them (' 50', ',000'; ' 12', '%'): such a piece belongs
+    to the word before it, so the transcript, the evidence quotes and the word count see '50,000'
+    and '12%', not '50 ,000' and '12 %'."""
+    words: list[Word] = []
+    for text, start, end, prob in pieces:
+        token = text.strip()
+        if not token:
+            continue
+        if words and not text[:1].isspace():
+            last = words[-1]
+            prob = min(last.probability or 0.0, prob)
+            words[-1] = Word(last.word + token, last.start, round(end, 3), round(prob, 3))
+        else:
+            words.append(Word(token, round(start, 3), round(end, 3), round(prob, 3)))
+    return words
+
+
 def transcript_from_text(text: str) -> Transcript:
     """A typed answer as a transcript with no timings (analyze --text)."""
     words = [Word(w, None, None) for w in text.split()]
@@ -135,15 +154,9 @@ class FasterWhisperEngine:
         texts: list[str] = []
         for seg in segments:
             texts.append(seg.text.strip())
-            for w in seg.words or []:
-                words.append(
-                    Word(
-                        w.word.strip(),
-                        round(float(w.start), 3),
-                        round(float(w.end), 3),
-                        round(float(w.probability), 3),
-                    )
-                )
+            words += segment_words(
+                [(w.word, float(w.start), float(w.end), float(w.probability)) for w in seg.words or []]
+            )
             if progress and duration > 0:
                 progress(f"transcribing: {min(seg.end, duration):.0f}/{duration:.0f} s")
         return Transcript(
@@ -220,14 +233,14 @@ class OpenAIWhisperEngine:
             verbose=None,
         )
         words = [
-            Word(
-                w["word"].strip(),
-                round(float(w["start"]), 3),
-                round(float(w["end"]), 3),
-                round(float(w.get("probability", 0.0)), 3),
-            )
+            word
             for seg in result["segments"]
-            for w in seg.get("words", [])
+            for word in segment_words(
+                [
+                    (w["word"], float(w["start"]), float(w["end"]), float(w.get("probability", 0.0)))
+                    for w in seg.get("words", [])
+                ]
+            )
         ]
         texts = [seg["text"].strip() for seg in result["segments"]]
         return Transcript(
