@@ -4,8 +4,11 @@ contract and its schema, errors carry what / where / fix, the store is a well-be
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -164,3 +167,15 @@ def test_the_pace_plot_needs_two_windows():
 
     assert len(plots.pace_points(report(16))) == 1 and plots.pace(report(16)) is None
     assert len(plots.pace_points(report(40))) == 2 and "<svg" in (plots.pace(report(40)) or "")
+
+
+def test_openmp_threads_wait_passively_unless_the_user_says_otherwise():
+    """Whisper's OpenMP threads spin while they wait; two processes on 2 cores (two demos at once)
+    took 2 min 19 s instead of 9 s. The package sets a passive wait before anything loads OpenMP."""
+    code = "import os, voice_coach; print(os.environ['OMP_WAIT_POLICY'])"
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "PASSIVE"
+    env["OMP_WAIT_POLICY"] = "ACTIVE"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ACTIVE"
