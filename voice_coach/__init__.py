@@ -6,12 +6,14 @@ Importing the package is cheap: the speech and embedding models load on first us
 
 import os
 
-# CTranslate2 (Whisper) runs on OpenMP threads, which spin while they wait for work. Two processes
-# on 2 cores (two demos at once; the interviewer's voice process beside a transcription) spun each
-# other to a crawl: two demos took 2 min 19 s together instead of 9 s. Waiting passively costs one
-# transcription nothing measured (66 s of audio: 16.5 s against 17.1 s, within run-to-run spread).
-# Set before anything loads the OpenMP runtime; a value of the user's own is kept.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# CTranslate2 (Whisper) runs on libgomp's OpenMP threads, which spin 300,000 times while they wait
+# for work. Two processes on 2 cores (two demos at once; the interviewer's voice beside a
+# transcription) spun each other to a crawl: two demos took 2 min 19 s together instead of 9 s.
+# A spin count of 1,000 keeps that at 9.9 s and one demo as fast as before (8.9 s; a passive wait,
+# OMP_WAIT_POLICY=PASSIVE, made it 10.3 s). Set before anything loads libgomp; the user's own
+# OMP_WAIT_POLICY or GOMP_SPINCOUNT wins.
+if "OMP_WAIT_POLICY" not in os.environ:
+    os.environ.setdefault("GOMP_SPINCOUNT", "1000")
 
 from voice_coach.api import (  # noqa: E402
     NotesImport,
