@@ -17,6 +17,7 @@ from voice_coach.scoring.coverage import (
     LexicalScorer,
     Window,
     default_scorer,
+    match_bullets,
 )
 from voice_coach.scoring.embeddings import load_minilm
 from voice_coach.scoring.evaluate import LABELLED, default_set, evaluate, load_set, set_path
@@ -76,11 +77,12 @@ def test_heldout_answers_meet_the_targets(bank):
     assert m["star_accuracy"] >= 0.85, m
 
 
-# bullets credited on negatives that were not said: the tuning half keeps two, a story's situation
-# followed by talk about the situation ("Hiring is always hard in this market") covers its task (0.41,
-# 0.46): a floor that refuses them loses paraphrases through espeak-ng (scoring/coverage.py); the
-# held-out half none
-NEGATIVE_CREDITS_LEFT = {"hard": 2, "hard-heldout": 0}
+# bullets credited on negatives that were not said: the tuning half keeps one, a story's situation
+# followed by more about it ("It was a really tense time for the whole company") covers its task
+# (0.41): a floor that refuses it loses paraphrases through espeak-ng (scoring/coverage.py); "Hiring
+# is always hard in this market" (0.46) no longer does, as talk in general is no evidence; the held-out
+# half none
+NEGATIVE_CREDITS_LEFT = {"hard": 1, "hard-heldout": 0}
 
 
 @pytest.mark.parametrize("name", sorted(NEGATIVE_CREDITS_LEFT))
@@ -120,6 +122,22 @@ def test_hard_paraphrases_are_credited_and_negatives_are_not(bank, name):
     # talk with no story in it ("I always share bad news early") is no situation and no action:
     # STAR per sentence over the whole set was 0.707 / 0.691 when position alone tagged it
     assert evaluate(bank, items, scorer).metrics()["star_accuracy"] >= 0.8
+
+
+def test_talk_in_general_is_no_evidence_for_a_bullet(bank):
+    """The hiring story's situation, then a remark about hiring in general: the remark is the
+    sentence closest to the task bullet (0.46, over the threshold) but tells nothing that happened."""
+    story = bank.stories["hiring-bar"]
+    scorer = default_scorer()
+    scorer.fit(bank.bullet_texts())
+    said = "Our team had two senior roles open and a launch only three months out."
+    said += " Hiring is always hard in this market."
+    task = next(m for m in match_bullets(story, sentences(_words(said)), scorer) if m.bullet.star == "T")
+    assert task.score >= scorer.threshold and not task.covered
+    told = "Our team had two senior roles open and a launch only three months out."
+    told += " I had to hire fast but keep the bar."
+    task = next(m for m in match_bullets(story, sentences(_words(told)), scorer) if m.bullet.star == "T")
+    assert task.covered
 
 
 def test_general_talk_is_no_star_part_but_a_story_in_the_past_is():

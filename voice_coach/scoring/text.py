@@ -1,4 +1,5 @@
-"""Shared text helpers: normalizing words, splitting a transcript into timed sentences."""
+"""Shared text helpers: normalizing words, splitting a transcript into timed sentences, telling talk
+in general (habits, opinions) from what happened."""
 
 from __future__ import annotations
 
@@ -197,3 +198,32 @@ def pronoun_counts(words: Iterable[str]) -> tuple[int, int]:
         singular += t in I_SUBJECTS
         plural += t in WE_SUBJECTS
     return singular, plural
+
+
+# Talk about how one works in general, not about a time: habits, opinions, hypotheticals ("I always
+# share bad news early", "I'd talk to the customers", "Quality is everyone's responsibility"), and
+# saying there is no example. Without a bullet or a cue such a sentence is other, not a STAR part by
+# its position: an answer of it has no situation and no actions (scoring/labelled/hard_answers.yaml).
+_GENERAL = re.compile(
+    r"\b(always|usually|generally|in general|typically|tend to|i would|i'd|would probably|if that happened|"
+    r"i think|i believe|to me|i try to|i like to|should|have to|need to|matters?|is about|means|"
+    r"is (the most|everyone)|(is|are) important)\b",
+    re.I,
+)
+# no example, or what one would do (at the start: "I said I would fix it" is a story's sentence)
+_NO_EXAMPLE = re.compile(
+    r"\b(don't have a (specific |good )?example|can't think of|not sure i've|(a )?good question)\b|"
+    r"^(if that happened,? )?(i'd|i would)\b",
+    re.I,
+)
+# a verb in the past tense: the sentence tells what happened
+_PAST = re.compile(
+    r"\b(was|were|had|did|made|took|went|ran|found|told|wrote|met|said|got|led|saw|became|gave|brought|"
+    r"built|chose|came|kept|left|lost|paid|sent|spent|thought|won|\w{3,}ed)\b",
+    re.I,
+)
+
+
+def speaks_generally(text: str) -> bool:
+    """A sentence of habits, opinions or hypotheticals, or one saying there is no example."""
+    return bool(_NO_EXAMPLE.search(text)) or (bool(_GENERAL.search(text)) and not _PAST.search(text))
