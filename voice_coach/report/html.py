@@ -35,7 +35,7 @@ def _sentences(report: AnswerReport) -> list[dict]:
     fillers = {f.start for f in report.delivery.fillers.items if f.start is not None}
     return [
         {
-            "part": None if report.rubric else s.part,  # a rubric prompt has points, not STAR parts
+            "part": report.shown_part(s),
             "words": [{**w.to_dict(), "filler": w.start in fillers} for w in report.sentence_words(s)],
         }
         for s in report.sentences
@@ -61,10 +61,10 @@ def _marks(report: AnswerReport) -> list[dict]:
         }
 
     out = []
-    if not report.rubric:
-        for s in report.sentences:
-            if s.part and s.start is not None and s.end is not None:
-                out.append(mark(f"part-{s.part}", s.start, s.end, f"{s.part} at {mmss(s.start)}"))
+    for s in report.sentences:
+        part = report.shown_part(s)
+        if part and s.start is not None and s.end is not None:
+            out.append(mark(f"part-{part}", s.start, s.end, f"{part} at {mmss(s.start)}"))
     for p in report.delivery.pauses:
         out.append(mark("pause", p.start, p.end, f"pause of {p.seconds:.1f} s at {mmss(p.start)}"))
     for f in report.delivery.fillers.items:

@@ -36,7 +36,7 @@ def transcript_text(report: AnswerReport) -> Text:
     text = Text()
     fillers = {f.start for f in report.delivery.fillers.items if f.start is not None}
     for sent in report.sentences:
-        part = None if report.rubric else sent.part  # a rubric prompt has points, not STAR parts
+        part = report.shown_part(sent)
         style = PART_STYLE.get(part or "", "")
         if part:
             text.append(f"[{LETTER[part]}] ", style=f"bold {style}")

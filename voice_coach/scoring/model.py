@@ -316,6 +316,11 @@ class AnswerReport(_Json):
     def sentence_words(self, sentence: SentenceResult) -> list[Word]:
         return self.transcript.words[sentence.first : sentence.last + 1]
 
+    def shown_part(self, sentence: SentenceResult) -> Part | None:
+        """A sentence's STAR part as the reports show it: none for a rubric prompt, which is judged
+        by its points (the terminal, the HTML transcript and its timeline read this)."""
+        return None if self.rubric else sentence.part
+
     def word_parts(self) -> list[Part | None]:
         """The STAR part of each word of the transcript (None: other)."""
         parts: list[Part | None] = [None] * len(self.transcript.words)
