@@ -156,10 +156,11 @@ def match_bullets(story: Story, sents: list[Sentence], scorer: Scorer) -> list[B
             continue
         wi = max(candidates, key=lambda k: table[bi, k])
         score = float(table[bi, wi])
+        closest = _closest(table, wins[wi], bi, single)
         covered = (
             score >= scorer.threshold
-            and _evidence_prefers(table, wins, wi, bi, single)
-            and not general[_closest(table, wins[wi], bi, single)]
+            and _evidence_prefers(table, wins[wi], bi, single, closest)
+            and not general[closest]
         )
         out.append(BulletMatch(bullet, round(score, 3), covered, wins[wi]))
     return out
@@ -171,19 +172,14 @@ def _closest(table: np.ndarray, win: Window, bi: int, single: dict) -> int:
     return max(inside, key=lambda i: table[bi, single[i]]) if inside else win.first
 
 
-def _evidence_prefers(table: np.ndarray, wins: list[Window], wi: int, bi: int, single: dict) -> bool:
+def _evidence_prefers(table: np.ndarray, win: Window, bi: int, single: dict, closest: int) -> bool:
     """A two-sentence window is evidence for a bullet only when its sentence closest to that bullet,
     on its own, matches it better than any other bullet: otherwise a pair whose sentences each tell
     another bullet covered a third one as well (a result next to the other result, the situation next
     to the task: two credits not said in the held-out hard answers)."""
-    win = wins[wi]
-    if win.first == win.last:
+    if win.first == win.last or closest not in single:
         return True
-    cols = [single[i] for i in range(win.first, win.last + 1) if i in single]
-    if not cols:
-        return True
-    best = max(cols, key=lambda c: table[bi, c])
-    return int(table[:, best].argmax()) == bi
+    return int(table[:, single[closest]].argmax()) == bi
 
 
 @dataclass
