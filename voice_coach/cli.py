@@ -446,8 +446,15 @@ def history(principle, story, as_json, as_csv, plot_file) -> None:
         click.echo(f"wrote {plot_file}", err=as_json or as_csv)
 
 
+def _asked(row) -> str:
+    """Whether the attempt spoke of what its question asks: yes, no, or - (not judged)."""
+    said = row.report.totals().addresses if row.report else None
+    return "-" if said is None else ("yes" if said else "no")
+
+
 def _print_trends(console, rows) -> None:
-    """Per principle, the last three attempts (coverage, STAR parts, fillers/min); then per story,
+    """Per principle, the last three attempts (coverage, STAR parts, fillers/min, whether each spoke
+    of what was asked); then per story,
     first -> latest coverage, wpm, fillers/min, length."""
     from rich.table import Table
 
@@ -467,6 +474,7 @@ def _print_trends(console, rows) -> None:
             "coverage",
             "STAR",
             "fillers/min",
+            "asked",
             title="progress per principle (last 3)",
         )
         for name, rs in sorted(groups.items()):
@@ -476,6 +484,7 @@ def _print_trends(console, rows) -> None:
                 last3(rs, lambda r: fmt(r.coverage, ".0%")),
                 last3(rs, lambda r: r.report.star.letters() if r.report and not r.report.rubric else "-"),
                 last3(rs, lambda r: fmt(r.fillers_per_min, ".1f")),
+                last3(rs, _asked),
             )
         console.print(table)
     for key, title in (("story_id", "story"),):

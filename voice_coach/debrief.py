@@ -4,7 +4,9 @@ Signal rules (explicit, in this order):
 - not inclined: no answer for the principle; no story recognised; no result even after the
   follow-ups; or merged bullet coverage under 0.3.
 - strong: merged coverage at least 0.6, a quantified result, "I" at least as often as "we" in
-  the actions, and the answer finished within its time limit (a cut-off answer is never strong).
+  the actions, the answer finished within its time limit (a cut-off answer is never strong), and
+  it spoke of what the question asks (a word the question listens for was heard, or the question
+  lists none).
 - inclined: anything between.
 The one next thing to practise is the first gap found, in the order the reasons are listed.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 from voice_coach.bank.model import Bank
 from voice_coach.scoring.followups import action_pronouns
 from voice_coach.scoring.model import AnswerReport
+from voice_coach.scoring.relevance import listened_for
 from voice_coach.scoring.star import QUANTITY
 from voice_coach.store import Attempt, SessionRecord
 from voice_coach.units import mmss
@@ -73,6 +76,10 @@ def _answer(a: Attempt) -> dict:
         "follow_ups_skipped": ending.follow_ups_skipped if ending else 0,
         "follow_ups_asked": len(probes),
         "follow_ups_unanswered": sum(not p.answered for p in probes),
+        # None: the question lists no words to listen for (notes' questions), so it is not judged
+        "addresses": m.addresses,
+        "asks": r.relevance.asks if r.relevance else "",
+        "look_for": listened_for(r.relevance) if r.relevance else "",
         "i_actions": i,
         "we_actions": we,
         "evidence": quotes,
@@ -107,6 +114,12 @@ def signal(answers: list[dict]) -> tuple[str, list[str], str]:
         reasons.append("no story of yours was recognised in the answer")
         nexts.append("tell one of your stories for this principle, bullet by bullet")
         bad = True
+    if best.get("addresses") is False:
+        reasons.append(
+            f"may not answer the question asked ({best['asks']}): none of its words was heard "
+            f"({best['look_for']})"
+        )
+        nexts.append(f"answer what was asked, in its words: {best['asks']}")
     if best["cut_off"]:
         reasons.append(f"cut off at the time limit ({mmss(best['limit_s'])}): the answer did not finish")
         nexts.append("finish within the time: a shorter situation, then the actions and the result")
@@ -148,6 +161,7 @@ def signal(answers: list[dict]) -> tuple[str, list[str], str]:
         and best["quantified"]
         and best["we_actions"] <= best["i_actions"]
         and not best["cut_off"]
+        and best.get("addresses") is not False
     ):
         level = "strong"
     else:

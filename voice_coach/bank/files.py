@@ -80,6 +80,7 @@ _KEYS = {
         "hard_limit_s",
         "stories",
         "notes",
+        "look_for",
     },  # fmt: skip
     "stories": {"id", "title", "principles", "bullets", "notes"},
     "bullet": {"id", "text", "star", "bullets"},
@@ -226,6 +227,7 @@ class _Reader:
             hard_limit_s=self._seconds(file, item, "hard_limit_s"),
             stories=self._strings(file, item, "stories"),
             notes=self._strings(file, item, "notes"),
+            look_for=self._strings(file, item, "look_for"),
         )
 
     def _read_stories(self, file: str, item: dict) -> None:

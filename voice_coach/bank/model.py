@@ -26,6 +26,7 @@ class Question:
     stories: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     theme: str = ""  # a competency heading of the user's notes (Conflict, Failure ...), not a principle
+    look_for: list[str] = field(default_factory=list)  # words an answer that addresses it names
 
     @property
     def topic(self) -> str:

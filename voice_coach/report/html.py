@@ -14,6 +14,7 @@ from pathlib import Path
 from voice_coach.report import plots
 from voice_coach.scoring.coaching import fix_first
 from voice_coach.scoring.model import AnswerReport
+from voice_coach.scoring.relevance import describe
 from voice_coach.store import Attempt
 from voice_coach.units import mmss
 
@@ -93,6 +94,8 @@ def render_session(session_id: str, answers: list[Attempt], trend_rows: list[Att
                 "sentences": _sentences(r),
                 "star_svg": "" if r.rubric else plots.star_split(r),
                 "fixes": [{"text": f.text, "at": f.at_s, "when": mmss(f.at_s)} for f in fix_first(r)],
+                "relevance": describe(r.relevance, r.totals().addresses) if r.relevance else "",
+                "relevant": r.totals().addresses is not False,
                 "marks": _marks(r),
                 "pace_svg": plots.pace(r),
             }

@@ -12,6 +12,7 @@ from rich.text import Text
 from voice_coach.scoring.coaching import fix_first
 from voice_coach.scoring.followups import action_pronouns
 from voice_coach.scoring.model import LETTER, PARTS, AnswerReport, Delivery, Star
+from voice_coach.scoring.relevance import describe
 from voice_coach.units import mmss
 
 PART_STYLE = dict(zip(PARTS, ("cyan", "magenta", "green", "yellow"), strict=True))
@@ -89,6 +90,9 @@ def render(report: AnswerReport, console: Console | None = None) -> None:
         line.append("  " + "  ".join(f"{LETTER[p]} {star.part(p).share:.0%}" for p in PARTS))
         console.print(line)
 
+    if report.relevance:
+        said = report.totals().addresses
+        console.print(Text(describe(report.relevance, said), style="" if said else "yellow"))
     if story.id:
         note = " (not the story linked to this question)" if story.other_than_expected else ""
         line = Text("story: ")

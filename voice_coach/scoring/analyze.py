@@ -23,6 +23,7 @@ from voice_coach.scoring.model import (
     TranscriptBlock,
     Word,
 )
+from voice_coach.scoring.relevance import judge
 from voice_coach.scoring.star import label_answer, star_block, star_flags
 from voice_coach.scoring.text import sentences
 from voice_coach.speech.engines import Transcript
@@ -102,11 +103,12 @@ def analyze(
         for m in matches
     ]
     covered = sum(b.covered for b in bullets)
+    words = [Word(w.word, w.start, w.end) for w in transcript.words]
     expected = question.stories
     report = AnswerReport(
         question=QuestionRef(question.id, question.text, question.principle or None),
         audio=AudioInfo(str(audio_path) if audio_path else None, transcript.duration_s),
-        transcript=TranscriptBlock(transcript.text, [Word(w.word, w.start, w.end) for w in transcript.words]),
+        transcript=TranscriptBlock(transcript.text, words),
         delivery=deliv,
         star=star,
         story=StoryMatch(
@@ -126,6 +128,7 @@ def analyze(
         # a rubric prompt is judged by its points: STAR flags would judge a "Why Amazon?" as a story
         flags=(star_flags(star) if rubric is None else []) + deliv.flags,
         model=ModelInfo(transcript.engine, transcript.model, transcript.seconds, scorer.name),
+        relevance=judge(question, words) if rubric is None else None,
     )
     # what an interviewer would ask next: the answer's gaps, then the question's own follow-ups
     if not rubric:

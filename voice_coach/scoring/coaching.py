@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from voice_coach.scoring.followups import action_pronouns
 from voice_coach.scoring.model import AnswerReport
+from voice_coach.scoring.relevance import listened_for
 from voice_coach.units import mmss
 
 MAX_FIXES = 3
@@ -74,13 +75,21 @@ def _delivery_fixes(report: AnswerReport) -> list[Fix]:
     return out
 
 
+def _relevance_fix(report: AnswerReport) -> list[Fix]:
+    rel = report.relevance
+    if rel is None or report.totals().addresses is not False:
+        return []
+    return [Fix(f"may not answer the question asked: name what it asks for ({listened_for(rel)})")]
+
+
 def fix_first(report: AnswerReport) -> list[Fix]:
-    """At most three fixes, the most important first: running out of time, the STAR parts (not for
-    a rubric prompt), the story's coverage, then delivery."""
+    """At most three fixes, the most important first: running out of time, not speaking of what
+    was asked, the STAR parts (not for a rubric prompt), the story's coverage, then delivery."""
     out: list[Fix] = []
     ending = report.ending
     if ending and ending.cut_off:
         out.append(Fix(f"cut off at the time limit ({mmss(ending.limit_s)}): finish sooner", ending.limit_s))
+    out += _relevance_fix(report)
     if not report.rubric:
         out += _star_fixes(report)
     out += _coverage_fix(report)

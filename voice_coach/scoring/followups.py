@@ -152,6 +152,7 @@ def merge(report: AnswerReport, answers: list[tuple[Probe, AnswerReport | None]]
     covered = {b.id for b in report.bullets if b.covered}
     present = set(report.star.present())
     quantified = report.star.quantified_result
+    addresses = report.relevance.addresses if report.relevance else None
     probes = []
     for probe, sub in answers:
         item = ProbeResult(probe.rule, probe.text, probe.reason, list(probe.parts), list(probe.bullets))
@@ -170,6 +171,8 @@ def merge(report: AnswerReport, answers: list[tuple[Probe, AnswerReport | None]]
             present |= parts
             if sub.star.quantified_result and not quantified:
                 item.quantified_now = quantified = True
+            if addresses is False and sub.relevance and sub.relevance.addresses:
+                addresses = True
         probes.append(item)
     total = len(report.bullets)
     return dataclasses.replace(
@@ -181,5 +184,6 @@ def merge(report: AnswerReport, answers: list[tuple[Probe, AnswerReport | None]]
             covered=sorted(covered),
             star_present=sorted(present),
             quantified_result=quantified,
+            addresses=addresses,
         ),
     )

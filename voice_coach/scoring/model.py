@@ -254,6 +254,7 @@ class Merged(_Json):
     covered: list[str] = field(default_factory=list)
     star_present: list[str] = field(default_factory=list)
     quantified_result: bool = False
+    addresses: bool | None = None  # the question's words heard in the answer or a follow-up's
 
 
 @dataclass
@@ -268,6 +269,30 @@ class Ending(_Json):
     @property
     def cut_off(self) -> bool:
         return self.stopped_by == "time limit"
+
+
+@dataclass
+class Heard(_Json):
+    """A word or phrase the question listens for, as the answer said it."""
+
+    phrase: str
+    start: float | None = None
+
+
+@dataclass
+class Relevance(_Json):
+    """Whether the answer speaks of what the question asks for: the question's own words to listen
+    for ("inputs", "metrics", "tracked" for "the inputs you tracked"), heard or not. A fact about
+    the words said, not a judgement of the story: an answer that never names what was asked leaves
+    the interviewer to guess."""
+
+    asks: str  # what the question asks about, in its own words
+    look_for: list[str] = field(default_factory=list)
+    heard: list[Heard] = field(default_factory=list)
+
+    @property
+    def addresses(self) -> bool:
+        return bool(self.heard)
 
 
 @dataclass
@@ -289,6 +314,8 @@ class AnswerReport(_Json):
     probes: list[ProbeResult] | None = field(default=None, metadata={"omit_none": True})
     merged: Merged | None = field(default=None, metadata={"omit_none": True})
     ending: Ending | None = field(default=None, metadata={"omit_none": True})
+    # present when the question lists words to listen for (the shipped bank's do; a rubric's not)
+    relevance: Relevance | None = field(default=None, metadata={"omit_none": True})
 
     @classmethod
     def from_dict(cls, data: dict) -> AnswerReport:
@@ -305,6 +332,7 @@ class AnswerReport(_Json):
             covered=[b.id for b in self.bullets if b.covered],
             star_present=list(self.star.present()),
             quantified_result=self.star.quantified_result,
+            addresses=self.relevance.addresses if self.relevance else None,
         )
 
     def missed(self) -> list[str]:
