@@ -289,6 +289,8 @@ class Relevance(_Json):
     asks: str  # what the question asks about, in its own words
     look_for: list[str] = field(default_factory=list)
     heard: list[Heard] = field(default_factory=list)
+    # the bank question whose words these are, when the question (from notes) lists none of its own
+    words_of: str | None = None
 
     @property
     def addresses(self) -> bool:
