@@ -22,7 +22,7 @@ from voice_coach.scoring.coverage import (
 from voice_coach.scoring.embeddings import load_minilm
 from voice_coach.scoring.evaluate import LABELLED, default_set, evaluate, load_set, set_path
 from voice_coach.scoring.star import bullet_tags, label_answer, label_sentence
-from voice_coach.scoring.text import sentences, strip_fillers
+from voice_coach.scoring.text import first_person, sentences, strip_fillers
 from voice_coach.speech.engines import Word
 
 
@@ -77,12 +77,11 @@ def test_heldout_answers_meet_the_targets(bank):
     assert m["star_accuracy"] >= 0.85, m
 
 
-# bullets credited on negatives that were not said: the tuning half keeps one, a story's situation
-# followed by more about it ("It was a really tense time for the whole company") covers its task
-# (0.41): a floor that refuses it loses paraphrases through espeak-ng (scoring/coverage.py); "Hiring
-# is always hard in this market" (0.46) no longer does, as talk in general is no evidence; the held-out
-# half none
-NEGATIVE_CREDITS_LEFT = {"hard": 1, "hard-heldout": 0}
+# bullets credited on negatives that were not said: none. The last two went in turn: "Hiring is
+# always hard in this market" (0.46) as talk in general is no evidence, and "It was a really tense
+# time for the whole company" after the pricing story's situation (its task at 0.41) as a task told
+# without "I" or "we" must match clearly (test below)
+NEGATIVE_CREDITS_LEFT = {"hard": 0, "hard-heldout": 0}
 
 
 @pytest.mark.parametrize("name", sorted(NEGATIVE_CREDITS_LEFT))
@@ -138,6 +137,27 @@ def test_talk_in_general_is_no_evidence_for_a_bullet(bank):
     told += " I had to hire fast but keep the bar."
     task = next(m for m in match_bullets(story, sentences(_words(told)), scorer) if m.bullet.star == "T")
     assert task.covered
+
+
+def test_a_task_without_the_speaker_must_match_clearly(bank):
+    """The mood of a situation ("a tense time ... opinions flying around") is near the task "I had to
+    convince the executive team" (0.41, over the threshold) but says nothing the speaker had to do;
+    a passive action that plainly retells its bullet still counts."""
+    scorer = default_scorer()
+    scorer.fit(bank.bullet_texts())
+    said = (
+        "Before our spring launch, the head of sales proposed moving every customer to an annual-only plan."
+    )
+    said += (
+        " It was a really tense time for the whole company, and there were a lot of opinions flying around."
+    )
+    matches = match_bullets(bank.stories["pricing-test"], sentences(_words(said)), scorer)
+    task = next(m for m in matches if m.bullet.star == "T")
+    assert task.score >= scorer.threshold and not task.covered
+    told = "Our cloud bill had doubled in a year while traffic grew only 20%."
+    told += " Batch work moved to spot capacity, and staging environments were switched off overnight."
+    matches = match_bullets(bank.stories["cloud-costs"], sentences(_words(told)), scorer)
+    assert any(m.covered and m.bullet.star == "A" and not first_person(m.window.text) for m in matches)
 
 
 def test_general_talk_is_no_star_part_but_a_story_in_the_past_is():

@@ -14,6 +14,8 @@ from voice_coach.units import mmss
 
 MAX_FIXES = 3
 FILLERS_PER_MIN = 3.0  # more than this is heard as hesitant
+# one filler every 7 or 8 seconds: heard before the content, so it ranks with the story's gaps
+HEAVY_FILLERS_PER_MIN = 8.0
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ def _first(report: AnswerReport, part: str) -> float | None:
 
 def _star_fixes(report: AnswerReport) -> list[Fix]:
     out: list[Fix] = []
-    star, merged = report.star, report.totals()
+    merged = report.totals()
     if "result" not in merged.star_present:
         last = report.sentences[-1].end if report.sentences else None
         out.append(Fix("no result: end with what changed, and a number", last))
@@ -39,14 +41,15 @@ def _star_fixes(report: AnswerReport) -> list[Fix]:
         out.append(Fix("the result has no number: how much, how many, how fast", _first(report, "result")))
     if "action" not in merged.star_present:
         out.append(Fix("no actions: say what you did, step by step", None))
-    if star.situation.share > 1 / 3:
-        out.append(
-            Fix(
-                f"the situation took {star.situation.share:.0%} of the answer: reach your actions sooner",
-                _first(report, "task") or _first(report, "action"),
-            )
-        )
     return out
+
+
+def _situation_fix(report: AnswerReport) -> list[Fix]:
+    share = report.star.situation.share
+    if share <= 1 / 3:
+        return []
+    at = _first(report, "task") or _first(report, "action")
+    return [Fix(f"the situation took {share:.0%} of the answer: reach your actions sooner", at)]
 
 
 def _coverage_fix(report: AnswerReport) -> list[Fix]:
@@ -60,12 +63,17 @@ def _coverage_fix(report: AnswerReport) -> list[Fix]:
     return []
 
 
+def _fillers_fix(report: AnswerReport, above: float) -> list[Fix]:
+    d = report.delivery
+    if d.fillers.per_min is None or d.fillers.per_min <= above:
+        return []
+    first = next((f.start for f in d.fillers.items if f.start is not None), None)
+    return [Fix(f"{d.fillers.count} fillers ({d.fillers.per_min}/min): pause instead of 'um'", first)]
+
+
 def _delivery_fixes(report: AnswerReport) -> list[Fix]:
     d = report.delivery
     out: list[Fix] = []
-    if d.fillers.per_min is not None and d.fillers.per_min > FILLERS_PER_MIN:
-        first = next((f.start for f in d.fillers.items if f.start is not None), None)
-        out.append(Fix(f"{d.fillers.count} fillers ({d.fillers.per_min}/min): pause instead of 'um'", first))
     low, high = (d.wpm_band or [130.0, 160.0])[:2]
     if d.wpm is not None and (d.wpm > high + 30 or d.wpm < low - 20):
         out.append(Fix(f"pace {d.wpm:.0f} wpm: aim for {low:.0f}-{high:.0f}"))
@@ -84,7 +92,8 @@ def _relevance_fix(report: AnswerReport) -> list[Fix]:
 
 def fix_first(report: AnswerReport) -> list[Fix]:
     """At most three fixes, the most important first: running out of time, not speaking of what
-    was asked, the STAR parts (not for a rubric prompt), the story's coverage, then delivery."""
+    was asked, missing STAR parts (not for a rubric prompt), the story's coverage, heavy fillers,
+    a long situation, 'we' over 'I', then the rest of delivery (fillers, pace, pauses)."""
     out: list[Fix] = []
     ending = report.ending
     if ending and ending.cut_off:
@@ -93,10 +102,15 @@ def fix_first(report: AnswerReport) -> list[Fix]:
     if not report.rubric:
         out += _star_fixes(report)
     out += _coverage_fix(report)
+    heavy = _fillers_fix(report, HEAVY_FILLERS_PER_MIN)
+    out += heavy
     if not report.rubric:
+        out += _situation_fix(report)
         i_we = _we_over_i(report)
         if i_we:
             out.append(i_we)
+    if not heavy:
+        out += _fillers_fix(report, FILLERS_PER_MIN)
     out += _delivery_fixes(report)
     return out[:MAX_FIXES]
 

@@ -188,6 +188,14 @@ def strip_fillers(text: str) -> str:
 # First-person subject pronouns: the one definition behind the I/we ratio and the "we, not I" checks.
 I_SUBJECTS = frozenset({"i", "i'm", "i've", "i'd", "i'll"})
 WE_SUBJECTS = frozenset({"we", "we're", "we've", "we'd", "we'll"})
+FIRST_PERSON = (
+    I_SUBJECTS | WE_SUBJECTS | frozenset({"me", "my", "mine", "myself", "us", "our", "ours", "ourselves"})
+)
+
+
+def first_person(text: str) -> bool:
+    """Does the text speak of the speaker ("I", "me", "our" ...)?"""
+    return any(norm(w) in FIRST_PERSON for w in text.split())
 
 
 def pronoun_counts(words: Iterable[str]) -> tuple[int, int]:

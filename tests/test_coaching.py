@@ -1,0 +1,65 @@
+"""What to fix first: at most three, ranked, each with its moment; heavy fillers are not lost behind
+the story's smaller gaps."""
+
+from __future__ import annotations
+
+from voice_coach.bank import load_bank
+from voice_coach.config import shipped_bank_dir
+from voice_coach.scoring.analyze import analyze
+from voice_coach.scoring.coaching import MAX_FIXES, fix_first
+from voice_coach.speech.engines import Transcript, Word
+
+BANK = load_bank([shipped_bank_dir()])
+Q = BANK.questions["customer-obsession-metric"]
+
+SITUATION = (
+    "Our dashboards said average latency was healthy, but support tickets about a slow app kept going up. "
+    "The dashboards were built by another team years ago and nobody had looked at them for a long time. "
+    "Our biggest customers were on a renewal call that month, and our support lead was worried about it. "
+)
+ACTIONS = (
+    "We looked past the averages at the slowest requests of every customer. "
+    "We found that one database index was missing for our largest accounts, and we added it. "
+)
+
+
+def spoken(text: str, seconds_per_word: float = 0.4) -> Transcript:
+    """The text as Whisper would time it, word after word."""
+    words = [Word(w, i * seconds_per_word, i * seconds_per_word + 0.3) for i, w in enumerate(text.split())]
+    return Transcript(text, words, len(words) * seconds_per_word, engine="test", model="none")
+
+
+def with_fillers(text: str, every: int) -> str:
+    """'um,' after every `every` words."""
+    words = text.split()
+    return " ".join(w + (" um," if i % every == every - 1 else "") for i, w in enumerate(words))
+
+
+def texts(transcript: Transcript) -> list[str]:
+    return [f.text for f in fix_first(analyze(transcript, BANK, Q))]
+
+
+def test_fixes_are_ranked_and_at_most_three_with_their_moments():
+    report = analyze(spoken(SITUATION + ACTIONS), BANK, Q)
+    fixes = fix_first(report)
+    assert 1 <= len(fixes) <= MAX_FIXES
+    assert fixes[0].text.startswith("no result")
+    assert fixes[0].at_s is not None and fixes[0].at_s >= report.sentences[-1].start
+    we = next(f for f in fixes if f.text.startswith("'we' "))
+    assert we.at_s == next(s.start for s in report.sentences if s.part == "action")
+
+
+def position(fixes: list[str], start: str) -> int:
+    return next(i for i, f in enumerate(fixes) if f.startswith(start) or start in f)
+
+
+def test_heavy_fillers_rank_before_a_long_situation_and_we_over_i():
+    """An answer at 15 fillers a minute listed "no result", "situation 36%" and "'we' over 'I'" and
+    never the fillers (the screenshot's answer, issue 17): heavy fillers now come before the last two."""
+    heavy = texts(spoken(with_fillers(SITUATION + ACTIONS, every=6)))
+    assert heavy[0].startswith("no result")
+    assert position(heavy, "fillers") == 1 and "pause instead of 'um'" in heavy[1], heavy
+    assert position(heavy, "'we' ") == 2, heavy
+    # a few fillers (under 4 a minute) come after 'we' over 'I'
+    few = texts(spoken(with_fillers(SITUATION + ACTIONS, every=30)))
+    assert position(few, "'we' ") < position(few, "fillers"), few
