@@ -6,7 +6,8 @@ labelled and hard answers, a held-out half on the held-out answers with other qu
 shipped measure, the question's words to listen for (scoring/relevance.py), it prints the share of
 non-addressing pairs that "may not answer the question" catches and the share of addressing pairs
 it wrongly flags. For the similarity measures it prints the area under the ROC curve and the same
-two shares at a few thresholds. Run: .venv/bin/python bench/relevance.py
+two shares at a few thresholds. Run: .venv/bin/python bench/relevance.py [--audio] (--audio: the
+words measure on Whisper's transcripts of the answers spoken by the neural voice, a few minutes)
 
 Measured (2026-11-26): the words to listen for catch 80% of the tuning half's non-addressing pairs
 and flag 13% of its addressing ones (tuned there); held out, with the words of 21 of its 30
@@ -55,7 +56,43 @@ def words(answer: Labelled) -> list[Word]:
     return [Word(w.word, w.start, w.end) for w in transcript_from_text(answer.text).words]
 
 
+def spoken(split: str, rate: int = 150) -> None:
+    """The words measure on what Whisper heard of each answer spoken by the neural voice."""
+    import tempfile
+    from pathlib import Path
+
+    from voice_coach.config import load_settings
+    from voice_coach.scoring.evaluate import synthesized_transcriber
+    from voice_coach.speech.engines import make_engine
+
+    settings = load_settings()
+    engine = make_engine(settings.engine, settings.model, settings.cache_dir)
+    engine.load()
+    look_for = {q.id: q.look_for for q in load_bank([shipped_bank_dir()]).questions.values()}
+    data = pairs(split)
+    heard_words: dict[str, list[Word]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        transcribe = synthesized_transcriber(engine, Path(tmp), "joe", rate)
+        for answer, _, _ in data:
+            if answer.id not in heard_words:
+                heard_words[answer.id] = [Word(w.word, w.start, w.end) for w in transcribe(answer).words]
+    y = np.array([label for *_, label in data])
+    said = np.array([bool(heard(look_for[q], heard_words[a.id])) for a, q, _ in data])
+    row = {"split": split, "measure": f"look-for-words-heard, spoken (joe {rate} wpm, {settings.model})"}
+    row |= {
+        "caught": round(float((~said[y == 0]).mean()), 3),
+        "wrongly_flagged": round(float((~said[y == 1]).mean()), 3),
+    }
+    print(json.dumps(row))
+
+
 def main() -> None:
+    import sys
+
+    if "--audio" in sys.argv:
+        for split in SPLITS:
+            spoken(split)
+        return
     bank = load_bank([shipped_bank_dir()])
     scorer = default_scorer()
     scorer.fit(bank.bullet_texts())

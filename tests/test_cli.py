@@ -7,7 +7,9 @@ import csv
 import io
 import json
 import shutil
+import sqlite3
 import wave
+from html import unescape
 from pathlib import Path
 
 import numpy as np
@@ -248,3 +250,40 @@ def test_history_names_close_matches_and_shows_interrupted_attempts(vc_env, tmp_
     assert "Frugality" in listed.stdout.split("never practised: ")[1]
     bad_story = invoke("history", "--story", "cloud-cost")
     assert "did you mean 'cloud-costs'" in bad_story.stderr
+
+
+def test_history_shows_per_principle_whether_each_answer_spoke_of_what_was_asked(
+    vc_env, tmp_path, monkeypatch
+):
+    """Issue 17 item 6: the last attempts of each principle, relevance among them."""
+    told = {
+        "off": "Our data center was closed two weeks early and the whole operations team stayed.",
+        "on": "I tracked two inputs every week, migrated services and open alerts, and we closed early.",
+    }
+    for name, text in told.items():
+        (tmp_path / f"{name}.txt").write_text(text)
+        assert (
+            invoke("analyze", "--text", str(tmp_path / f"{name}.txt"), "-q", "deliver-key-inputs").exit_code
+            == 0
+        )
+    db = sqlite3.connect(Path(vc_env["VOICE_COACH_DATA_DIR"]) / "history.sqlite3")
+    with db:
+        db.execute("UPDATE sessions SET kind = 'practice'")
+    db.close()
+    monkeypatch.setenv("COLUMNS", "160")
+    out = invoke("history").stdout
+    table = out[out.index("progress per principle") :]
+    row = next(line for line in table.splitlines() if "deliver-results" in line)
+    cells = [c.strip() for c in row.strip("│ ").split("│")]
+    # STAR parts came out as "-  -" before: the history's rows carry no reports
+    assert "asked" in table and cells[3] == "---R  S---" and cells[-1] == "no  yes", row
+    page = tmp_path / "report.html"
+    assert invoke("report", "--html", str(page)).exit_code == 0
+    html = unescape(page.read_text())
+    assert "Progress per principle (last 3)" in html
+    assert "<td>deliver-results</td><td>2</td>" in html and "<td>no · yes</td>" in html
+    # the latest session is the answer that named its inputs
+    assert (
+        'speaks of what was asked (the inputs you tracked to make sure a project delivered): "tracked"'
+        in html
+    )

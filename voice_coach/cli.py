@@ -346,9 +346,11 @@ def report(session, html_file, md_file, as_json) -> None:
         )
     if html_file:
         from voice_coach.report.html import render_session
+        from voice_coach.report.progress import per_principle
         from voice_coach.store import PRACTICE
 
-        _write(html_file, render_session(sid, answers, store.history(kinds=PRACTICE)))
+        practice = store.history(kinds=PRACTICE)
+        _write(html_file, render_session(sid, answers, practice, per_principle(practice, store)))
         click.echo(f"wrote {html_file}", err=as_json)
     if md_file:
         from voice_coach.report.markdown import render_session as render_md
@@ -429,7 +431,7 @@ def history(principle, story, as_json, as_csv, plot_file) -> None:
         writer.writeheader()
         writer.writerows(r.summary() for r in rows)
     else:
-        _print_history(rows, practice, bank_)
+        _print_history(rows, practice, bank_, store)
     if plot_file:
         from voice_coach.report.plots import save_trends
 
@@ -446,46 +448,23 @@ def history(principle, story, as_json, as_csv, plot_file) -> None:
         click.echo(f"wrote {plot_file}", err=as_json or as_csv)
 
 
-def _asked(row) -> str:
-    """Whether the attempt spoke of what its question asks: yes, no, or - (not judged)."""
-    said = row.report.totals().addresses if row.report else None
-    return "-" if said is None else ("yes" if said else "no")
-
-
-def _print_trends(console, rows) -> None:
+def _print_trends(console, rows, store) -> None:
     """Per principle, the last three attempts (coverage, STAR parts, fillers/min, whether each spoke
     of what was asked); then per story,
     first -> latest coverage, wpm, fillers/min, length."""
     from rich.table import Table
 
     from voice_coach.planner import group_by
+    from voice_coach.report.progress import COLUMNS, LAST, per_principle
 
     def fmt(v, spec):
         return format(v, spec) if v is not None else "-"
 
-    def last3(rs, show) -> str:
-        return "  ".join(show(r) for r in rs[-3:])
-
-    groups = group_by(rows, "principle")
-    if groups:
-        table = Table(
-            "principle",
-            "attempts",
-            "coverage",
-            "STAR",
-            "fillers/min",
-            "asked",
-            title="progress per principle (last 3)",
-        )
-        for name, rs in sorted(groups.items()):
-            table.add_row(
-                name,
-                str(len(rs)),
-                last3(rs, lambda r: fmt(r.coverage, ".0%")),
-                last3(rs, lambda r: r.report.star.letters() if r.report and not r.report.rubric else "-"),
-                last3(rs, lambda r: fmt(r.fillers_per_min, ".1f")),
-                last3(rs, _asked),
-            )
+    progress = per_principle(rows, store)
+    if progress:
+        table = Table("principle", "attempts", *COLUMNS, title=f"progress per principle (last {LAST})")
+        for p in progress:
+            table.add_row(p.principle, str(p.attempts), *("  ".join(p.cells[c]) for c in COLUMNS))
         console.print(table)
     for key, title in (("story_id", "story"),):
         groups = group_by(rows, key)
@@ -520,7 +499,7 @@ def _did_you_mean(bank, kind: str, name: str) -> str:
     return f"did you mean {' or '.join(repr(c) for c in close)}? ({listing})" if close else listing
 
 
-def _print_history(rows, practice, bank) -> None:
+def _print_history(rows, practice, bank, store) -> None:
     """Every attempt (unfinished ones marked), then the trends and gaps of practice answers."""
     from rich.console import Console
     from rich.table import Table
@@ -559,7 +538,7 @@ def _print_history(rows, practice, bank) -> None:
     unfinished = sum(r.interrupted for r in rows)
     if unfinished:
         console.print(f"{unfinished} interrupted attempt(s): `voice-coach recover` scores what was recorded")
-    _print_trends(console, practice)
+    _print_trends(console, practice, store)
     practised = {r.principle for r in practice}
     never = [p.name for p in bank.principles.values() if p.id not in practised]
     if never:

@@ -461,6 +461,17 @@ class Store:
             args.extend(kinds)
         return [Attempt.from_row(r) for r in self._db.execute(sql + " ORDER BY a.created_at, a.id", args)]
 
+    def load_reports(self, attempts: list[Attempt]) -> None:
+        """Fill in the reports of a few attempts listed by `history` (which leaves them out)."""
+        ids = [a.id for a in attempts if a.report is None]
+        if not ids:
+            return
+        sql = f"SELECT id, report_json FROM attempts WHERE id IN ({', '.join('?' * len(ids))})"
+        raw = {r["id"]: r["report_json"] for r in self._db.execute(sql, ids)}
+        for a in attempts:
+            if raw.get(a.id):
+                a.report = AnswerReport.from_dict(json.loads(raw[a.id]))
+
     def interrupted(self, include_failed: bool = False) -> list[Attempt]:
         """Attempts that never finished (a crash, kill or power cut during recording or transcription),
         and with include_failed those whose transcription failed (worth a retry once the cause is fixed)."""

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from voice_coach.report import plots
+from voice_coach.report.progress import COLUMNS, LAST, PrincipleProgress
 from voice_coach.scoring.coaching import fix_first
 from voice_coach.scoring.model import AnswerReport
 from voice_coach.scoring.relevance import describe
@@ -74,7 +75,12 @@ def _marks(report: AnswerReport) -> list[dict]:
     return out
 
 
-def render_session(session_id: str, answers: list[Attempt], trend_rows: list[Attempt] | None = None) -> str:
+def render_session(
+    session_id: str,
+    answers: list[Attempt],
+    trend_rows: list[Attempt] | None = None,
+    progress: list[PrincipleProgress] | None = None,
+) -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(
@@ -108,4 +114,7 @@ def render_session(session_id: str, answers: list[Attempt], trend_rows: list[Att
         started=started,
         model=f"{m.engine} {m.name}, scored with {m.scorer}" if m else "",
         trend_svg=plots.trends(trend_rows or []),
+        progress=progress or [],
+        progress_columns=COLUMNS,
+        last=LAST,
     )

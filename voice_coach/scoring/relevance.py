@@ -47,10 +47,10 @@ def _stems(text: str) -> list[str]:
 
 def heard(look_for: Sequence[str], words: Sequence[Word]) -> list[Heard]:
     """Each phrase of `look_for` the words say, as said ("tracking" for "tracked") at its first
-    moment, in the order said."""
+    moment, in the order said; a word two phrases find ("input", "inputs") once."""
     spoken = [(stem(n), n, w.start) for w in words for n in [norm(w.word)] if n and n not in ALWAYS_FILLERS]
     tokens = [t for t, _, _ in spoken]
-    found: list[Heard] = []
+    found: dict[int, Heard] = {}
     for phrase in look_for:
         want = _stems(phrase)
         if not want:
@@ -58,9 +58,10 @@ def heard(look_for: Sequence[str], words: Sequence[Word]) -> list[Heard]:
         for i in range(len(tokens) - len(want) + 1):
             if tokens[i : i + len(want)] == want:
                 said = " ".join(n for _, n, _ in spoken[i : i + len(want)])
-                found.append(Heard(said, spoken[i][2]))
+                if i not in found or len(said) > len(found[i].phrase):
+                    found[i] = Heard(said, spoken[i][2])
                 break
-    return sorted(found, key=lambda h: (h.start is None, h.start or 0.0))
+    return [found[i] for i in sorted(found)]
 
 
 def _first_sentence(text: str) -> str:

@@ -1,0 +1,46 @@
+"""Progress per principle: its last attempts side by side (coverage, STAR parts, fillers a minute,
+whether each spoke of what was asked), as `history` prints it and the HTML report shows it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from voice_coach.planner import group_by
+from voice_coach.store import Attempt, Store
+
+LAST = 3
+COLUMNS = ("coverage", "STAR", "fillers/min", "asked")
+
+
+@dataclass
+class PrincipleProgress:
+    principle: str
+    attempts: int
+    cells: dict[str, list[str]]  # per column of COLUMNS, one value per attempt, oldest first
+
+
+def _fmt(value: float | None, spec: str) -> str:
+    return format(value, spec) if value is not None else "-"
+
+
+def _asked(a: Attempt) -> str:
+    said = a.report.totals().addresses if a.report else None
+    return "-" if said is None else ("yes" if said else "no")
+
+
+def per_principle(rows: list[Attempt], store: Store, last: int = LAST) -> list[PrincipleProgress]:
+    """The last `last` attempts of each principle, their reports read from the store (the history's
+    rows leave them out)."""
+    groups = {name: rs[-last:] for name, rs in group_by(rows, "principle").items()}
+    counts = {name: len(rs) for name, rs in group_by(rows, "principle").items()}
+    store.load_reports([a for rs in groups.values() for a in rs])
+    out = []
+    for name, rs in groups.items():
+        cells = {
+            "coverage": [_fmt(a.coverage, ".0%") for a in rs],
+            "STAR": [a.report.star.letters() if a.report and not a.report.rubric else "-" for a in rs],
+            "fillers/min": [_fmt(a.fillers_per_min, ".1f") for a in rs],
+            "asked": [_asked(a) for a in rs],
+        }
+        out.append(PrincipleProgress(name, counts[name], cells))
+    return out
