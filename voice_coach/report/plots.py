@@ -91,14 +91,18 @@ def _trend_figure(rows: list[Attempt]):
     from voice_coach.planner import group_by
 
     by_principle = group_by(rows, "principle")  # progress per principle, not one line of everything
-    fig, _ = _figure(7, 6)
+    series = [
+        s
+        for s in (
+            ("coverage", "coverage", "#31a354"),
+            ("wpm", "words per minute", "#2b8cbe"),
+            ("fillers_per_min", "fillers per minute", "#e6550d"),
+            ("duration_s", "length (s)", "#756bb1"),
+        )
+        if any(getattr(r, s[0]) is not None for r in rows)  # typed answers have no pace or length
+    ]
+    fig, _ = _figure(7, 1.5 * len(series))
     fig.clf()
-    series = (
-        ("coverage", "coverage", "#31a354"),
-        ("wpm", "words per minute", "#2b8cbe"),
-        ("fillers_per_min", "fillers per minute", "#e6550d"),
-        ("duration_s", "length (s)", "#756bb1"),
-    )
     for i, (key, label, _colour) in enumerate(series, start=1):
         ax = fig.add_subplot(len(series), 1, i)
         for name, rs in sorted(by_principle.items()):
