@@ -73,6 +73,8 @@ def test_a_story_that_does_not_answer_the_question_is_never_strong():
     assert reasons[0].startswith("may not answer the question asked (the inputs you tracked")
     assert '"input", "metric"' in reasons[0]
     assert nxt.startswith("answer what was asked")
+    # the interviewer asks the question again, before the story's gaps
+    assert report.follow_ups[0] == "Let me come back to my question. " + q.text
     # the same story to a question it answers: its words are heard, with their moment
     good = report_for("datacenter-exit", "deliver-setback")
     assert good.relevance is not None and [h.phrase for h in good.relevance.heard][:1] == ["left"]

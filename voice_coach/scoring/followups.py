@@ -18,7 +18,8 @@ from voice_coach.scoring.text import pronoun_counts
 
 @dataclass
 class Probe:
-    rule: str  # over-time, no-result, unquantified-result, we-not-i, long-situation, usually-missed, question
+    rule: str  # over-time, off-question, no-result, unquantified-result, we-not-i, long-situation,
+    # usually-missed, question
     text: str  # what the interviewer says
     reason: str  # why it was asked, shown in the report
     parts: list[str] = field(default_factory=list)  # STAR parts it tries to recover
@@ -35,6 +36,18 @@ def over_time(report: AnswerReport, stopped_by: str | None, limit_s: float | Non
         "Let me stop you there, in the interest of time. In a sentence or two: how did it end?",
         f"the answer reached the {limit} limit",
         parts=["result"],
+    )
+
+
+def off_question(report: AnswerReport) -> Probe | None:
+    """None of the question's words was heard: an interviewer asks the question again."""
+    rel = report.relevance
+    if rel is None or rel.addresses:
+        return None
+    return Probe(
+        "off-question",
+        f"Let me come back to my question. {report.question.text}",
+        "none of the question's words was heard",
     )
 
 
@@ -123,6 +136,7 @@ def choose(
     """The probes to ask after this answer, most important first, at most `limit`."""
     rules: list[Callable[[], Probe | None]] = [
         lambda: over_time(report, stopped_by, limit_s),
+        lambda: off_question(report),
         lambda: no_result(report),
         lambda: unquantified_result(report),
         lambda: we_not_i(report),
