@@ -22,7 +22,7 @@ from voice_coach.scoring.coverage import (
 from voice_coach.scoring.embeddings import load_minilm
 from voice_coach.scoring.evaluate import LABELLED, default_set, evaluate, load_set, set_path
 from voice_coach.scoring.star import bullet_tags, label_answer, label_sentence
-from voice_coach.scoring.text import first_person, sentences, strip_fillers
+from voice_coach.scoring.text import first_person, sentences, strip_fillers, tells_no_time
 from voice_coach.speech.engines import Word
 
 
@@ -329,3 +329,26 @@ def test_audio_subset_targets(bank, engines, tmp_path):
     assert m["precision"] >= 0.85 and m["recall"] >= 0.85, (m, tally.misses)
     assert m["story_accuracy"] >= 0.95, tally.misses
     assert m["star_accuracy"] >= 0.85, m
+
+
+def test_an_answer_of_habits_in_the_present_tells_no_story(bank):
+    """The pricing distractor ("Every spring our head of sales runs a launch event ...") was named as
+    the pricing story and credited three of its bullets: what one usually does is no time it happened."""
+    from voice_coach.scoring.analyze import analyze
+    from voice_coach.scoring.coaching import fix_first
+    from voice_coach.speech.engines import transcript_from_text
+
+    habits = [
+        "Every spring our head of sales runs a launch event for the biggest customers.",
+        "I personally review about ten pricing pages a week, which keeps me close to our market.",
+        "I also write a short weekly memo for the executives.",
+    ]
+    assert tells_no_time(habits)
+    report = analyze(
+        transcript_from_text(" ".join(habits)), bank, bank.questions["customer-obsession-feedback"]
+    )
+    assert report.story.id is None and report.story.general_talk and report.coverage == 0.0
+    assert fix_first(report)[0].text.startswith("you spoke in general (what you usually do)")
+    # one verb in the past makes it a story's telling; a story in the present with no habit is not refused
+    assert not tells_no_time([*habits, "Last spring I ran a price test on 400 sign-ups."])
+    assert not tells_no_time(["So I go to my manager and I say we should test the price first."])

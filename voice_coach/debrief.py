@@ -64,6 +64,7 @@ def _answer(a: Attempt) -> dict:
         "question_id": r.question.id,
         "interviewer": a.interviewer,
         "story": r.story.id,
+        "general_talk": r.story.general_talk,
         "rubric": r.rubric,
         "coverage": m.coverage,
         "covered": [b.text for b in r.bullets if b.id in covered],
@@ -111,7 +112,11 @@ def signal(answers: list[dict]) -> tuple[str, list[str], str]:
     nexts: list[str] = []
     bad = False
     if not best["story"]:
-        reasons.append("no story of yours was recognised in the answer")
+        reasons.append(
+            "no story: the answer speaks in general, of what you usually do"
+            if best.get("general_talk")
+            else "no story of yours was recognised in the answer"
+        )
         nexts.append("tell one of your stories for this principle, bullet by bullet")
         bad = True
     if best.get("addresses") is False:

@@ -109,7 +109,11 @@ def render(report: AnswerReport, console: Console | None = None) -> None:
             else:
                 console.print(Text(f"  ✗ {tag}{b.text}", style="red"))
     else:
-        console.print("story: none of your stories matched this answer")
+        console.print(
+            "story: none: the answer speaks in general (what you usually do), not of one time"
+            if story.general_talk
+            else "story: none of your stories matched this answer"
+        )
     for flag in report.flags:
         console.print(Text(f"  ! {flag}", style="yellow"))
     if report.probes:

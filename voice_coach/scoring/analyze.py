@@ -25,7 +25,7 @@ from voice_coach.scoring.model import (
 )
 from voice_coach.scoring.relevance import judge
 from voice_coach.scoring.star import label_answer, star_block, star_flags
-from voice_coach.scoring.text import sentences
+from voice_coach.scoring.text import sentences, tells_no_time
 from voice_coach.speech.engines import Transcript
 
 STORY_BY_BULLETS = 4  # covered bullets that name a story even when no sentence is a close match
@@ -63,8 +63,11 @@ def analyze(
         scorer = default_scorer()
         scorer.fit(bank.bullet_texts())
 
+    general = rubric is None and story_id is None and tells_no_time([s.text for s in sents])
     if rubric is not None:
         story, conf = rubric_story(rubric), 1.0
+    elif general:  # what one usually does is no story, however close its words are to one
+        story, conf = None, 0.0
     elif story_id is not None:
         if story_id not in bank.stories:
             raise UserError(
@@ -117,6 +120,7 @@ def analyze(
             confidence=conf,
             expected=expected,
             other_than_expected=bool(story and expected and story.id not in expected),
+            general_talk=general,
         ),
         bullets=bullets,
         coverage=round(covered / len(bullets), 3) if bullets else 0.0,

@@ -92,16 +92,20 @@ def _relevance_fix(report: AnswerReport) -> list[Fix]:
 
 def fix_first(report: AnswerReport) -> list[Fix]:
     """At most three fixes, the most important first: running out of time, not speaking of what
-    was asked, missing STAR parts (not for a rubric prompt), the story's coverage, heavy fillers,
+    was asked, talk in general instead of a story, missing STAR parts (not for a rubric prompt),
+    the story's coverage, heavy fillers,
     a long situation, 'we' over 'I', then the rest of delivery (fillers, pace, pauses)."""
     out: list[Fix] = []
     ending = report.ending
     if ending and ending.cut_off:
         out.append(Fix(f"cut off at the time limit ({mmss(ending.limit_s)}): finish sooner", ending.limit_s))
     out += _relevance_fix(report)
-    if not report.rubric:
-        out += _star_fixes(report)
-    out += _coverage_fix(report)
+    if report.story.general_talk:  # no story at all: its STAR parts and bullets are beside the point
+        out.append(Fix("you spoke in general (what you usually do): tell one time it happened, in the past"))
+    else:
+        if not report.rubric:
+            out += _star_fixes(report)
+        out += _coverage_fix(report)
     heavy = _fillers_fix(report, HEAVY_FILLERS_PER_MIN)
     out += heavy
     if not report.rubric:

@@ -186,6 +186,8 @@ class StoryMatch(_Json):
     confidence: float = 0.0
     expected: list[str] = field(default_factory=list)
     other_than_expected: bool = False
+    # no story because the answer speaks in general: no verb in the past, habits or opinions
+    general_talk: bool = False
 
 
 @dataclass

@@ -232,6 +232,26 @@ _PAST = re.compile(
 )
 
 
+# how often something happens: what one does in general ("every spring", "ten pages a week")
+_HABIT = re.compile(
+    r"\b((every|each) (day|week|month|quarter|year|spring|summer|fall|autumn|winter|morning|sprint|release)|"
+    r"a (day|week|month|quarter|year)|weekly|daily|monthly|often|always|usually|typically|generally|"
+    r"in general|regularly|tend to)\b",
+    re.I,
+)
+
+
 def speaks_generally(text: str) -> bool:
     """A sentence of habits, opinions or hypotheticals, or one saying there is no example."""
     return bool(_NO_EXAMPLE.search(text)) or (bool(_GENERAL.search(text)) and not _PAST.search(text))
+
+
+def tells_no_time(texts: list[str]) -> bool:
+    """An answer that tells no story: not one verb in the past, and habits or "I don't have an
+    example" ("Every spring our head of sales runs a launch event. I review about ten
+    pricing pages a week."). Every such answer of the labelled sets tells no story, and every
+    answer that tells one has a verb in the past (scoring/labelled/)."""
+    if not texts or any(_PAST.search(t) for t in texts):
+        return False
+    # habits, not opinions: "we should test the price first" may be a story told in the present
+    return any(_HABIT.search(t) or _NO_EXAMPLE.search(t) for t in texts)
