@@ -111,6 +111,7 @@ def test_a_notes_question_borrows_the_words_of_the_bank_question_it_rewords():
     report = analyze(transcript_from_text(told), BANK, unlike)
     assert report.relevance is None and report.totals().addresses is None
     assert "relevance" not in report.to_dict()
+    assert analyze(transcript_from_text(told), BANK).relevance is None  # a free answer asks nothing
 
 
 def labelled_pairs(split: str) -> list[tuple[str, str, int]]:

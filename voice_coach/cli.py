@@ -450,8 +450,7 @@ def history(principle, story, as_json, as_csv, plot_file) -> None:
 
 def _print_trends(console, rows, store) -> None:
     """Per principle, the last three attempts (coverage, STAR parts, fillers/min, whether each spoke
-    of what was asked); then per story,
-    first -> latest coverage, wpm, fillers/min, length."""
+    of what was asked); then per story, first -> latest coverage, wpm, fillers/min, length."""
     from rich.table import Table
 
     from voice_coach.planner import group_by

@@ -31,16 +31,16 @@ def _asked(a: Attempt) -> str:
 def per_principle(rows: list[Attempt], store: Store, last: int = LAST) -> list[PrincipleProgress]:
     """The last `last` attempts of each principle, their reports read from the store (the history's
     rows leave them out)."""
-    groups = {name: rs[-last:] for name, rs in group_by(rows, "principle").items()}
-    counts = {name: len(rs) for name, rs in group_by(rows, "principle").items()}
-    store.load_reports([a for rs in groups.values() for a in rs])
+    groups = group_by(rows, "principle")
+    shown = {name: rs[-last:] for name, rs in groups.items()}
+    store.load_reports([a for rs in shown.values() for a in rs])
     out = []
-    for name, rs in groups.items():
+    for name, rs in shown.items():
         cells = {
             "coverage": [_fmt(a.coverage, ".0%") for a in rs],
             "STAR": [a.report.star.letters() if a.report and not a.report.rubric else "-" for a in rs],
             "fillers/min": [_fmt(a.fillers_per_min, ".1f") for a in rs],
             "asked": [_asked(a) for a in rs],
         }
-        out.append(PrincipleProgress(name, counts[name], cells))
+        out.append(PrincipleProgress(name, len(groups[name]), cells))
     return out

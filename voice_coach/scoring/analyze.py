@@ -132,7 +132,9 @@ def analyze(
         # a rubric prompt is judged by its points: STAR flags would judge a "Why Amazon?" as a story
         flags=(star_flags(star) if rubric is None else []) + deliv.flags,
         model=ModelInfo(transcript.engine, transcript.model, transcript.seconds, scorer.name),
-        relevance=judge(question, words, bank, scorer) if rubric is None else None,
+        relevance=judge(question, words, bank, scorer)
+        if rubric is None and question is not FREE_ANSWER
+        else None,
     )
     # what an interviewer would ask next: the answer's gaps, then the question's own follow-ups
     if not rubric:

@@ -93,7 +93,12 @@ def judge(question: Question, words: Sequence[Word], bank: Bank, scorer: Scorer)
 
 def listened_for(relevance: Relevance, most: int = 4) -> str:
     """The first words listened for, quoted: '"inputs", "metrics", "tracked" ...'."""
-    distinct = list({tuple(_stems(w)): w for w in reversed(relevance.look_for)}.values())[::-1]
+    seen: set[tuple[str, ...]] = set()
+    distinct = []
+    for w in relevance.look_for:  # one form of each word: "input", not "input", "inputs"
+        if tuple(_stems(w)) not in seen:
+            seen.add(tuple(_stems(w)))
+            distinct.append(w)
     more = " ..." if len(distinct) > most else ""
     return ", ".join(f'"{w}"' for w in distinct[:most]) + more
 
