@@ -59,7 +59,7 @@ def test_heavy_fillers_rank_before_a_long_situation_and_we_over_i():
     heavy = texts(spoken(with_fillers(SITUATION + ACTIONS, every=6)))
     assert heavy[0].startswith("no result")
     assert position(heavy, "fillers") == 1 and "pause instead of 'um'" in heavy[1], heavy
-    assert position(heavy, "'we' ") == 2, heavy
-    # a few fillers (under 4 a minute) come after 'we' over 'I'
+    assert heavy[2].startswith("the situation took"), heavy
+    # a few fillers (under 4 a minute) come after the long situation and 'we' over 'I'
     few = texts(spoken(with_fillers(SITUATION + ACTIONS, every=30)))
-    assert position(few, "'we' ") < position(few, "fillers"), few
+    assert few[1].startswith("the situation took") and few[2].startswith("'we' "), few

@@ -160,6 +160,17 @@ def test_a_task_without_the_speaker_must_match_clearly(bank):
     assert any(m.covered and m.bullet.star == "A" and not first_person(m.window.text) for m in matches)
 
 
+def test_background_after_the_situation_stays_situation():
+    """Past-tense background with no word of the speaker was Action by its place in the answer."""
+    background = "The dashboards were built by another team years ago and nobody had looked at them."
+    assert label_sentence(background, None, 0.3, previous="S") == "S"
+    assert label_sentence(background, None, 0.3, previous="A") == "A"  # after the actions began
+    assert (
+        label_sentence("I rebuilt the dashboards around the slowest requests.", None, 0.3, previous="S")
+        == "A"
+    )
+
+
 def test_general_talk_is_no_star_part_but_a_story_in_the_past_is():
     habit = "I always share bad news early, and I try to listen more than I talk."
     assert label_sentence(habit, None, 0.5) is None

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from voice_coach.scoring.model import TAGS, Star, StarPart
-from voice_coach.scoring.text import Sentence, speaks_generally
+from voice_coach.scoring.text import Sentence, first_person, speaks_generally
 
 if TYPE_CHECKING:
     from voice_coach.scoring.coverage import BulletMatch
@@ -47,8 +47,12 @@ QUANTITY = re.compile(
 )
 
 
-def label_sentence(text: str, bullet_tag: str | None, position: float) -> str | None:
-    """One of S, T, A, R, or None for 'other'."""
+def label_sentence(
+    text: str, bullet_tag: str | None, position: float, previous: str | None = None
+) -> str | None:
+    """One of S, T, A, R, or None for 'other'. `previous` is the sentence before's label: more about
+    the world with no word of the speaker ("The dashboards were built by another team years ago")
+    goes on with the situation rather than starting the actions."""
     if bullet_tag in TAGS:
         return bullet_tag
     if speaks_generally(text):
@@ -57,6 +61,8 @@ def label_sentence(text: str, bullet_tag: str | None, position: float) -> str | 
         if _COMPILED[tag].search(text):
             return tag
     if position < 0.2:
+        return "S"
+    if previous == "S" and not first_person(text):
         return "S"
     return "A" if position < 0.85 else None
 
@@ -98,7 +104,7 @@ def label_answer(
         if off_topic is not None and sims is not None and len(matches) and sims[:, i].max() < off_topic:
             labels.append(None)
         else:
-            labels.append(label_sentence(s.text, tags.get(i), i / n))
+            labels.append(label_sentence(s.text, tags.get(i), i / n, labels[-1] if labels else None))
     return labels
 
 
