@@ -74,8 +74,9 @@ class EmbeddingScorer:
     # (scoring/labelled/hard_answers.yaml: paraphrases and negatives): 0.42 credits no negative but
     # one (typed, and spoken by the neural voice), yet through espeak-ng at 190 wpm recall fell from
     # 0.894 to 0.837 and story accuracy from 0.912 to 0.882 (the British voice: 0.933 -> 0.827), so
-    # it stays at 0.37, where a situation-only negative has its task credited (0.41; another, 0.46,
-    # is refused since talk in general is no evidence: "Hiring is always hard in this market").
+    # it stays at 0.37. The two situation-only negatives it let through are refused by the evidence
+    # rules in match_bullets instead: talk in general is no evidence ("Hiring is always hard in this
+    # market", 0.46) and a task told without the speaker must match clearly (IMPERSONAL_FLOOR, 0.41).
     threshold = 0.37
     story_floor = 0.53
     off_topic = 0.25
