@@ -30,6 +30,7 @@ from voice_coach.errors import UserError
 from voice_coach.faults import pause
 from voice_coach.planner import bullet_history
 from voice_coach.scoring.analyze import score
+from voice_coach.scoring.coverage import default_scorer, warm_answer
 from voice_coach.scoring.followups import Probe, choose, merge
 from voice_coach.scoring.model import AnswerReport, Ending
 from voice_coach.speech import tts
@@ -103,6 +104,13 @@ class AnswerResult:
     stopped_by: str
     latency_s: float | None = None
     limit_s: float | None = None
+
+
+def _warm_scorer(streamer) -> Callable[[list], None]:
+    """While the answer is spoken, the scorer embeds what has been transcribed of it, yielding to
+    the next stretch waiting to be transcribed."""
+    scorer = default_scorer()
+    return lambda words: warm_answer(scorer, words, stop=streamer.busy)
 
 
 @dataclass
@@ -228,6 +236,7 @@ class Session:
 
                 # transcribe finished stretches while the user is still speaking
                 streamer = StreamingTranscriber(self.engine, speech_dbfs=rules.speech_dbfs)
+                streamer.on_words = _warm_scorer(streamer)
                 recorder.listeners.append(streamer.feed)
             self.console.print(f"[dim]recording ({source.name})...[/dim]")
             recording = self._record(recorder, view)

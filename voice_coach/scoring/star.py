@@ -27,7 +27,8 @@ ORDER_WEIGHT = 0.2
 _CUES = {
     "R": r"\b(as a result|in the end|ultimately|the result|resulted|outcome|we ended up|ended up|"
     r"increas\w*|reduc\w*|decreas\w*|improv\w*|sav(ed|ing)|grew|dropped|fell|cut|launched|"
-    r"doubled|tripled|halved|(i|we) learned|lesson|went from|percent|since then|stayed)\b|%",
+    r"doubled|tripled|halved|(i|we) learned|lesson|went from|percent|since then|stayed|"
+    r"(went|was|were) live|went (up|down)|brought on|(are|is) still (here|there|with us|on the team))\b|%",
     "T": r"\b(my (goal|task|job|role|responsibility)|i (was|were) (asked|responsible|tasked)|i needed to|"
     r"i had to|we had to|i wanted (us |the team )?to|the goal was|needed to|challenge was|"
     r"had to (convince|decide|find))\b",
@@ -86,6 +87,17 @@ def bullet_tags(matches: Sequence[BulletMatch], sims: np.ndarray) -> dict[int, s
     return {i: tag for i, (_, tag) in best.items()}
 
 
+# A piece Whisper cut off its sentence, which goes on with the sentence before rather than starting a
+# part of its own: "Not to write two separate apps." or "explaining why ..." (Whisper puts such full
+# stops differently with the CPU's kernels and the pace: issue 25's finding).
+_CONTINUES = re.compile(r"^\W*(not|which|explaining|meaning|including|leaving|making|hoping)\b", re.I)
+
+
+def continues(text: str) -> bool:
+    """Does this sentence only go on with the one before it (a fragment, not a clause of its own)?"""
+    return bool(_CONTINUES.search(text))
+
+
 def label_answer(
     sents: Sequence[Sentence],
     matches: Sequence[BulletMatch],
@@ -101,10 +113,23 @@ def label_answer(
     n = max(1, len(sents))
     labels: list[str | None] = []
     for i, s in enumerate(sents):
-        if off_topic is not None and sims is not None and len(matches) and sims[:, i].max() < off_topic:
+        if i not in tags and labels and continues(s.text):
+            labels.append(labels[-1])
+        elif (
+            i not in tags  # the evidence for a covered bullet is no aside
+            and off_topic is not None
+            and sims is not None
+            and len(matches)
+            and sims[:, i].max() < off_topic
+        ):
             labels.append(None)
         else:
-            labels.append(label_sentence(s.text, tags.get(i), i / n, labels[-1] if labels else None))
+            tag = tags.get(i)
+            if tag == "S" and "A" in labels and _COMPILED["R"].search(s.text):
+                # an outcome told after the actions is the result, though its words echo the situation
+                # ("we brought on two senior people" after "we were short two engineers")
+                tag = "R"
+            labels.append(label_sentence(s.text, tag, i / n, labels[-1] if labels else None))
     return labels
 
 

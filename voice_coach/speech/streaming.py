@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Callable
 
 import numpy as np
 
@@ -29,8 +30,13 @@ class StreamingTranscriber:
         pause_s: float = 0.3,
         min_segment_s: float = 15.0,
         final_pause_s: float = 1.0,
+        on_words: Callable[[list[Word]], None] | None = None,
     ) -> None:
+        """on_words, if given, is called on the worker thread with the words so far after each
+        stretch: work that can be done before the answer ends (the scorer's embeddings)."""
         self.engine = engine
+        self.on_words = on_words
+        self._finishing = False
         self.speech_dbfs, self.pause_s = speech_dbfs, pause_s
         self.min_segment, self.final_pause = int(min_segment_s * SR), final_pause_s
         self._pending: list[np.ndarray] = []
@@ -85,6 +91,16 @@ class StreamingTranscriber:
                 self._parts.append((offset - LEAD_IN, self.engine.transcribe(padded)))
             except BaseException as exc:  # re-raised by finish()
                 self._error = exc
+                continue
+            if self.on_words is not None and not self.busy():
+                try:
+                    self.on_words(self._words())
+                except Exception:  # only a head start: the answer is scored in full at the end anyway
+                    pass
+
+    def busy(self) -> bool:
+        """Is a stretch waiting to be transcribed? (on_words work yields to it)"""
+        return self._finishing or not self._jobs.empty()
 
     def cancel(self) -> None:
         """Drop this take (restarted or empty): queued stretches are not transcribed."""
@@ -95,22 +111,11 @@ class StreamingTranscriber:
                 break
         self._jobs.put(None)
 
-    def finish(self) -> Transcript:
-        """Transcribe what is left and merge all parts (call once, after the recording ended)."""
-        if self._pending_len and self._speech_since_cut:
-            self._jobs.put((self._offset, np.concatenate(self._pending)))
-        total = self._fed
-        self._jobs.put(None)
-        self._worker.join()
-        if self._error:
-            raise self._error
+    def _words(self) -> list[Word]:
+        """The words of the stretches transcribed so far, in order, timed from the recording's start."""
         words: list[Word] = []
-        texts: list[str] = []
-        seconds = 0.0
         for offset, part in sorted(self._parts, key=lambda p: p[0]):
             shift = offset / SR
-            texts.append(part.text)
-            seconds += part.seconds
             words.extend(
                 Word(
                     w.word,
@@ -120,6 +125,22 @@ class StreamingTranscriber:
                 )
                 for w in part.words
             )
+        return words
+
+    def finish(self) -> Transcript:
+        """Transcribe what is left and merge all parts (call once, after the recording ended)."""
+        if self._pending_len and self._speech_since_cut:
+            self._jobs.put((self._offset, np.concatenate(self._pending)))
+        total = self._fed
+        self._finishing = True  # on_words work stops: the user is waiting for the report now
+        self._jobs.put(None)
+        self._worker.join()
+        if self._error:
+            raise self._error
+        parts = sorted(self._parts, key=lambda p: p[0])
+        texts = [part.text for _, part in parts]
+        seconds = sum(part.seconds for _, part in parts)
+        words = self._words()
         regions = [r for offset, part in self._parts for r in shifted(part.speech_regions or [], offset / SR)]
         return Transcript(
             " ".join(t for t in texts if t),
