@@ -233,7 +233,8 @@ def test_a_two_sentence_window_covers_a_bullet_only_if_its_closest_sentence_pref
         def matrix(self, bullets, windows):
             return np.array([[scores[b][w] for w in windows] for b in bullets], dtype=np.float32)
 
-    story = Story("s", "S", bullets=[Bullet(str(i), f"b{i}") for i in (1, 2, 3)])
+    # bullet 3 first in the story, so that its place agrees with the pair's (PLACE_WEIGHT)
+    story = Story("s", "S", bullets=[Bullet(str(i), f"b{i}") for i in (3, 1, 2)])
     matches = {m.bullet.id: m for m in match_bullets(story, sentences(_words(f"{first} {second}")), Table())}
     assert matches["1"].covered and matches["2"].covered
     assert matches["3"].score == 0.5 and not matches["3"].covered

@@ -177,15 +177,27 @@ def evaluate_scoring(
     progress: Progress | None = None,
 ) -> Evaluation:
     """Coverage precision/recall, story and STAR accuracy on hand-labelled answers ('labelled',
-    'heldout' or a YAML file of yours), typed and, with audio, spoken and transcribed."""
+    'heldout', 'own' ... or a YAML file of yours), typed and, with audio, spoken and transcribed.
+    A set about stories that are not the shipped examples is scored against the user's bank."""
     from voice_coach.bank.files import load_bank as load
     from voice_coach.config import shipped_bank_dir
     from voice_coach.scoring.coverage import default_scorer
-    from voice_coach.scoring.evaluate import load_set, run_all, set_path
+    from voice_coach.scoring.evaluate import load_set, run_all, set_notes, set_path
 
     settings = resolve_settings(settings)
-    bank = load([shipped_bank_dir()])  # the labels refer to the shipped example stories
-    items = load_set(set_path(labelled))[:limit]
+    path = set_path(labelled)
+    items = load_set(path)[:limit]
+    bank = load([shipped_bank_dir()])  # most sets are about the shipped example stories
+    told = {i.story for i in items if i.story}
+    if not told <= bank.stories.keys():  # a set about the user's own stories ('own'): their bank
+        bank = load(settings.bank_dirs)
+        missing = sorted(told - bank.stories.keys())
+        if missing:
+            raise UserError(
+                f"the labelled answers tell stories that are not in your bank: {', '.join(missing)}",
+                where=str(path),
+                fix=f"import the notes they were written for: voice-coach bank import {set_notes(path)}",
+            )
     scorer = default_scorer()
     scorer.fit(bank.bullet_texts())
     engine = None

@@ -678,7 +678,10 @@ def voices(play_spec) -> None:
 @click.option(
     "--set",
     "set_path",
-    help="Labelled answers: labelled (default), heldout, hard, hard-heldout, or a YAML file of yours.",
+    help=(
+        "Labelled answers: labelled (default), heldout, hard, hard-heldout, own and own-heldout (the "
+        "stories of your imported notes), or a YAML file of yours."
+    ),
 )
 @click.option("--limit", type=click.IntRange(1, 10000), help="Only the first N answers.")
 @click.option("--model", type=MODEL_CHOICE, help="Whisper model for --audio (default from config).")

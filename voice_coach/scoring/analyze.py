@@ -24,7 +24,7 @@ from voice_coach.scoring.model import (
     Word,
 )
 from voice_coach.scoring.relevance import judge
-from voice_coach.scoring.star import label_answer, star_block, star_flags
+from voice_coach.scoring.star import label_answer, star_block, star_flags, with_parts
 from voice_coach.scoring.text import sentences, tells_no_time
 from voice_coach.speech.engines import Transcript
 
@@ -86,6 +86,8 @@ def analyze(
             story = story if told_bullets >= STORY_BY_BULLETS else None
         conf = confidence(ranked) if story else 0.0
 
+    if story is not None:
+        story = with_parts(story)  # untagged notes: each bullet's part inferred from its wording
     matches = match_bullets(story, sents, scorer) if story else []
     sims = scorer.matrix([m.bullet.text for m in matches], [s.text for s in sents]) if matches else None
     labels = label_answer(

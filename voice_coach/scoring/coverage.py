@@ -17,6 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from voice_coach.bank.model import Bullet, Story
+from voice_coach.scoring.spelling import Speller, spell_numbers
 from voice_coach.scoring.text import (
     Sentence,
     content_tokens,
@@ -97,20 +98,23 @@ class EmbeddingScorer:
 
     def __init__(self, model) -> None:
         self.model = model
+        vocabulary = model.tokenizer.get_vocab()
+        # the notes as written, matched as spoken: misspelled words of a bullet in their right form
+        self.speller = Speller(sorted(vocabulary, key=vocabulary.get))
 
     def fit(self, corpus: list[str]) -> None:
-        self.model.embed(corpus)  # warm the cache with the bank's bullets
+        self.model.embed([self.speller.normalize(t) for t in corpus])  # the bank's bullets, cached
 
     def matrix(self, bullets: list[str], windows: list[str]) -> np.ndarray:
         if not bullets or not windows:
             return np.zeros((len(bullets), len(windows)), dtype=np.float32)
-        a = self.model.embed(bullets)
-        b = self.model.embed([strip_fillers(w) for w in windows])
+        a = self.model.embed([self.speller.normalize(b) for b in bullets])
+        b = self.model.embed([spell_numbers(strip_fillers(w)) for w in windows])
         return a @ b.T
 
     def warm(self, windows: list[str]) -> None:
         """Embed windows ahead of matrix(): the sentences of an answer while it is still spoken."""
-        self.model.embed([strip_fillers(w) for w in windows])
+        self.model.embed([spell_numbers(strip_fillers(w)) for w in windows])
 
 
 def default_scorer() -> Scorer:
@@ -180,7 +184,14 @@ def match_bullets(story: Story, sents: list[Sentence], scorer: Scorer) -> list[B
         if w.first == w.last:
             single.setdefault(w.first, k)
     out = []
-    best_for_window = table.argmax(axis=0) if wins else np.zeros(0, dtype=int)
+    # which bullet a window tells: the most similar, all else equal the one whose place in the story
+    # is nearest the window's place in the answer ("That brought the leadership team back to our core"
+    # ends an answer: the story's last bullet, not its first, "CEO organized an offsite for the core
+    # leadership team", however many words they share)
+    where_b = np.arange(len(bullets))[:, None] / max(1, len(bullets) - 1)
+    where_w = np.array([w.first for w in wins])[None, :] / max(1, len(sents) - 1)
+    placed = table - PLACE_WEIGHT * np.abs(where_b - where_w)
+    best_for_window = placed.argmax(axis=0) if wins else np.zeros(0, dtype=int)
     general = [speaks_generally(s.text) for s in sents]
     for bi, bullet in enumerate(bullets):
         candidates = [wi for wi in range(len(wins)) if best_for_window[wi] == bi]
@@ -199,6 +210,8 @@ def match_bullets(story: Story, sents: list[Sentence], scorer: Scorer) -> list[B
         out.append(BulletMatch(bullet, round(score, 3), covered, wins[wi]))
     return out
 
+
+PLACE_WEIGHT = 0.15
 
 # A task or action told without "I", "we", "my" ... must match its bullet clearly: the passive
 # paraphrases credited rightly score 0.55-0.78 ("Batch work moved to spot capacity"), the mood of a

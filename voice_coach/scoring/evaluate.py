@@ -29,6 +29,9 @@ SETS = {
     "heldout": "heldout_answers.yaml",
     "hard": "hard_answers.yaml",
     "hard-heldout": "hard_heldout_answers.yaml",
+    # answers to the stories of the user's own notes (../shared/user-notes), as imported
+    "own": "own_answers.yaml",
+    "own-heldout": "own_heldout_answers.yaml",
 }
 
 
@@ -40,6 +43,15 @@ def default_set() -> Path:
 def set_path(name_or_path: str | Path) -> Path:
     """A shipped set by name ('labelled', 'heldout') or a YAML file of your own."""
     return LABELLED / SETS[str(name_or_path)] if str(name_or_path) in SETS else Path(name_or_path)
+
+
+def set_notes(path: Path) -> str:
+    """The notes file a set's stories come from (its `notes:` key), for the message when absent."""
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return str(doc.get("notes") or "NOTES.md")
+    except (OSError, yaml.YAMLError, AttributeError):
+        return "NOTES.md"
 
 
 @dataclass

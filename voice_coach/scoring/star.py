@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from voice_coach.bank.model import Bullet, Story
 from voice_coach.scoring.model import TAGS, Star, StarPart
-from voice_coach.scoring.text import Sentence, first_person, speaks_generally
+from voice_coach.scoring.text import Sentence, first_person, speaks_generally, told_in_past
 
 if TYPE_CHECKING:
     from voice_coach.scoring.coverage import BulletMatch
@@ -28,10 +30,14 @@ _CUES = {
     "R": r"\b(as a result|in the end|ultimately|the result|resulted|outcome|we ended up|ended up|"
     r"increas\w*|reduc\w*|decreas\w*|improv\w*|sav(ed|ing)|grew|dropped|fell|cut|launched|"
     r"doubled|tripled|halved|(i|we) learned|lesson|went from|percent|since then|stayed|"
-    r"(went|was|were) live|went (up|down)|brought on|(are|is) still (here|there|with us|on the team))\b|%",
+    r"(went|was|were) live|went (up|down)|brought on|(are|is) still (here|there|with us|on the team)|"
+    r"(one|two|three|four|five|six|seven|eight|nine|ten|\d+) (out of|of the|in) (ten|\w+|\d+)|came around|"
+    r"went back to|(brought|came|got) (\w+ ){1,3}back|"
+    r"back to (our|the) core)\b|%",
     "T": r"\b(my (goal|task|job|role|responsibility)|i (was|were) (asked|responsible|tasked)|i needed to|"
     r"i had to|we had to|i wanted (us |the team )?to|the goal was|needed to|challenge was|"
-    r"had to (convince|decide|find))\b",
+    r"had to (convince|decide|find)|i (felt|believed|thought|was convinced|disagreed)|"
+    r"my (view|concern|worry) was)\b",
     "A": r"\b(i (decided|organized|organised|asked|wrote|built|created|met|called|set up|started|led|ran|"
     r"pulled|found|fixed|made|proposed|presented|shared|published|scheduled|interviewed|worked|"
     r"talked|reached out|took|went|brought|changed|designed|hired|coached|gave|drove|pushed)|"
@@ -40,6 +46,13 @@ _CUES = {
     r"product|ceo)|the company|there was|we were|we had|it was|context|startup|offsite)\b",
 }
 _COMPILED = {k: re.compile(v, re.I) for k, v in _CUES.items()}
+# what can only be an outcome: a share of people, how it ended
+_OUTCOME_SAID = re.compile(
+    r"\b((one|two|three|four|five|six|seven|eight|nine|ten|\d+) (out of|in) "
+    r"(ten|\d+|\w+ (customers|users|people))|"
+    r"in the end|as a result|ended up|we ended|the outcome)\b",
+    re.I,
+)
 QUANTITY = re.compile(
     r"(\d|%|\$|€|£|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
     r"thirty|forty|fifty|hundred|thousand|million|billion|half|double|doubled|tripled|twice|"
@@ -66,6 +79,72 @@ def label_sentence(
     if previous == "S" and not first_person(text):
         return "S"
     return "A" if position < 0.85 else None
+
+
+# What a story's own bullet says of its part when its notes did not tag it (issue 26: the user's
+# notes tag none). A stance or a need is the task; "I" with a verb in the past is an action; an outcome
+# after the actions is the result.
+_STANCE = re.compile(
+    r"\b(i (felt|believed|thought|knew|was convinced|was worried|worried)|my (analysis|view|concern|worry)|"
+    r"i needed|i had to|i wanted|i set out|my (goal|task|job|aim)|the goal (was|is)|we needed to|"
+    r"asked me to|was asked to)\b",
+    re.I,
+)
+_I_DID = re.compile(
+    r"\bi (\w+ed|took|made|went|ran|wrote|met|told|brought|built|chose|gave|led|sent|spent|set up|"
+    r"found|got|put|sat|spoke|began|drove|held|kept|left|paid|sought|taught|won|also \w+ed|quickly \w+ed)\b",
+    re.I,
+)
+_OUTCOME = re.compile(
+    _CUES["R"][: -len(r")\b|%")]
+    + r"|only (one|1)\b|back to|let me|launched|adopted|agreed|sufficient|so far)\b|%",
+    re.I,
+)
+
+
+def infer_parts(bullets: Sequence[Bullet]) -> dict[str, str]:
+    """A STAR part for each untagged bullet of a story, in reading order: before the first action
+    the situation, after the last action the result; a stance or need is the task and an outcome
+    after the first action the result wherever it stands; a sub-bullet goes with its parent
+    unless it says otherwise."""
+    flat = list(bullets)
+    acts = [i for i, b in enumerate(flat) if _I_DID.search(b.text) and not _STANCE.search(b.text)]
+    first_act, last_act = (acts[0], acts[-1]) if acts else (len(flat), len(flat) - 1)
+    parts: dict[str, str] = {}
+    for i, b in enumerate(flat):
+        parent = parts.get(b.id.rsplit(".", 1)[0]) if "." in b.id else None
+        if b.star in TAGS:
+            part = b.star
+        elif _STANCE.search(b.text) and i <= last_act:
+            part = "T"
+        elif i in acts:
+            part = "A"
+        elif i > first_act and _OUTCOME.search(b.text):
+            part = "R"
+        elif parent:
+            part = parent
+        elif i > last_act:
+            # after the actions what happened is the result; what the structure does (present) is not
+            part = "R" if told_in_past(b.text) else "A"
+        elif i < first_act:
+            part = "S"
+        else:
+            part = "A"
+        parts[b.id] = part
+    return parts
+
+
+def with_parts(story: Story) -> Story:
+    """The story with a part on every bullet: its own tags, the others inferred (infer_parts)."""
+    flat = story.all_bullets()
+    if all(b.star in TAGS for b in flat):
+        return story
+    parts = infer_parts(flat)
+
+    def tag(b: Bullet) -> Bullet:
+        return replace(b, star=parts[b.id], children=[tag(c) for c in b.children])
+
+    return replace(story, bullets=[tag(b) for b in story.bullets])
 
 
 def bullet_tags(matches: Sequence[BulletMatch], sims: np.ndarray) -> dict[int, str]:
@@ -125,11 +204,21 @@ def label_answer(
             labels.append(None)
         else:
             tag = tags.get(i)
-            if tag == "S" and "A" in labels and _COMPILED["R"].search(s.text):
+            if tag in ("S", "A") and "A" in labels and _OUTCOME_SAID.search(s.text):
                 # an outcome told after the actions is the result, though its words echo the situation
+                # or an action ("nine out of ten customers told us ...", "in the end ...")
+                tag = "R"
+            elif tag == "S" and "A" in labels and _COMPILED["R"].search(s.text):
                 # ("we brought on two senior people" after "we were short two engineers")
                 tag = "R"
             labels.append(label_sentence(s.text, tag, i / n, labels[-1] if labels else None))
+    # a result told is heard: a covered Result bullet makes its own sentence the Result when
+    # nothing else did (the report never says "no Result" right after one was told)
+    if "R" not in labels and sims is not None:
+        for row, m in zip(sims, matches, strict=True):
+            if m.covered and m.bullet.star == "R" and m.window:
+                labels[max(range(m.window.first, m.window.last + 1), key=lambda k: row[k])] = "R"
+                break
     return labels
 
 

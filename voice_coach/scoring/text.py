@@ -241,6 +241,11 @@ _HABIT = re.compile(
 )
 
 
+def told_in_past(text: str) -> bool:
+    """Does the text tell what happened (a verb in the past)?"""
+    return bool(_PAST.search(text))
+
+
 def speaks_generally(text: str) -> bool:
     """A sentence of habits, opinions or hypotheticals, or one saying there is no example."""
     return bool(_NO_EXAMPLE.search(text)) or (bool(_GENERAL.search(text)) and not _PAST.search(text))
