@@ -82,9 +82,11 @@ def test_misspelled_bullets_are_matched_as_spoken(own_bank):
 @pytest.mark.parametrize(
     "name, floors",
     [
-        # measured 2026-12-04 (typed); issue 26 asks precision 0.9, recall 0.85, story 1.0, STAR 0.8
-        ("own", {"precision": 0.9, "recall": 0.5, "story_accuracy": 0.88, "star_accuracy": 0.76}),
-        ("own-heldout", {"precision": 0.84, "recall": 0.5, "story_accuracy": 0.88, "star_accuracy": 0.7}),
+        # measured 2026-12-04, typed: own 0.907 / 0.537 / 0.914 / 0.776, held out 0.851 / 0.524 / 0.882 /
+        # 0.726 (floors about one answer below: the embeddings' last digits move with the CPU's kernels);
+        # issue 26 asks precision 0.9, recall 0.85, story 1.0, STAR 0.8
+        ("own", {"precision": 0.88, "recall": 0.5, "story_accuracy": 0.88, "star_accuracy": 0.75}),
+        ("own-heldout", {"precision": 0.82, "recall": 0.49, "story_accuracy": 0.82, "star_accuracy": 0.69}),
     ],
 )
 def test_answers_to_the_users_stories_score_at_least_as_measured(own_bank, monkeypatch, name, floors):
@@ -100,3 +102,45 @@ def test_a_set_about_stories_not_in_the_bank_says_which_notes_to_import(vc_env, 
     with pytest.raises(UserError) as err:
         evaluate_scoring("own", settings=load_settings())
     assert WENT_MY_WAY in str(err.value) and "amazon-sdm-loop-prep.md" in err.value.fix
+
+
+def test_the_first_fix_is_a_missing_result_or_action_not_an_aside(own_bank):
+    """Fix first and the debrief's "next" said 'add "I'm very open to new ideas"' on every run."""
+    bank = load_bank([shipped_bank_dir(), own_bank])
+    text = (
+        "Our CEO organized an offsite for the leadership team, and we were presented a new vision for "
+        "the product. I felt strongly it wouldn't be good for the company, so I pushed back."
+    )
+    report = analyze(transcript_from_text(text), bank, bank.questions["my-backbone-2"], story_id=WENT_MY_WAY)
+    missed = report.missed()
+    assert "I'm very open to new ideas" in missed
+    first = next(b for b in report.bullets if b.text == missed[0])
+    assert first.star in ("R", "A") and first.text != "I'm very open to new ideas", first
+    assert missed.index("I'm very open to new ideas") > len(missed) / 2
+
+
+def test_practice_and_the_loop_ask_the_users_own_questions(own_bank):
+    """`practice --principle backbone` asked a shipped question beside the user's own eight."""
+    from voice_coach.bank.files import load_bank as practice_bank
+    from voice_coach.session import pick_questions
+
+    bank = practice_bank([shipped_bank_dir(), own_bank])
+    for seed in range(5):
+        picked = pick_questions(bank, principles=["backbone"], count=3, seed=seed)
+        assert all(q.id.startswith("my-backbone-") for q in picked), [q.id for q in picked]
+    mine = {q.topic for q in bank.questions.values() if not q.example}
+    shipped_only = next(p for p in bank.principles if p not in mine and bank.questions_for(p))
+    assert all(q.example for q in bank.askable(shipped_only))  # where the user has none: shipped ones
+    assert {q.id for q in bank.askable()} >= {q.id for q in bank.questions.values() if not q.example}
+
+
+def test_the_users_loop_asks_their_questions(own_bank):
+    from voice_coach.bank.files import load_bank as practice_bank
+    from voice_coach.loop import make_plan
+
+    bank = practice_bank([shipped_bank_dir(), own_bank])
+    plan = make_plan(bank, bank.loops["amazon-sdm-loop-prep"], set(), voices=[("joe", 170)])
+    asked = [s.ref for s in plan.steps if s.kind == "question"]
+    mine = [q for q in asked if not bank.questions[q].example]
+    own_topics = {q.topic for q in bank.questions.values() if not q.example}
+    assert mine and all(q in mine for q in asked if bank.questions[q].topic in own_topics), asked

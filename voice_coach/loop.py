@@ -100,7 +100,7 @@ def make_plan(
     for idx, person in people:
         mine = [Step(idx, "rubric", r.id, None) for r in rubrics.get(idx, [])]
         for pid in person.principles:
-            pool = sorted(bank.questions_for(pid), key=lambda q: (q.id in asked_before, q.id))
+            pool = sorted(bank.askable(pid), key=lambda q: (q.id in asked_before, q.id))
             if pool:
                 mine.append(Step(idx, "question", pool[0].id, pid))
         steps += mine

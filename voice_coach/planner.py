@@ -116,7 +116,7 @@ def plan_next(
         asked[row.question_id or ""] = (n + 1, row.created_at)
     picks = []
     for need, pid, reason in scored[: max(1, count)]:
-        questions = sorted(bank.questions_for(pid), key=lambda q: (*asked.get(q.id, (0, 0.0)), q.id))
+        questions = sorted(bank.askable(pid), key=lambda q: (*asked.get(q.id, (0, 0.0)), q.id))
         picks.append(Pick(questions[0], round(need, 3), reason))
     return picks
 

@@ -61,7 +61,7 @@ def pick_questions(
                 f"unknown question id: {', '.join(missing)}", fix="see the ids with `voice-coach bank list`"
             )
         return [bank.questions[q] for q in question_ids]
-    pool = list(bank.questions.values())
+    pool = bank.askable()
     if principles:
         ids = []
         for p in principles:

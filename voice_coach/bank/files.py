@@ -228,6 +228,7 @@ class _Reader:
             stories=self._strings(file, item, "stories"),
             notes=self._strings(file, item, "notes"),
             look_for=self._strings(file, item, "look_for"),
+            example=self.shipped,
         )
 
     def _read_stories(self, file: str, item: dict) -> None:

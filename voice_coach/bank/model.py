@@ -27,6 +27,7 @@ class Question:
     notes: list[str] = field(default_factory=list)
     theme: str = ""  # a competency heading of the user's notes (Conflict, Failure ...), not a principle
     look_for: list[str] = field(default_factory=list)  # words an answer that addresses it names
+    example: bool = False  # shipped with voice-coach, not the user's own
 
     @property
     def topic(self) -> str:
@@ -118,6 +119,13 @@ class Bank:
 
     def questions_for(self, principle: str | None = None) -> list[Question]:
         return [q for q in self.questions.values() if principle is None or q.principle == principle]
+
+    def askable(self, principle: str | None = None) -> list[Question]:
+        """The questions an interview asks: on each principle the user's own once they have any, the
+        shipped ones only where they have none (a shipped question that rewords one of theirs is not
+        asked beside it)."""
+        own = {q.topic for q in self.questions.values() if not q.example}
+        return [q for q in self.questions_for(principle) if not q.example or q.topic not in own]
 
     def story_principles(self) -> dict[str, set[str]]:
         """Principles each story serves: those it lists, plus those of the questions that link it."""

@@ -15,6 +15,8 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
+from voice_coach.scoring.text import substance
+
 Part = Literal["situation", "task", "action", "result"]
 Tag = Literal["S", "T", "A", "R"]
 # STAR parts in answer order, and their one-letter tags: the one place they are defined.
@@ -340,10 +342,12 @@ class AnswerReport(_Json):
         )
 
     def missed(self) -> list[str]:
-        """The bullets (or rubric points) not covered, follow-ups counted, shortest first: the
-        quickest gaps to close come first."""
+        """The bullets (or rubric points) not covered, follow-ups counted: what adds most to the
+        answer first (results and actions with facts before opinions and asides), then the
+        shortest, the quickest to close."""
         covered = set(self.totals().covered)
-        return sorted((b.text for b in self.bullets if b.id not in covered), key=len)
+        missed = [b for b in self.bullets if b.id not in covered]
+        return [b.text for b in sorted(missed, key=lambda b: (-substance(b.text, b.star), len(b.text)))]
 
     def sentence_words(self, sentence: SentenceResult) -> list[Word]:
         return self.transcript.words[sentence.first : sentence.last + 1]
