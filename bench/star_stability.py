@@ -12,7 +12,6 @@ puts other full stops and hears "short two" as "sure to". STAR must not hang on 
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -47,8 +46,7 @@ def agreement(folder: Path) -> dict:
     from voice_coach.config import shipped_bank_dir
     from voice_coach.scoring.analyze import analyze
     from voice_coach.scoring.coverage import default_scorer
-    from voice_coach.scoring.evaluate import default_set, load_set
-    from voice_coach.scoring.text import norm
+    from voice_coach.scoring.evaluate import default_set, load_set, part_agreement
     from voice_coach.speech.engines import FasterWhisperEngine
 
     bank = load_bank([shipped_bank_dir()])
@@ -57,21 +55,14 @@ def agreement(folder: Path) -> dict:
     engine = FasterWhisperEngine("base", Path(tempfile.mkdtemp()))
     items = [i for i in load_set(default_set()) if i.id in ITEMS]
 
-    def parts(item, rate):
+    def told(item, rate):
         t = engine.transcribe(load_audio(folder / f"{item.id}-{rate}.wav"))
-        report = analyze(t, bank, bank.questions.get(item.question), scorer=scorer)
-        label: list[str | None] = [None] * len(t.words)
-        for s in report.sentences:
-            label[s.first : s.last + 1] = [s.part] * (s.last - s.first + 1)
-        return [norm(w.word) for w in t.words], label
+        return analyze(t, bank, bank.questions.get(item.question), scorer=scorer)
 
     same = total = 0
     for item in items:
-        (wa, la), (wb, lb) = parts(item, 150), parts(item, 230)
-        for block in difflib.SequenceMatcher(a=wa, b=wb, autojunk=False).get_matching_blocks():
-            for k in range(block.size):
-                total += 1
-                same += la[block.a + k] == lb[block.b + k]
+        agree, aligned = part_agreement(told(item, 150), told(item, 230))
+        same, total = same + agree, total + aligned
     return {"same": same, "words": total, "agreement": round(same / total, 3)}
 
 

@@ -3,7 +3,6 @@ into clauses, so the same answer spoken slowly and quickly gets the same STAR pa
 
 from __future__ import annotations
 
-import difflib
 import re
 
 import pytest
@@ -11,8 +10,9 @@ import soundfile as sf
 
 from voice_coach.scoring.analyze import analyze
 from voice_coach.scoring.coverage import default_scorer
-from voice_coach.scoring.evaluate import default_set, load_set
-from voice_coach.scoring.text import LONG_CLAUSE, norm, sentences
+from voice_coach.scoring.evaluate import default_set, load_set, part_agreement
+from voice_coach.scoring.model import AnswerReport
+from voice_coach.scoring.text import LONG_CLAUSE, sentences
 from voice_coach.speech import piper, tts
 from voice_coach.speech.engines import Transcript, Word, transcript_from_text
 
@@ -77,19 +77,12 @@ def test_star_agrees_between_a_slow_and_a_quick_telling(one_breath, engines, shi
     scorer = default_scorer()
     scorer.fit(shipped_bank.bullet_texts())
 
-    def parts(item, rate) -> tuple[list[str], list[str | None]]:
+    def told(item, rate) -> AnswerReport:
         t: Transcript = engines("base").transcribe(load_audio(paths[(item.id, rate)]))
-        report = analyze(t, shipped_bank, shipped_bank.questions.get(item.question), scorer=scorer)
-        label: list[str | None] = [None] * len(t.words)
-        for s in report.sentences:
-            label[s.first : s.last + 1] = [s.part] * (s.last - s.first + 1)
-        return [norm(w.word) for w in t.words], label
+        return analyze(t, shipped_bank, shipped_bank.questions.get(item.question), scorer=scorer)
 
     same = total = 0
     for item in items:
-        (wa, la), (wb, lb) = parts(item, 150), parts(item, 230)
-        for block in difflib.SequenceMatcher(a=wa, b=wb, autojunk=False).get_matching_blocks():
-            for k in range(block.size):
-                total += 1
-                same += la[block.a + k] == lb[block.b + k]
+        agree, aligned = part_agreement(told(item, 150), told(item, 230))
+        same, total = same + agree, total + aligned
     assert total > 150 and same / total >= 0.85, same / total

@@ -56,3 +56,11 @@ def test_hedges():
     assert [h.phrase for h in find_hedges(ws)] == ["i think", "maybe", "i guess", "sort of"]
     d = delivery(ws, 10.0, 120)
     assert len(d.hedges) == 4 and any("hedges" in f for f in d.flags)
+
+
+def test_an_answer_well_over_its_target_is_flagged_long():
+    """A 2:41 answer against a 2:00 target got no length flag (issue 26)."""
+    words = [Word("word", i * 0.4, i * 0.4 + 0.3) for i in range(400)]
+    long_flags = [f for f in delivery(words, 161.0, 120.0).flags if f.startswith("long")]
+    assert long_flags == ["long: 161 s against a target of 120 s"]
+    assert not [f for f in delivery(words[:300], 130.0, 120.0).flags if f.startswith("long")]

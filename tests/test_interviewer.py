@@ -263,3 +263,12 @@ def test_interrupted_loop_resumes_where_it_stopped(vc_env):
 def test_loop_bad_arguments(vc_env, bad):
     out = run_cli(bad, vc_env)
     assert out.returncode == 2 and "fix:" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_the_last_question_message_agrees_with_the_clock():
+    """`loop --interviewer 2` said "a few minutes left" at 1:18 of 60:00."""
+    from voice_coach.loop import last_question
+
+    assert "few minutes" in last_question(4 * 60)
+    early = last_question(58 * 60 + 42)
+    assert "few minutes" not in early and "59 minutes" in early

@@ -149,6 +149,17 @@ def reserve_s(box_s: float, steps_total: int, steps_left: int) -> float:
     return 0.5 * box_s / max(1, steps_total) * steps_left
 
 
+FEW_MINUTES_S = 5 * 60
+
+
+def last_question(left_s: float) -> str:
+    """What the interviewer says before the last question, true to the clock (it said "a few minutes
+    left" at 1:18 of 60:00)."""
+    if left_s <= FEW_MINUTES_S:
+        return "We have a few minutes left: one last question."
+    return f"One last question; we have about {round(left_s / 60)} minutes left."
+
+
 def intro(person: dict, bank: Bank) -> str:
     names = [bank.principles[p].name if p in bank.principles else p for p in person["principles"]]
     owned = (
@@ -259,7 +270,7 @@ def run_loop(
                 say(text, session.folder / f"wrap-{person['index'] + 1}.wav")
                 break
             if left_after == 0 and len(todo) > 1:
-                out.print("[italic]We have a few minutes left: one last question.[/italic]")
+                out.print(f"[italic]{last_question(clock.left_s)}[/italic]")
             n += 1
             rubric = bank.rubrics.get(step.ref) if step.kind == "rubric" else None
             question = rubric.as_question() if rubric else bank.questions[step.ref]

@@ -172,8 +172,11 @@ class BulletMatch:
     window: Window | None
 
 
-def match_bullets(story: Story, sents: list[Sentence], scorer: Scorer) -> list[BulletMatch]:
-    """Best window per bullet; a window only counts for the bullet it matches best."""
+def match_bullets(
+    story: Story, sents: list[Sentence], scorer: Scorer, by_place: bool = True
+) -> list[BulletMatch]:
+    """Best window per bullet; a window only counts for the bullet it matches best (by_place: a near
+    tie goes to the bullet whose place in the story is nearest the window's in the answer)."""
     bullets = story.all_bullets()
     wins = windows(sents)
     if not bullets:
@@ -191,7 +194,12 @@ def match_bullets(story: Story, sents: list[Sentence], scorer: Scorer) -> list[B
     where_b = np.arange(len(bullets))[:, None] / max(1, len(bullets) - 1)
     where_w = np.array([w.first for w in wins])[None, :] / max(1, len(sents) - 1)
     placed = table - PLACE_WEIGHT * np.abs(where_b - where_w)
-    best_for_window = placed.argmax(axis=0) if wins else np.zeros(0, dtype=int)
+    best_for_window = table.argmax(axis=0) if wins else np.zeros(0, dtype=int)
+    if wins and by_place:  # the place decides a near tie only
+        by_place = placed.argmax(axis=0)
+        cols = np.arange(len(wins))
+        near = table[best_for_window, cols] - table[by_place, cols] < PLACE_MARGIN
+        best_for_window = np.where(near, by_place, best_for_window)
     general = [speaks_generally(s.text) for s in sents]
     for bi, bullet in enumerate(bullets):
         candidates = [wi for wi in range(len(wins)) if best_for_window[wi] == bi]
@@ -211,7 +219,7 @@ def match_bullets(story: Story, sents: list[Sentence], scorer: Scorer) -> list[B
     return out
 
 
-PLACE_WEIGHT = 0.15
+PLACE_WEIGHT, PLACE_MARGIN = 0.15, 0.1
 
 # A task or action told without "I", "we", "my" ... must match its bullet clearly: the passive
 # paraphrases credited rightly score 0.55-0.78 ("Batch work moved to spot capacity"), the mood of a

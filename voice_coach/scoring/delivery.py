@@ -137,6 +137,9 @@ def _gaps(regions: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return [(a[1], b[0]) for a, b in zip(regions, regions[1:], strict=False)]
 
 
+LONG_OVER = 1.25  # a 2:41 answer against a 2:00 target is long (at 1.5 it went unflagged up to 3:00)
+
+
 def delivery(
     words: list[Word],
     duration_s: float | None,
@@ -187,7 +190,7 @@ def delivery(
     if long_pauses:
         flags.append(f"{long_pauses} long pause(s) of {LONG_PAUSE_S} s or more")
     length = duration_s or speaking
-    if length > target_s * 1.5:
+    if length > target_s * LONG_OVER:
         flags.append(f"long: {length:.0f} s against a target of {target_s:.0f} s")
     if len(hedges) >= 3:
         flags.append(

@@ -146,6 +146,26 @@ def _aligned_labels(item: Labelled, hyp_sentences: list[SentenceResult]) -> list
     return labels
 
 
+def word_parts(report: AnswerReport) -> tuple[list[str], list[str | None]]:
+    """Each transcript word (normalized) and the STAR part of the sentence it stands in."""
+    label: list[str | None] = [None] * len(report.transcript.words)
+    for s in report.sentences:
+        label[s.first : s.last + 1] = [s.part] * (s.last - s.first + 1)
+    return [norm(w.word) for w in report.transcript.words], label
+
+
+def part_agreement(a: AnswerReport, b: AnswerReport) -> tuple[int, int]:
+    """(words whose STAR part agrees, words aligned) between two tellings of one answer: how much
+    STAR hangs on the pace or on Whisper's full stops (tests/test_clauses.py, bench/star_stability.py)."""
+    (wa, la), (wb, lb) = word_parts(a), word_parts(b)
+    same = total = 0
+    for block in difflib.SequenceMatcher(a=wa, b=wb, autojunk=False).get_matching_blocks():
+        for k in range(block.size):
+            total += 1
+            same += la[block.a + k] == lb[block.b + k]
+    return same, total
+
+
 def score_one(item: Labelled, report: AnswerReport, tally: Tally, aligned: bool) -> None:
     tally.answers += 1
     predicted = report.story.id
