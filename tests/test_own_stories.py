@@ -27,6 +27,12 @@ def own_bank(tmp_path_factory):
     return into
 
 
+@pytest.fixture(scope="module")
+def bank(own_bank):
+    """The bank as practice loads it: the shipped one and the user's imported notes."""
+    return load_bank([shipped_bank_dir(), own_bank])
+
+
 def test_parts_are_inferred_for_untagged_bullets_as_the_examples_tag_them():
     """The shipped stories with their tags taken away get them back from their wording alone."""
     stories = load_bank([shipped_bank_dir()]).stories.values()
@@ -37,8 +43,7 @@ def test_parts_are_inferred_for_untagged_bullets_as_the_examples_tag_them():
         assert infer_parts(plain) == {b.id: b.star for b in story.all_bullets()}, story.id
 
 
-def test_the_users_stories_get_a_situation_actions_and_a_result(own_bank):
-    bank = load_bank([shipped_bank_dir(), own_bank])
+def test_the_users_stories_get_a_situation_actions_and_a_result(bank):
     for story_id in (WENT_MY_WAY, "disagreed-and-things-did-not-go-your-way"):
         bullets = bank.stories[story_id].all_bullets()
         assert all(b.star is None for b in bullets)  # the notes tag nothing
@@ -47,9 +52,8 @@ def test_the_users_stories_get_a_situation_actions_and_a_result(own_bank):
         assert {"S", "T", "A", "R"} <= set(parts.values()), story_id
 
 
-def test_a_told_result_is_heard(own_bank):
+def test_a_told_result_is_heard(bank):
     """The issue's telling: the report said 'no Result' and asked for one right after it was told."""
-    bank = load_bank([shipped_bank_dir(), own_bank])
     text = (
         "At my last startup the CEO organized an offsite for the leadership team, and we were presented "
         "a new vision for citizen developers. I felt strongly it wouldn't be good for the company. I asked "
@@ -65,9 +69,8 @@ def test_a_told_result_is_heard(own_bank):
     assert [s.part for s in report.sentences[-2:]] == ["result", "result"], report.sentences
 
 
-def test_misspelled_bullets_are_matched_as_spoken(own_bank):
+def test_misspelled_bullets_are_matched_as_spoken(bank):
     """'I consolodated the data ...' is heard when said correctly."""
-    bank = load_bank([shipped_bank_dir(), own_bank])
     text = (
         "Our CEO organized an offsite for the leadership team and presented a new product vision. "
         "I organized ten twenty-minute calls with existing customers. "
@@ -104,9 +107,8 @@ def test_a_set_about_stories_not_in_the_bank_says_which_notes_to_import(vc_env, 
     assert WENT_MY_WAY in str(err.value) and "amazon-sdm-loop-prep.md" in err.value.fix
 
 
-def test_the_first_fix_is_a_missing_result_or_action_not_an_aside(own_bank):
+def test_the_first_fix_is_a_missing_result_or_action_not_an_aside(bank):
     """Fix first and the debrief's "next" said 'add "I'm very open to new ideas"' on every run."""
-    bank = load_bank([shipped_bank_dir(), own_bank])
     text = (
         "Our CEO organized an offsite for the leadership team, and we were presented a new vision for "
         "the product. I felt strongly it wouldn't be good for the company, so I pushed back."
@@ -119,12 +121,10 @@ def test_the_first_fix_is_a_missing_result_or_action_not_an_aside(own_bank):
     assert missed.index("I'm very open to new ideas") > len(missed) / 2
 
 
-def test_practice_and_the_loop_ask_the_users_own_questions(own_bank):
+def test_practice_and_the_loop_ask_the_users_own_questions(bank):
     """`practice --principle backbone` asked a shipped question beside the user's own eight."""
-    from voice_coach.bank.files import load_bank as practice_bank
     from voice_coach.session import pick_questions
 
-    bank = practice_bank([shipped_bank_dir(), own_bank])
     for seed in range(5):
         picked = pick_questions(bank, principles=["backbone"], count=3, seed=seed)
         assert all(q.id.startswith("my-backbone-") for q in picked), [q.id for q in picked]
@@ -134,11 +134,9 @@ def test_practice_and_the_loop_ask_the_users_own_questions(own_bank):
     assert {q.id for q in bank.askable()} >= {q.id for q in bank.questions.values() if not q.example}
 
 
-def test_the_users_loop_asks_their_questions(own_bank):
-    from voice_coach.bank.files import load_bank as practice_bank
+def test_the_users_loop_asks_their_questions(bank):
     from voice_coach.loop import make_plan
 
-    bank = practice_bank([shipped_bank_dir(), own_bank])
     plan = make_plan(bank, bank.loops["amazon-sdm-loop-prep"], set(), voices=[("joe", 170)])
     asked = [s.ref for s in plan.steps if s.kind == "question"]
     mine = [q for q in asked if not bank.questions[q].example]

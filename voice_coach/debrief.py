@@ -17,7 +17,7 @@ from voice_coach.bank.model import Bank
 from voice_coach.scoring.followups import action_pronouns
 from voice_coach.scoring.model import AnswerReport
 from voice_coach.scoring.relevance import listened_for
-from voice_coach.scoring.star import QUANTITY
+from voice_coach.scoring.text import QUANTITY
 from voice_coach.store import Attempt, SessionRecord
 from voice_coach.units import mmss
 

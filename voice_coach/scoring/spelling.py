@@ -80,6 +80,7 @@ class Speller:
                 best, best_key = w, key
         return best
 
+    @lru_cache(maxsize=8192)  # noqa: B019 (the bank's bullets, normalized for every answer)
     def normalize(self, text: str) -> str:
         """The text with its misspelled lower-case words corrected (names and acronyms left alone) and
         its small counts spelled out."""

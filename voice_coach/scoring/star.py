@@ -16,7 +16,7 @@ import numpy as np
 
 from voice_coach.bank.model import Bullet, Story
 from voice_coach.scoring.model import TAGS, Star, StarPart
-from voice_coach.scoring.text import Sentence, first_person, speaks_generally, told_in_past
+from voice_coach.scoring.text import QUANTITY, Sentence, first_person, speaks_generally, told_in_past
 
 if TYPE_CHECKING:
     from voice_coach.scoring.coverage import BulletMatch
@@ -51,12 +51,6 @@ _OUTCOME_SAID = re.compile(
     r"\b((one|two|three|four|five|six|seven|eight|nine|ten|\d+) (out of|in) "
     r"(ten|\d+|\w+ (customers|users|people))|"
     r"in the end|as a result|ended up|we ended|the outcome)\b",
-    re.I,
-)
-QUANTITY = re.compile(
-    r"(\d|%|\$|€|£|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-    r"thirty|forty|fifty|hundred|thousand|million|billion|half|double|doubled|tripled|twice|"
-    r"percent|dozens?)\b)",
     re.I,
 )
 
@@ -95,11 +89,12 @@ _I_DID = re.compile(
     r"found|got|put|sat|spoke|began|drove|held|kept|left|paid|sought|taught|won|also \w+ed|quickly \w+ed)\b",
     re.I,
 )
-_OUTCOME = re.compile(
-    _CUES["R"][: -len(r")\b|%")]
-    + r"|only (one|1)\b|back to|let me|launched|adopted|agreed|sufficient|so far)\b|%",
-    re.I,
-)
+_MORE_OUTCOME = re.compile(r"\b(only (one|1)|back to|let me|adopted|agreed|sufficient|so far)\b", re.I)
+
+
+def _outcome(text: str) -> bool:
+    """A bullet that tells an outcome: a Result cue, or how the notes put one ("Only 1 customer")."""
+    return bool(_COMPILED["R"].search(text) or _MORE_OUTCOME.search(text))
 
 
 def infer_parts(bullets: Sequence[Bullet]) -> dict[str, str]:
@@ -119,7 +114,7 @@ def infer_parts(bullets: Sequence[Bullet]) -> dict[str, str]:
             part = "T"
         elif i in acts:
             part = "A"
-        elif i > first_act and _OUTCOME.search(b.text):
+        elif i > first_act and _outcome(b.text):
             part = "R"
         elif parent:
             part = parent

@@ -246,9 +246,11 @@ def told_in_past(text: str) -> bool:
     return bool(_PAST.search(text))
 
 
-_COUNT = re.compile(
-    r"\d|%|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand|"
-    r"million|half|double|twice|dozens?)\b",
+# a number, a share, money or a count: what makes a result quantified and a bullet a fact
+QUANTITY = re.compile(
+    r"(\d|%|\$|€|£|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|hundred|thousand|million|billion|half|double|doubled|tripled|twice|"
+    r"percent|dozens?)\b)",
     re.I,
 )
 _WEIGHT = {"R": 3, "A": 2, "T": 1, "S": 0}
@@ -257,7 +259,7 @@ _WEIGHT = {"R": 3, "A": 2, "T": 1, "S": 0}
 def substance(text: str, part: str | None) -> int:
     """How much a bullet would add to an answer: a result, then an action, with a fact (a count)
     first; an opinion or an aside in the present ("I'm very open to new ideas") last."""
-    return _WEIGHT.get(part or "", 1) + bool(_COUNT.search(text)) - 2 * (not told_in_past(text))
+    return _WEIGHT.get(part or "", 1) + bool(QUANTITY.search(text)) - 2 * (not told_in_past(text))
 
 
 def speaks_generally(text: str) -> bool:
