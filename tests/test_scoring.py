@@ -364,3 +364,18 @@ def test_an_answer_of_habits_in_the_present_tells_no_story(bank):
     # one verb in the past makes it a story's telling; a story in the present with no habit is not refused
     assert not tells_no_time([*habits, "Last spring I ran a price test on 400 sign-ups."])
     assert not tells_no_time(["So I go to my manager and I say we should test the price first."])
+
+
+def test_a_sentences_clauses_for_matching():
+    """Each clause may tell a bullet of its own; a piece too short to say anything stays with the last."""
+    from voice_coach.scoring.text import clauses
+
+    assert clauses(
+        "Our CEO organized an offsite for the core leadership team, and it was billed as a session "
+        "for refining our direction and strategy."
+    ) == [
+        "Our CEO organized an offsite for the core leadership team,",
+        "and it was billed as a session for refining our direction and strategy.",
+    ]
+    assert clauses("I asked for a week.") == ["I asked for a week."]
+    assert clauses("We shipped it, and then we waited.") == ["We shipped it, and then we waited."]

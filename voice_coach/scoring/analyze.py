@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,6 +31,12 @@ from voice_coach.speech.engines import Transcript
 
 STORY_BY_BULLETS = 4  # covered bullets that name a story even when no sentence is a close match
 FREE_ANSWER = Question(id="free", principle="", text="(free answer)")
+
+
+def by_bullets_needed(story: Story) -> int:
+    """Bullets that name a story with no close sentence: 4, or a quarter of a long story's (the user's
+    stories run to 26-30 bullets, and a story not in the notes covered 5 of one)."""
+    return max(STORY_BY_BULLETS, math.ceil(len(story.all_bullets()) / 4))
 
 
 def rubric_story(rubric: Rubric) -> Story:
@@ -85,9 +92,10 @@ def analyze(
             # (which bullet a window tells does not matter here, only that the story's bullets are
             # told: so without the place rule, which can leave a bullet just under the threshold)
             told_bullets = sum(
-                m.score >= scorer.threshold for m in match_bullets(story, sents, scorer, by_place=False)
+                m.score >= scorer.threshold
+                for m in match_bullets(story, sents, scorer, by_place=False, clauses=False)
             )
-            story = story if told_bullets >= STORY_BY_BULLETS else None
+            story = story if told_bullets >= by_bullets_needed(story) else None
         conf = confidence(ranked) if story else 0.0
 
     if story is not None:

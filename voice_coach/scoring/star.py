@@ -28,7 +28,7 @@ ORDER_WEIGHT = 0.2
 
 _CUES = {
     "R": r"\b(as a result|in the end|ultimately|the result|resulted|outcome|we ended up|ended up|"
-    r"increas\w*|reduc\w*|decreas\w*|improv\w*|sav(ed|ing)|grew|dropped|fell|cut|launched|"
+    r"increased|reduced|reduction|decreased|improved|improvement|sav(ed|ing)|grew|dropped|fell|cut|launched|"
     r"doubled|tripled|halved|(i|we) learned|lesson|went from|percent|since then|stayed|"
     r"(went|was|were) live|went (up|down)|brought on|(are|is) still (here|there|with us|on the team)|"
     r"(one|two|three|four|five|six|seven|eight|nine|ten|\d+) (out of|of the|in) (ten|\w+|\d+)|came around|"
@@ -81,7 +81,7 @@ def label_sentence(
 _STANCE = re.compile(
     r"\b(i (felt|believed|thought|knew|was convinced|was worried|worried)|my (analysis|view|concern|worry)|"
     r"i needed|i had to|i wanted|i set out|my (goal|task|job|aim)|the goal (was|is)|we needed to|"
-    r"asked me to|was asked to)\b",
+    r"asked me to|was asked to|were it up to me|(i|we) would have)\b",
     re.I,
 )
 _I_DID = re.compile(
@@ -203,6 +203,9 @@ def label_answer(
                 # an outcome told after the actions is the result, though its words echo the situation
                 # or an action ("nine out of ten customers told us ...", "in the end ...")
                 tag = "R"
+            elif tag in ("S", "A") and _STANCE.search(s.text) and not _OUTCOME_SAID.search(s.text):
+                # what the speaker thought or needed is the task, though it echoes a situation bullet
+                tag = "T"
             elif tag == "S" and "A" in labels and _COMPILED["R"].search(s.text):
                 # ("we brought on two senior people" after "we were short two engineers")
                 tag = "R"

@@ -159,6 +159,30 @@ def sentences(words: list[Word]) -> list[Sentence]:
     return out
 
 
+_CLAUSE_BREAK = re.compile(
+    r"(?<=[,;:])\s+|\s+(?=(?:and|but|because|which|plus|so|while|then|after|before|who|where|when)\b)",
+    re.I,
+)
+
+
+def clauses(text: str) -> list[str]:
+    """A sentence's clauses, for matching what each says (not for STAR, which keeps its sentences):
+    split at commas and at conjunctions, a piece under MIN_CLAUSE words kept with the one before."""
+    out: list[str] = []
+    pending = ""
+    for piece in _CLAUSE_BREAK.split(text):
+        pending = f"{pending} {piece}".strip() if piece and piece.strip() else pending
+        if len(pending.split()) >= MIN_CLAUSE:
+            out.append(pending)
+            pending = ""
+    if pending:
+        if out:
+            out[-1] += " " + pending
+        else:
+            out.append(pending)
+    return out
+
+
 # Fillers (PRODUCT.md, Metrics): these always count; "basically" and "actually" carry no meaning in
 # an answer either, but a sentence keeps them unless they are set off by a comma.
 ALWAYS_FILLERS = frozenset("um umm uh uhh uhm er erm ah ahh eh hmm hm hmmm mm mmm basically actually".split())
