@@ -210,7 +210,14 @@ def test_imported_bank_serves_practice_and_lists(vc_env, tmp_path):
     ids = {q["id"] for q in listing["questions"]}
     assert "my-hire-and-develop-10" in ids and "backbone-disagree-manager" in ids
     story = next(s for s in listing["stories"] if s["id"] == "disagreed-and-things-did-not-go-your-way")
-    assert story["bullets"][4]["bullets"][0]["id"] == "5.1" and story["bullets"][0]["tag"] is None
+    assert story["bullets"][4]["bullets"][0]["id"] == "5.1"
+    # the notes tag no part: each bullet's is guessed at import, shown, and marked as guessed
+    assert (
+        story["parts_inferred"] and story["bullets"][0]["tag"] == "S" and story["bullets"][-1]["tag"] == "R"
+    )
+    assert story["parts"] == {"S": 9, "T": 4, "A": 10, "R": 3}
+    screen = run_cli(["bank", "list"], {**vc_env, "COLUMNS": "200"}).stdout
+    assert "parts S 9 T 4 A 10 R 3 guessed" in screen and "correct the 'S:' ... 'R:' tags" in screen
     matrix = json.loads(run_cli(["bank", "matrix", "--json"], vc_env).stdout)
     # the user's own stories only: the shipped examples no longer fill the gaps of the user's loop
     assert {st["id"] for st in matrix["stories"]} == {

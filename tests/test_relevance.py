@@ -65,13 +65,13 @@ def test_a_story_that_does_not_answer_the_question_is_never_strong():
     assert report.relevance.addresses is False
     assert fix_first(report)[0].text == (
         "may not answer the question asked: name what it asks for "
-        '("input", "metric", "measure", "tracked" ...)'
+        '("inputs", "metric", "measure", "tracked" ...)'
     )
     attempt = Attempt(1, "s", q.id, q.principle, report.story.id, None, "done", 0.0, report=report)
     level, reasons, nxt = signal([_answer(attempt)])
     assert level == "inclined", reasons
     assert reasons[0].startswith("may not answer the question asked (the inputs you tracked")
-    assert '"input", "metric"' in reasons[0]
+    assert '"inputs", "metric"' in reasons[0]
     assert nxt.startswith("answer what was asked")
     # the interviewer asks the question again, before the story's gaps
     assert report.follow_ups[0] == "Let me come back to my question. " + q.text
@@ -136,3 +136,16 @@ def test_calibrated_on_labelled_pairs_tuning_and_held_out():
         caught = sum(f for f, y in flagged if y == 0) / sum(y == 0 for _, y in flagged)
         wrong = sum(f for f, y in flagged if y == 1) / sum(y == 1 for _, y in flagged)
         assert caught >= caught_min and wrong <= wrong_max, (split, caught, wrong)
+
+
+def test_a_word_is_heard_in_the_questions_sense_only():
+    """Issue 26: "input" from "with input from the director" is advice, not the inputs tracked;
+    "short" from "a short summary" is no setback. Said in the question's sense, they are heard."""
+    inputs = BANK.questions["deliver-key-inputs"].look_for
+    setback = BANK.questions["deliver-setback"].look_for
+    assert not heard(inputs, words("The CEO drafted it with input from the new director."))
+    assert not heard(setback, words("I published a short summary for everyone."))
+    assert [h.phrase for h in heard(inputs, words("The inputs we watched were weekly signups."))] == [
+        "inputs"
+    ]
+    assert [h.phrase for h in heard(setback, words("We fell short of the launch date."))] == ["fell short"]

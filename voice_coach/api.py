@@ -11,11 +11,11 @@ file, and how to fix it:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from voice_coach.bank.model import Bank, Question, Rubric
+from voice_coach.bank.model import Bank, Question, Rubric, Story
 from voice_coach.config import Settings, check_model, load_settings
 from voice_coach.errors import UserError
 from voice_coach.scoring.model import AnswerReport
@@ -175,6 +175,7 @@ def evaluate_scoring(
     audio: bool = False,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    voices: Sequence[str] = (),
 ) -> Evaluation:
     """Coverage precision/recall, story and STAR accuracy on hand-labelled answers ('labelled',
     'heldout', 'own' ... or a YAML file of yours), typed and, with audio, spoken and transcribed.
@@ -182,8 +183,13 @@ def evaluate_scoring(
     from voice_coach.bank.files import load_bank as load
     from voice_coach.config import shipped_bank_dir
     from voice_coach.scoring.coverage import default_scorer
-    from voice_coach.scoring.evaluate import load_set, run_all, set_notes, set_path
+    from voice_coach.scoring.evaluate import AUDIO_RUNS, load_set, run_all, set_notes, set_path
 
+    known = sorted({voice for voice, _ in AUDIO_RUNS})
+    if unknown := sorted(set(voices) - set(known)):
+        raise UserError(
+            f"no audio run uses the voice {', '.join(unknown)}", fix=f"use one of: {', '.join(known)}"
+        )
     settings = resolve_settings(settings)
     path = set_path(labelled)
     items = load_set(path)[:limit]
@@ -206,7 +212,7 @@ def evaluate_scoring(
 
         engine = make_engine(settings.engine, settings.model, settings.cache_dir, settings.filler_prompt)
         engine.load(progress=progress)
-    runs = run_all(bank, items, scorer, engine, progress)
+    runs = run_all(bank, items, scorer, engine, progress, voices)
     return Evaluation(runs, scorer.name, len(items), settings.model if audio else None)
 
 
@@ -256,6 +262,23 @@ def read_notes_file(path: Path) -> str:
     return text
 
 
+def infer_story_parts(stories: list[dict]) -> None:
+    """Tag every bullet of an imported story whose notes tag none (S/T/A/R from its wording), and
+    mark the story 'parts: inferred': the user sees the guess in the YAML and can correct it."""
+    from voice_coach.bank.files import INFERRED
+    from voice_coach.bank.notes import shaped_bullets, tag_shape
+    from voice_coach.scoring.star import infer_parts
+
+    for i, story in enumerate(stories):
+        flat = Story(story["id"], story["title"], bullets=shaped_bullets(story["bullets"])).all_bullets()
+        if not flat or any(b.star for b in flat):
+            continue
+        tagged = {k: v for k, v in story.items() if k != "bullets"}
+        tagged["parts"] = INFERRED  # before the bullets, where the user reads it
+        tagged["bullets"] = tag_shape(story["bullets"], infer_parts(flat))
+        stories[i] = tagged
+
+
 def import_notes(
     path: str | Path, into: str | Path | None = None, dry_run: bool = False, settings: Settings | None = None
 ) -> NotesImport:
@@ -272,6 +295,7 @@ def import_notes(
     shipped, _ = read_bank(settings.bank_dirs[:-1])
     stem = slug(path.stem)
     found = read_notes(text, list(shipped.principles.values()), loop_id=stem)
+    infer_story_parts(found.stories)
     plan = plan_import(found, target_dir / f"{stem}.yaml")
     result = NotesImport(path, found, plan)
     if dry_run:

@@ -12,6 +12,8 @@ from pathlib import Path
 from voice_coach.audio.capture import FileSource
 from voice_coach.bank.model import Bullet, Rubric, Story
 from voice_coach.scoring.followups import Probe
+from voice_coach.scoring.star import with_parts
+from voice_coach.scoring.text import substance
 from voice_coach.speech import tts
 
 RATE = 165  # words per minute: a candidate a little slower than the interviewer
@@ -23,6 +25,8 @@ _NUMBER = re.compile(
 
 
 def _sentence(text: str) -> str:
+    if text.strip().endswith(":"):  # introduces the next bullet: "It became clear it was:"
+        return text.strip()
     text = text.strip().rstrip(".")
     return text + "." if text else ""
 
@@ -32,16 +36,47 @@ def without_numbers(text: str) -> str:
     return re.sub(r"\s+", " ", _NUMBER.sub("a lot", text)).strip()
 
 
-def answer(story: Story, gap: str | None = None) -> str:
+def answer(story: Story, gap: str | None = None, seconds: float | None = None) -> str:
     """The story told in order; gap 'no-result' drops the Result bullets, 'no-number' strips their
-    numbers."""
+    numbers. Within `seconds` (at RATE) a long story is told as a candidate would in the time: its
+    opening, its task and its most substantive bullets (a user's notes run to 30 bullets, 3 minutes)."""
+    bullets = [b for b in with_parts(story).all_bullets() if not (b.star == "R" and gap == "no-result")]
+    if seconds is not None:
+        bullets = _within(bullets, seconds * RATE / 60)
     lines = []
-    for b in story.all_bullets():
-        if b.star == "R" and gap == "no-result":
-            continue
+    for b in bullets:
         text = without_numbers(b.text) if (b.star == "R" and gap == "no-number") else b.text
         lines.append(_sentence(text))
     return " ".join(lines)
+
+
+def _within(bullets: list[Bullet], words: float) -> list[Bullet]:
+    """The bullets a telling of about `words` words keeps, in story order: the first of the
+    situation and of the task, then by substance (results and actions with facts), top level first."""
+    firsts = {next((i for i, b in enumerate(bullets) if b.star == part), None) for part in ("S", "T")}
+    order = sorted(
+        range(len(bullets)),
+        key=lambda i: (
+            i not in firsts,
+            -substance(bullets[i].text, bullets[i].star),
+            "." in bullets[i].id,
+            i,
+        ),
+    )
+    keep: set[int] = set()
+    used = 0
+    for i in order:
+        n = len(bullets[i].text.split())
+        if used + n <= words or not keep:
+            keep.add(i)
+            used += n
+    # a bullet that introduces its sub-bullets ("... for two reasons:") is told with its first one
+    ids = [b.id for b in bullets]
+    for i in sorted(keep):
+        child = f"{bullets[i].id}.1"
+        if bullets[i].text.rstrip().endswith(":") and child in ids:
+            keep.add(ids.index(child))
+    return [b for i, b in enumerate(bullets) if i in keep]
 
 
 def rubric_answer(rubric: Rubric) -> str:

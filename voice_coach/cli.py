@@ -685,9 +685,15 @@ def voices(play_spec) -> None:
 )
 @click.option("--limit", type=click.IntRange(1, 10000), help="Only the first N answers.")
 @click.option("--model", type=MODEL_CHOICE, help="Whisper model for --audio (default from config).")
+@click.option(
+    "--voice",
+    "voices",
+    multiple=True,
+    help="With --audio, only this voice's runs (e.g. joe, the neural voice; gmw/en-us). Repeatable.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 @click.option("--misses", is_flag=True, help="List every wrong call.")
-def eval_command(audio, set_path, limit, model, as_json, misses) -> None:
+def eval_command(audio, set_path, limit, model, voices, as_json, misses) -> None:
     """Measure scoring on hand-labelled answers: coverage precision/recall, story and STAR accuracy."""
     from rich.console import Console
 
@@ -695,7 +701,9 @@ def eval_command(audio, set_path, limit, model, as_json, misses) -> None:
 
     settings = _settings(model)
     with Console(stderr=True).status("evaluating...") as status:
-        evaluation = evaluate_scoring(set_path or "labelled", limit, audio, settings, progress=status.update)
+        evaluation = evaluate_scoring(
+            set_path or "labelled", limit, audio, settings, progress=status.update, voices=voices
+        )
     result, runs = evaluation.metrics(), evaluation.runs
     if as_json:
         click.echo(json.dumps(result, indent=2))
@@ -773,11 +781,20 @@ def bank_list(principle, as_json) -> None:
     if data["stories"]:
         console.rule("stories")
         for st in data["stories"]:
+            parts = " ".join(f"{tag} {n}" for tag, n in st["parts"].items())
             console.print(
                 f"[cyan]{escape(st['id'])}[/cyan]  {escape(st['title'])}  "
                 f"[dim]({escape(', '.join(st['principles']) or 'no principle')})"
                 + (" (example)" if st["example"] else "")
+                + f"  parts {parts}"
+                + (" [yellow]guessed[/yellow]" if st["parts_inferred"] else "")
                 + "[/dim]"
+            )
+        if any(st["parts_inferred"] for st in data["stories"]):
+            console.print(
+                "[yellow]guessed[/yellow]: your notes tag no part, so each bullet's S/T/A/R was inferred "
+                f"from its wording at import; correct the 'S:' ... 'R:' tags in "
+                f"{escape(str(settings.user_bank_dir))}"
             )
 
 

@@ -20,6 +20,7 @@ from voice_coach.store import Attempt, Store
 from voice_coach.units import mmss
 
 WRAP_UP_S = 30.0  # less than this left in the box: the interviewer thanks you and stops
+DEMO_SHARE = 0.6  # of its time a demo answer takes, the rest left for the follow-ups
 
 
 @dataclass
@@ -277,22 +278,24 @@ def run_loop(
             out.print(f"\n[bold]{who}[/bold] [dim]{clock.show()}[/dim] ({step.principle or 'rubric'})")
             out.print(f"[bold]{escape(question.text)}[/bold]")
             clock.used_s += say(question.text, session.folder / f"q{n}-question.wav")
+            limit = max(
+                WRAP_UP_S,
+                min(settings.hard_limit_s, clock.left_s - reserve_s(clock.box_s, len(steps), left_after)),
+            )
             story = None
             if demo:
                 # some answers leave a gap on purpose, so the follow-ups have something to recover
                 k = sum(1 for t in steps[: steps.index(step)] if t.kind == "question")
                 gap = ("no-result", "no-number", None)[k % 3] if not rubric else None
                 story = _demo_story(bank, question, plan, step)
-                script = candidate.rubric_answer(rubric) if rubric else candidate.answer(story, gap)
+                # told in the time there is, leaving some for the follow-ups
+                seconds = DEMO_SHARE * min(limit, question.target_s or settings.target_s)
+                script = candidate.rubric_answer(rubric) if rubric else candidate.answer(story, gap, seconds)
                 source = candidate.spoken(
                     script, session.folder / f"q{n}-candidate-voice.wav", speed, voice=speaker
                 )
             else:
                 source = MicSource(device)
-            limit = max(
-                WRAP_UP_S,
-                min(settings.hard_limit_s, clock.left_s - reserve_s(clock.box_s, len(steps), left_after)),
-            )
             principle = bank.principles.get(step.principle or "")
             result = session.record_and_score(
                 n,

@@ -68,6 +68,8 @@ SINGULAR = {
     "rubrics": "rubric",
 }
 
+INFERRED = "inferred"  # a story's 'parts:' when the import guessed its S/T/A/R tags
+
 _KEYS = {
     "principles": {"id", "name", "definition"},
     "questions": {
@@ -82,7 +84,7 @@ _KEYS = {
         "notes",
         "look_for",
     },  # fmt: skip
-    "stories": {"id", "title", "principles", "bullets", "notes"},
+    "stories": {"id", "title", "principles", "bullets", "notes", "parts"},
     "bullet": {"id", "text", "star", "bullets"},
     "loops": {"id", "title", "interviewers"},
     "interviewer": {"name", "principles", "minutes", "focus"},
@@ -245,6 +247,14 @@ class _Reader:
             )
             raw = []
         bullets = self._bullets(file, item[LINE], raw, prefix="")
+        parts = item.get("parts")
+        if parts not in (None, INFERRED):
+            self.problem(
+                file,
+                _line(item, "parts"),
+                f"story '{ident}': 'parts' is {parts!r}",
+                f"write 'parts: {INFERRED}' (its tags were guessed at import) or leave it out",
+            )
         self.bank.stories[ident] = Story(
             ident,
             item["title"].strip(),
@@ -252,6 +262,7 @@ class _Reader:
             bullets,
             self.shipped,
             self._strings(file, item, "notes"),
+            parts_inferred=parts == INFERRED,
         )
 
     def _bullets(self, file: str, line: int, raw: list, prefix: str) -> list[Bullet]:

@@ -56,6 +56,7 @@ class Story:
     bullets: list[Bullet] = field(default_factory=list)
     example: bool = False  # shipped with voice-coach, not the user's own
     notes: list[str] = field(default_factory=list)  # lessons, rosters ...: shown, never scored
+    parts_inferred: bool = False  # its S/T/A/R tags were guessed at import, for the user to check
 
     def all_bullets(self) -> list[Bullet]:
         """Every bullet, nested ones included, in reading order."""

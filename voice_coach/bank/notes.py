@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from voice_coach.bank.markup import BOLD, BOLD_JOIN, TAG_LINE, clean, label
-from voice_coach.bank.model import Principle
+from voice_coach.bank.model import Bullet, Principle
 from voice_coach.scoring.text import content_tokens
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -756,6 +756,43 @@ def _shape(nodes: list[dict]) -> list:
             out.append(entry)
         else:
             out.append(f"{star}: {text}" if star else text)
+    return out
+
+
+def shaped_bullets(shape: list, prefix: str = "") -> list[Bullet]:
+    """The Bullets of a story in YAML shape, with the ids the bank loader gives them (1, 1.1 ...)."""
+    from voice_coach.bank.files import _split_tag
+
+    out = []
+    for i, entry in enumerate(shape, start=1):
+        bid = f"{prefix}{i}"
+        if isinstance(entry, dict):
+            text, star = _split_tag(str(entry.get("text") or ""))
+            children = shaped_bullets(entry.get("bullets") or [], prefix=f"{bid}.")
+            out.append(Bullet(bid, text, entry.get("star") or star, children))
+        else:
+            text, star = _split_tag(str(entry))
+            out.append(Bullet(bid, text, star))
+    return out
+
+
+def tag_shape(shape: list, parts: dict[str, str], prefix: str = "") -> list:
+    """A story's bullets in YAML shape with a part on each untagged one ('- A: I asked for a week')."""
+    from voice_coach.bank.files import _split_tag
+
+    out: list = []
+    for i, entry in enumerate(shape, start=1):
+        bid = f"{prefix}{i}"
+        if isinstance(entry, dict):
+            tagged = dict(entry)
+            text, star = _split_tag(str(entry.get("text") or ""))
+            tagged["text"] = text
+            tagged["star"] = entry.get("star") or star or parts[bid]
+            tagged["bullets"] = tag_shape(entry.get("bullets") or [], parts, prefix=f"{bid}.")
+            out.append({k: tagged[k] for k in ("text", "star", "bullets")})
+        else:
+            text, star = _split_tag(str(entry))
+            out.append(f"{star or parts[bid]}: {text}")
     return out
 
 

@@ -12,6 +12,13 @@ def _bullet(b: Bullet) -> dict:
     return out
 
 
+def part_tally(bullets: list[Bullet]) -> dict[str, int]:
+    """Bullets per STAR part, in S, T, A, R order ('-' for untagged)."""
+    counts = {tag: sum(b.star == tag for b in bullets) for tag in ("S", "T", "A", "R")}
+    counts["-"] = sum(b.star not in counts for b in bullets)
+    return {tag: n for tag, n in counts.items() if n}
+
+
 def bank_dict(bank: Bank, principle: str | None = None) -> dict:
     questions = bank.questions_for(principle)
     return {
@@ -40,6 +47,8 @@ def bank_dict(bank: Bank, principle: str | None = None) -> dict:
                 "principles": s.principles,
                 "example": s.example,
                 "bullets": [_bullet(b) for b in s.bullets],
+                "parts": part_tally(s.all_bullets()),
+                "parts_inferred": s.parts_inferred,
                 "notes": s.notes,
             }
             for s in bank.stories.values()

@@ -9,7 +9,14 @@ from pathlib import Path
 from voice_coach.bank.model import Bank, Bullet, Question, Rubric, Story
 from voice_coach.config import Settings
 from voice_coach.errors import UserError
-from voice_coach.scoring.coverage import Scorer, confidence, default_scorer, match_bullets, story_scores
+from voice_coach.scoring.coverage import (
+    Scorer,
+    confidence,
+    default_scorer,
+    match_bullets,
+    other_story_told,
+    story_scores,
+)
 from voice_coach.scoring.delivery import DeliveryBands, delivery, place_words
 from voice_coach.scoring.followups import choose
 from voice_coach.scoring.model import (
@@ -98,6 +105,11 @@ def analyze(
             story = story if told_bullets >= by_bullets_needed(story) else None
         conf = confidence(ranked) if story else 0.0
 
+    mixed = (
+        other_story_told(story, list(bank.stories.values()), sents, scorer)
+        if story is not None and rubric is None
+        else None
+    )
     if story is not None:
         story = with_parts(story)  # untagged notes: each bullet's part inferred from its wording
     matches = match_bullets(story, sents, scorer) if story else []
@@ -135,6 +147,8 @@ def analyze(
             expected=expected,
             other_than_expected=bool(story and expected and story.id not in expected),
             general_talk=general,
+            mixed_with=mixed[0] if mixed else None,
+            mixed_evidence=mixed[1] if mixed else "",
         ),
         bullets=bullets,
         coverage=round(covered / len(bullets), 3) if bullets else 0.0,

@@ -63,6 +63,16 @@ def _coverage_fix(report: AnswerReport) -> list[Fix]:
     return []
 
 
+def _mixed_fix(report: AnswerReport) -> list[Fix]:
+    """A sentence of another story: the interviewer hears two stories and remembers neither."""
+    story = report.story
+    if not story.mixed_with:
+        return []
+    at = next((s.start for s in report.sentences if s.text == story.mixed_evidence), None)
+    said = story.mixed_evidence if len(story.mixed_evidence) <= 60 else story.mixed_evidence[:59] + "…"
+    return [Fix(f'part of another story ({story.mixed_with}): "{said}"; tell one story per answer', at)]
+
+
 def _fillers_fix(report: AnswerReport, above: float) -> list[Fix]:
     d = report.delivery
     if d.fillers.per_min is None or d.fillers.per_min <= above:
@@ -106,6 +116,7 @@ def fix_first(report: AnswerReport) -> list[Fix]:
         if not report.rubric:
             out += _star_fixes(report)
         out += _coverage_fix(report)
+        out += _mixed_fix(report)
     heavy = _fillers_fix(report, HEAVY_FILLERS_PER_MIN)
     out += heavy
     if not report.rubric:

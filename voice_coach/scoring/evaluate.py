@@ -8,7 +8,7 @@ recognition errors count too; STAR labels are carried to the recognized sentence
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -254,9 +254,10 @@ def run_all(
     scorer: Scorer,
     engine=None,
     progress: Callable[[str], None] | None = None,
+    voices: Sequence[str] = (),
 ) -> dict[str, Tally]:
-    """The text run, and with an engine the audio runs (AUDIO_RUNS; the neural voice's only when
-    it is installed)."""
+    """The text run, and with an engine the audio runs (AUDIO_RUNS, or those of the named voices;
+    the neural voice's only when it is installed)."""
     import tempfile
 
     runs = {"text": evaluate(bank, items, scorer)}
@@ -266,6 +267,8 @@ def run_all(
 
     with tempfile.TemporaryDirectory() as tmp:
         for voice, rate in AUDIO_RUNS:
+            if voices and voice not in voices:
+                continue
             if tts.resolve(voice).why:  # the neural voice is not installed
                 continue
             name = f"audio {voice} {rate}"

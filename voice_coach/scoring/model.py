@@ -190,6 +190,9 @@ class StoryMatch(_Json):
     other_than_expected: bool = False
     # no story because the answer speaks in general: no verb in the past, habits or opinions
     general_talk: bool = False
+    # a sentence that tells another story of the bank, not this one: the answer mixed two stories
+    mixed_with: str | None = None
+    mixed_evidence: str = ""
 
 
 @dataclass

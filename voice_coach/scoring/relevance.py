@@ -42,19 +42,25 @@ def asks(question_text: str) -> str:
 
 
 def _stems(text: str) -> list[str]:
-    return [stem(t) for t in (norm(w) for w in text.replace("-", " ").split()) if t]
+    """The phrase's words as compared: stems, or as written for a phrase marked '=' (its sense is
+    in its form: '=inputs', the things tracked, not 'input from the director')."""
+    exact = text.startswith("=")
+    tokens = (norm(w) for w in text.lstrip("=").replace("-", " ").split())
+    return [t if exact else stem(t) for t in tokens if t]
 
 
 def heard(look_for: Sequence[str], words: Sequence[Word]) -> list[Heard]:
     """Each phrase of `look_for` the words say, as said ("tracking" for "tracked") at its first
     moment, in the order said; a word two phrases find ("input", "inputs") once."""
     spoken = [(stem(n), n, w.start) for w in words for n in [norm(w.word)] if n and n not in ALWAYS_FILLERS]
-    tokens = [t for t, _, _ in spoken]
+    stems = [t for t, _, _ in spoken]
+    forms = [n for _, n, _ in spoken]
     found: dict[int, Heard] = {}
     for phrase in look_for:
         want = _stems(phrase)
         if not want:
             continue
+        tokens = forms if phrase.startswith("=") else stems
         for i in range(len(tokens) - len(want) + 1):
             if tokens[i : i + len(want)] == want:
                 said = " ".join(n for _, n, _ in spoken[i : i + len(want)])
@@ -100,7 +106,7 @@ def listened_for(relevance: Relevance, most: int = 4) -> str:
             seen.add(tuple(_stems(w)))
             distinct.append(w)
     more = " ..." if len(distinct) > most else ""
-    return ", ".join(f'"{w}"' for w in distinct[:most]) + more
+    return ", ".join(f'"{w.lstrip("=")}"' for w in distinct[:most]) + more
 
 
 def describe(relevance: Relevance, addresses: bool | None = None) -> str:
