@@ -272,3 +272,24 @@ def test_the_last_question_message_agrees_with_the_clock():
     assert "few minutes" in last_question(4 * 60)
     early = last_question(58 * 60 + 42)
     assert "few minutes" not in early and "59 minutes" in early
+
+
+def test_the_loop_asks_the_follow_ups_that_fit_and_the_demo_answers_in_time():
+    """Issue 26: every follow-up of a loop demo was skipped for time, and every answer (the user's
+    30-bullet stories, a three-paragraph 'Why Amazon?') ran past its 75 s."""
+    from voice_coach import candidate
+    from voice_coach.bank.model import Rubric
+    from voice_coach.loop import PROBE_S, probes_that_fit
+
+    assert probes_that_fit(3, 2.5 * PROBE_S) == 2 and probes_that_fit(3, 10.0) == 0
+    assert probes_that_fit(1, 10 * PROBE_S) == 1
+    points = [
+        "I use Amazon every day. My family does too. It shapes how we shop and read.",
+        "I want to learn from the best. The bar here is high. I like that.",
+        "I want to work at scale. My work so far reached small audiences.",
+    ]
+    rubric = Rubric(id="why", title="Why Amazon?", prompt="Why Amazon?", points=points)
+    short = candidate.rubric_answer(rubric, seconds=7)
+    assert short == "I use Amazon every day. I want to learn from the best. I want to work at scale."
+    assert len(short.split()) <= 7 * candidate.RATE / 60
+    assert candidate.rubric_answer(rubric).count(".") == 8

@@ -79,8 +79,24 @@ def _within(bullets: list[Bullet], words: float) -> list[Bullet]:
     return [b for i, b in enumerate(bullets) if i in keep]
 
 
-def rubric_answer(rubric: Rubric) -> str:
-    return " ".join(_sentence(p) for p in rubric.points)
+def rubric_answer(rubric: Rubric, seconds: float | None = None) -> str:
+    """The prompt's points in order; within `seconds`, each point's first sentences, in turn."""
+    points = [re.split(r"(?<=[.!?])\s+", p.strip()) for p in rubric.points]
+    if seconds is None:
+        return " ".join(_sentence(s) for sents in points for s in sents)
+    words, used, keep = seconds * RATE / 60, 0, set()
+    turns = [(i, k) for k in range(max(map(len, points), default=0)) for i in range(len(points))]
+    for i, k in turns:  # first sentences first, then second ones ..., until one does not fit
+        if k >= len(points[i]):
+            continue
+        n = len(points[i][k].split())
+        if keep and used + n > words:
+            break
+        keep.add((i, k))
+        used += n
+    return " ".join(
+        _sentence(s) for i, sents in enumerate(points) for k, s in enumerate(sents) if (i, k) in keep
+    )
 
 
 def _bullets(story: Story, ids: list[str]) -> list[Bullet]:

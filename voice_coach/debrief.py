@@ -181,11 +181,12 @@ def _after_follow_ups(answer: dict) -> str:
         answer["follow_ups_skipped"],
         answer["follow_ups_unanswered"],
     )
-    if skipped:
+    if skipped and not asked:
         return f": {skipped} follow-up(s) skipped for time, so it was not asked for"
     if asked:
         unanswered = f", {silent} of them unanswered" if silent else ""
-        return f", even after {asked} follow-up(s){unanswered}"
+        more = f"; {skipped} more skipped for time" if skipped else ""
+        return f", even after {asked} follow-up(s){unanswered}{more}"
     return " (no follow-up was asked)"
 
 

@@ -20,6 +20,7 @@ from voice_coach.store import Attempt, Store
 from voice_coach.units import mmss
 
 WRAP_UP_S = 30.0  # less than this left in the box: the interviewer thanks you and stops
+PROBE_S = 30.0  # a follow-up and its answer, as the clock plans it
 DEMO_SHARE = 0.6  # of its time a demo answer takes, the rest left for the follow-ups
 
 
@@ -143,6 +144,12 @@ def interview_time(answers: list[Attempt]) -> dict[str, float]:
         spent = (a.duration_s or 0.0) + sum(p.duration_s for p in probes)
         out[a.interviewer or ""] = out.get(a.interviewer or "", 0.0) + spent
     return out
+
+
+def probes_that_fit(wanted: int, room_s: float) -> int:
+    """How many follow-ups the time allows (PROBE_S each): the loop asks the first of them rather
+    than none (a demo answer of a minute left room for one, and all were skipped)."""
+    return min(wanted, max(0, int(room_s // PROBE_S)))
 
 
 def reserve_s(box_s: float, steps_total: int, steps_left: int) -> float:
@@ -290,7 +297,11 @@ def run_loop(
                 story = _demo_story(bank, question, plan, step)
                 # told in the time there is, leaving some for the follow-ups
                 seconds = DEMO_SHARE * min(limit, question.target_s or settings.target_s)
-                script = candidate.rubric_answer(rubric) if rubric else candidate.answer(story, gap, seconds)
+                script = (
+                    candidate.rubric_answer(rubric, seconds)
+                    if rubric
+                    else candidate.answer(story, gap, seconds)
+                )
                 source = candidate.spoken(
                     script, session.folder / f"q{n}-candidate-voice.wav", speed, voice=speaker
                 )
@@ -315,15 +326,17 @@ def run_loop(
                 session.summary(finish=False)
                 return
             probes = session.probes_for(question, result, settings.follow_ups)
-            if probes and clock.left_s - 30.0 * len(probes) < reserve_s(clock.box_s, len(steps), left_after):
-                out.print(
-                    "[italic]In the interest of time, let's move on.[/italic] "
-                    f"[dim]({len(probes)} follow-up(s) skipped for time)[/dim]"
-                )
+            # as many follow-ups as the time left allows, the most important (the answer's gaps) first
+            fit = probes_that_fit(len(probes), clock.left_s - reserve_s(clock.box_s, len(steps), left_after))
+            if len(probes) > fit:
+                skipped = len(probes) - fit
+                if not fit:
+                    out.print("[italic]In the interest of time, let's move on.[/italic]")
+                out.print(f"[dim]({skipped} follow-up(s) skipped for time)[/dim]")
                 if result.report and result.report.ending:  # a fact the debrief must not contradict
-                    result.report.ending.follow_ups_skipped = len(probes)
+                    result.report.ending.follow_ups_skipped = skipped
                     session.store.update_report(result.attempt_id, result.report)
-                probes = []
+                probes = probes[:fit]
             if probes and result.report:
                 told = {b.id for b in result.report.bullets if b.covered}
 
