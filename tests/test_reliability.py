@@ -230,3 +230,41 @@ def test_a_first_version_history_is_migrated_in_place(tmp_path):
     assert row.question_id == "q" and row.interviewer is None and row.report is None
     assert store.sessions()[0].plan is None and store.moved_aside is None
     store.close()
+
+
+_OPEN_FRESH = """
+import sys, time
+from pathlib import Path
+from voice_coach.store import Store
+start = float(sys.argv[2])
+while time.time() < start:
+    pass
+Store(Path(sys.argv[1])).close()
+"""
+
+
+def test_processes_opening_a_new_history_together_all_get_it(tmp_path):
+    """The first run of two commands at once: each may find the file empty, one creates the tables.
+
+    Before: both read user_version 0 outside the write lock and the second failed with "table
+    sessions already exists" (CI, once in a few runs). Six processes released at one instant, three times.
+    """
+    for round_ in range(3):
+        path = tmp_path / f"h{round_}.sqlite3"
+        start = time.time() + 2.0  # every interpreter is up and waiting before the line is crossed
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", _OPEN_FRESH, str(path), str(start)],
+                cwd=ROOT,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(6)
+        ]
+        errors = [p.communicate(timeout=60)[1] for p in procs]
+        assert all(p.returncode == 0 for p in procs), "\n".join(e for e in errors if e)
+        db = sqlite3.connect(path)
+        from voice_coach.store import SCHEMA_VERSION
+
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        db.close()

@@ -193,6 +193,23 @@ def short_ids(session_ids: list[str], least: int = 15) -> dict[str, str]:
     return out
 
 
+def _wal(db: sqlite3.Connection, wait_s: float = 10.0) -> None:
+    """Switch a history to WAL, waiting for a command that is creating it at the same moment.
+
+    SQLite answers "database is locked" to this pragma at once, without its busy timeout, while
+    another connection holds the new file's first lock.
+    """
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class Store:
     """The history. A database that SQLite cannot read is moved aside (never deleted) and a new one
     started; `moved_aside` then names where the old file went, for the caller to tell the user.
@@ -227,7 +244,7 @@ class Store:
     def _open(self) -> None:
         self.db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
+        _wal(self.db)
         self.db.execute("PRAGMA foreign_keys=ON")
         # quick_check reads every page once (milliseconds for years of practice) and catches a
         # truncated or overwritten file before a write lands on top of the damage.
@@ -269,13 +286,17 @@ class Store:
         db.execute("COMMIT" if self._depth == 0 else f"RELEASE {name}")
 
     def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        for target in sorted(v for v in _MIGRATIONS if v > version):
-            with self.tx() as db:
-                for statement in _MIGRATIONS[target].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute(f"PRAGMA user_version = {target}")
+        # The version is read again under the write lock: two commands starting together on a new
+        # history both see version 0 before either holds the lock, and only the first may migrate.
+        if self._db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            for target in sorted(_MIGRATIONS):
+                with self.tx() as db:
+                    if db.execute("PRAGMA user_version").fetchone()[0] >= target:
+                        continue
+                    for statement in _MIGRATIONS[target].split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                    db.execute(f"PRAGMA user_version = {target}")
         if os.path.exists(self.path):
             os.chmod(self.path, 0o600)
 
