@@ -253,3 +253,17 @@ def test_a_few_words_are_no_evidence(bank):
     report = analyze(transcript_from_text(text), bank, bank.questions["my-backbone-2"], story_id=WENT_MY_WAY)
     credited = {b.id: b.evidence for b in report.bullets if b.covered}
     assert "10.1" not in credited and "1" in credited, credited
+
+
+def test_a_clause_is_told_by_the_i_of_its_sentence(bank):
+    """An action in a sentence's later clause ("where customers compared the pros and cons of the two
+    visions") has no "I" of its own; its sentence's "I ran ten twenty-minute calls" is its speaker."""
+    answers = {a.id: a for a in load_set(set_path("own"))}
+    # a clause, and a piece of a sentence too long to score whole ("..., the boss liked the idea of
+    # using it himself, and they figured ...": "When I questioned the people championing it" opens it)
+    for answer_id, told in (("own-w-partial-2", {"14", "14.1"}), ("own-w-para-1", {"10.2"})):
+        item = answers[answer_id]
+        question = bank.questions[item.question]
+        report = analyze(transcript_from_text(item.text), bank, question, story_id=item.story)
+        credited = {b.id for b in report.bullets if b.covered}
+        assert told <= credited, (answer_id, credited)

@@ -23,6 +23,7 @@ from voice_coach.scoring.text import (
     Sentence,
     clauses,
     content_tokens,
+    ends_sentence,
     first_person,
     sentences,
     speaks_generally,
@@ -226,6 +227,10 @@ def match_bullets(
         counts |= _also_told(bullets, texts, table)
         counts &= ~is_clause[None, :] | _clearly_one(table)
     general = [speaks_generally(s.text) for s in sents]
+    # who speaks is a sentence's: a clause or a run-on's piece ("the boss liked the idea of using it
+    # himself") is told by the "I" of its sentence ("When I questioned the people championing it, ...")
+    whole = _whole_sentences(sents)
+    spoken = [" ".join(dict.fromkeys(whole[i] for i in range(w.first, w.last + 1))) for w in wins]
 
     def evidence(bi: int, wi: int) -> bool:
         closest = _closest(table, wins[wi], bi, single)
@@ -233,7 +238,7 @@ def match_bullets(
             table[bi, wi] >= scorer.threshold
             and _evidence_prefers(table, wins[wi], bi, single, closest)
             and not general[closest]
-            and _speaker_or_clear(bullets[bi], wins[wi], float(table[bi, wi]))
+            and _speaker_or_clear(bullets[bi], spoken[wi], float(table[bi, wi]))
         )
 
     out = []
@@ -288,8 +293,20 @@ def _clearly_one(table: np.ndarray) -> np.ndarray:
     return (table >= CLAUSE_FLOOR) & (table - top2[0][None, :] >= CLAUSE_MARGIN) & (table >= top2[1][None, :])
 
 
-def _speaker_or_clear(bullet: Bullet, win: Window, score: float) -> bool:
-    return bullet.star not in ("T", "A") or score >= IMPERSONAL_FLOOR or first_person(win.text)
+def _whole_sentences(sents: list[Sentence]) -> list[str]:
+    """For each sentence, the text up to its full stops: a long one is scored in pieces."""
+    out: list[str] = []
+    start = 0
+    for i, s in enumerate(sents):
+        if ends_sentence(s.text) or i == len(sents) - 1:
+            text = " ".join(x.text for x in sents[start : i + 1])
+            out.extend([text] * (i + 1 - start))
+            start = i + 1
+    return out
+
+
+def _speaker_or_clear(bullet: Bullet, said: str, score: float) -> bool:
+    return bullet.star not in ("T", "A") or score >= IMPERSONAL_FLOOR or first_person(said)
 
 
 def _closest(table: np.ndarray, win: Window, bi: int, single: dict) -> int:

@@ -142,6 +142,11 @@ def _split_long(words: list[Word], begin: int, end: int) -> list[int]:
     return [*_split_long(words, begin, cut - 1), *_split_long(words, cut, end)]
 
 
+def ends_sentence(text: str) -> bool:
+    """The text ends at a full stop, question or exclamation mark (a piece of a long one does not)."""
+    return bool(_END.search(text))
+
+
 def sentences(words: list[Word]) -> list[Sentence]:
     """Group words into sentences at sentence punctuation, comma-spliced clauses apart, and a long
     stretch without a full stop into its clauses."""
