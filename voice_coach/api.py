@@ -14,11 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from voice_coach.bank.model import Bank, Question, Rubric, Story
 from voice_coach.config import Settings, check_model, load_settings
 from voice_coach.errors import UserError
 from voice_coach.scoring.model import AnswerReport
+
+if TYPE_CHECKING:  # imported where used: reading notes is for `bank import` only
+    from voice_coach.bank.notes import Notes
+    from voice_coach.bank.sync import Plan
 
 MAX_NOTES_BYTES = 2_000_000
 STEREO_NOTE = {
@@ -221,8 +226,8 @@ class NotesImport:
     """What an import found in the notes and what it changes in the bank file."""
 
     source: Path
-    found: object  # bank.notes.Notes
-    plan: object  # bank.sync.Plan
+    found: Notes
+    plan: Plan
     written: bool = False
     problems: list[str] = field(default_factory=list)  # errors in the written bank file
 

@@ -1,0 +1,118 @@
+"""Interviews, rubrics and the links between questions and stories: the parts of an import that
+are neither a question nor a story of the notes but are made from them. An "Interview N" section
+is an interview of the loop (its interviewer, minutes, principles and focus), a "Why ...?" or
+"System Design" section a rubric of points, and a question's note that clearly names a story links
+the question to it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from voice_coach.bank.markup import clean
+from voice_coach.bank.model import Principle
+from voice_coach.bank.notes.entities import InterviewEntity, QuestionEntity, RubricEntity, StoryEntity
+from voice_coach.bank.notes.lines import RULE
+from voice_coach.bank.notes.names import match_principle, slug
+from voice_coach.bank.notes.sections import Section
+from voice_coach.scoring.text import content_tokens
+
+_MINUTES = re.compile(r"(\d{1,3})\s*(?:min|mins|minutes)\b", re.I)
+
+
+def section_interview(
+    section: Section, principles: list[Principle], unknown: dict[str, str]
+) -> InterviewEntity:
+    """An interview of a loop: its interviewer ("Interviewer: Dana"), its minutes, the principles
+    listed under a "Principles:" label (a name matching none is filed in unknown, name -> id) and
+    the topics under a "Focus:" label."""
+    name, owns, focus, minutes = "", [], [], None
+    mode = None
+    for ln in section.lines:
+        text = clean(ln.raw)
+        if not text:
+            continue
+        found = _MINUTES.search(text)
+        if found and minutes is None:
+            minutes = float(found.group(1))
+        m = re.match(r"^interviewer\s*:?\s*(.*)$", text, re.I)
+        if m and not ln.item:
+            name = re.sub(r"\(?\s*\d{1,3}\s*(minutes|mins|min)\s*\)?", "", m.group(1)).strip(" :,-")
+            continue
+        label = re.fullmatch(
+            r"(principles?|leadership principles|lps?|review|focus|topics?)\s*:?", text, re.I
+        )
+        if label and not ln.item:
+            mode = (
+                "principles"
+                if label.group(1).lower().startswith(("principle", "leadership", "lp"))
+                else "focus"
+            )
+            continue
+        if ln.item:
+            body = clean(ln.item.group(2) or "")
+            if not body:
+                continue
+            if mode == "principles":
+                pid = match_principle(body, principles)
+                if pid is None:
+                    pid = unknown.setdefault(body, slug(body))
+                owns.append(pid)
+            elif mode == "focus":
+                focus.append(body)
+    entry: InterviewEntity = {"name": name or section.title, "principles": owns}
+    if minutes:
+        entry["minutes"] = minutes
+    if focus:
+        entry["focus"] = focus
+    return entry
+
+
+def section_rubric(section: Section) -> RubricEntity:
+    """A rubric from a "Why ...?" or "System Design" section: its items and bold lines are the points."""
+    points = []
+    for ln in section.lines:
+        m = ln.item
+        body = clean((m.group(2) or "") if m else ln.raw)
+        if not body or body.endswith(":") or RULE.match(ln.raw):
+            continue
+        if not m and not re.fullmatch(r"\*\*(.+?)\*\*", ln.raw):
+            continue  # prose between steps is not a point
+        body = re.sub(r"\b([A-Z]{3,}(?: [A-Z]{2,})*)\b", lambda x: x.group(1).capitalize(), body)  # SHOUTING
+        points.append(body)
+    rid = section.kind.split(":", 1)[1]
+    title = section.title
+    prompt = title if title.endswith("?") else f"{title}: walk me through your approach."
+    return {"id": rid, "title": title, "prompt": prompt, "points": points}
+
+
+def link_notes(
+    questions: list[QuestionEntity], stories: list[StoryEntity], threshold: float = 0.6, min_shared: int = 4
+) -> None:
+    """Link a question to a story when its note ("Tell story about ...") clearly names that story.
+
+    Conservative on purpose: a note that shares a few common words (CEO, business, team) with a
+    story is kept as a note, unlinked; a wrong link would score answers against the wrong bullets.
+    """
+
+    def words(story: StoryEntity) -> set[str]:
+        texts = [story["title"]]
+        stack = list(story["bullets"])
+        while stack:
+            b = stack.pop()
+            texts.append(b if isinstance(b, str) else b["text"])
+            if isinstance(b, dict):
+                stack.extend(b.get("bullets", []))
+        return set(content_tokens(" ".join(texts)))
+
+    vocab = {s["id"]: words(s) for s in stories}
+    generic = {"tell", "story", "about", "time", "team", "work"}
+    for q in questions:
+        for note in q.get("notes", []):
+            want = set(content_tokens(note)) - generic
+            if len(want) < min_shared:
+                continue
+            scored = sorted(((len(want & v), sid) for sid, v in vocab.items()), reverse=True)
+            shared, sid = scored[0] if scored else (0, "")
+            if shared >= min_shared and shared / len(want) >= threshold and sid not in q.get("stories", []):
+                q.setdefault("stories", []).append(sid)

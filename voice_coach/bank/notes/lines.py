@@ -1,0 +1,156 @@
+"""The notes as Lines, the one form every later step of the import reads: the Markdown is parsed
+once, here (markdown-it-py, CommonMark with tables), into a Line per heading, paragraph, list item,
+table row and HTML line, each keeping its inline markup, its nesting as an indent and the number of
+the line it starts on, with front matter blanked and code blocks kept apart; sentences and table
+cells, which several steps split alike, are split here too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from voice_coach.bank.markup import label
+
+_ITEM = re.compile(r"^([-*+]|\d+[.)])(?:\s+(.*)|)$")  # a marker then a space: "**bold**" is no item
+RULE = re.compile(r"^([-*_]\s*){3,}$")
+SENTENCE = re.compile(r"(?<=[?.!])\s+(?=[A-Z0-9\"'(])")
+MAX_INDENT = 96  # columns of indentation read as nesting (24 levels of 4, 48 of 2)
+
+
+@dataclass
+class Line:
+    no: int
+    indent: int  # columns, a tab counting 4
+    raw: str  # the text without indentation, markup intact
+    code: bool = False  # a line of a code block: never read, only looked at for a story left in it
+
+    @property
+    def item(self) -> re.Match | None:
+        return _ITEM.match(self.raw)
+
+
+def _front_matter(source: list[str]) -> None:
+    """Blank a YAML front matter block (kept out of the notes, line numbers kept)."""
+    if source and source[0].strip() == "---":
+        for end in range(1, min(len(source), 500)):
+            if source[end].strip() in ("---", "..."):
+                source[: end + 1] = [""] * (end + 1)
+                return
+
+
+_BOLD_LINE = re.compile(r"(\*\*|__).+?(\*\*|__)\s*(\([^)]{0,40}\))?\s*:?")
+_KEY_LINE = re.compile(r"^(\*\*|__)?[A-Za-z(][A-Za-z' )]{0,30}(\*\*|__)?\s*:(\*\*|__)?")
+
+
+def _soft_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """A paragraph's source lines grouped as read: one sentence running over lines stays one, but a
+    line that opens with a key ("Interviewer:", "**Task:**") or follows one ending in ":" starts
+    anew (Obsidian shows each line of a paragraph on its own)."""
+    groups: list[tuple[int, list[str]]] = []
+    for offset, raw in enumerate(lines):
+        text = raw.strip()
+        if not text:
+            continue
+        prev = groups[-1][1][-1] if groups else ""
+        opened = label(prev) if prev else None
+        if (
+            not groups
+            or _KEY_LINE.match(text)
+            or prev.endswith(":")
+            or (opened is not None and not opened[2])  # a label alone on its line
+            or _BOLD_LINE.fullmatch(prev)  # "**SITUATION** (2-3 sentences)"
+        ):
+            groups.append((offset, [text]))
+        else:
+            groups[-1][1].append(text)
+    return groups
+
+
+def note_lines(text: str) -> list[Line]:
+    """The notes as blocks, read by a CommonMark parser (markdown-it-py, tables on): one Line per
+    heading, paragraph (its lines joined), list item (with its marker; indent 4 a nesting level),
+    table row and HTML line; code blocks and front matter are left out. Each Line keeps the inline
+    markup (bold questions, wiki links) and the number of the line it starts on."""
+    from markdown_it import MarkdownIt
+
+    source = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").split("\n")
+    _front_matter(source)
+    # deeper nesting is flattened, never dropped: the parser stops nesting at its limit and would
+    # leave out what lies deeper, so indentation is capped below it first
+    for i, raw in enumerate(source):
+        expanded = raw.expandtabs(4)
+        body = expanded.lstrip(" ")
+        if len(expanded) - len(body) > MAX_INDENT:
+            source[i] = " " * MAX_INDENT + body
+    parser = MarkdownIt("commonmark", {"maxNesting": 4 * MAX_INDENT}).enable("table")
+    tokens = parser.parse("\n".join(source))
+    out: list[Line] = []
+    depth = 0
+    marker: str | None = None  # the marker of a list item whose first paragraph comes next
+    heading: int | None = None
+    row: list[str] | None = None
+    for tok in tokens:
+        kind = tok.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif kind == "list_item_open":
+            marker = "-" if tok.markup in "-*+" else f"{tok.info or 1}{tok.markup}"
+        elif kind == "heading_open":
+            heading = int(tok.tag[1])
+        elif kind == "heading_close":
+            heading = None
+        elif kind == "tr_open":
+            row = []
+        elif kind == "tr_close" and row is not None:
+            out.append(Line(tok.map[0] + 1 if tok.map else 0, 0, "| " + " | ".join(row) + " |"))
+            row = None
+        elif kind in ("fence", "code_block"):
+            start = tok.map[0] + 1 if tok.map else 0
+            out.extend(
+                Line(start + k + 1, 0, raw.strip(), code=True)
+                for k, raw in enumerate(tok.content.split("\n"))
+            )
+        elif kind == "html_block":
+            start = tok.map[0] if tok.map else 0
+            for k, raw in enumerate(tok.content.split("\n")):
+                if raw.strip():
+                    out.append(Line(start + k + 1, 0, raw.strip()))
+        elif kind == "inline":
+            no = (tok.map[0] + 1) if tok.map else 0
+            groups = _soft_lines(tok.content.split("\n"))
+            if row is None and heading is None and len(groups) > 1:
+                # "Interviewer: Dana" / "Principles:" on lines of their own: separate facts
+                first = " ".join(groups[0][1])
+                rest = [(no + offset, " ".join(parts)) for offset, parts in groups[1:]]
+                if marker is not None:
+                    out.append(Line(no, 4 * max(0, depth - 1), f"{marker} {first}"))
+                    marker = None
+                else:
+                    out.append(Line(no, 4 * depth, first))
+                out.extend(Line(n, 4 * depth, text) for n, text in rest)
+                continue
+            content = " ".join(part.strip() for part in tok.content.split("\n")).strip()
+            if row is not None:
+                row.append(content)
+            elif heading is not None:
+                out.append(Line(no, 0, "#" * heading + " " + content))
+            elif marker is not None:
+                out.append(Line(no, 4 * max(0, depth - 1), f"{marker} {content}"))
+                marker = None
+            else:
+                out.append(Line(no, 4 * depth, content))
+    return out
+
+
+def table_rows(lines: list[Line]) -> list[list[str]]:
+    rows = [
+        [c.strip() for c in ln.raw.strip().strip("|").split("|")] for ln in lines if ln.raw.startswith("|")
+    ]
+    return [r for r in rows if not all(re.fullmatch(r":?-{2,}:?", c) for c in r if c)]
+
+
+def sentences(text: str) -> list[str]:
+    return [x.strip() for x in SENTENCE.split(text) if x.strip()]

@@ -1,0 +1,149 @@
+"""The import's entry point: read_notes puts the steps together (sections, then the questions,
+stories, interviews and rubrics each holds), files what it finds in a Notes, reads the stories
+written as table rows, and merges a question listed twice into one. Everything the rest of the
+program needs from an import of notes starts here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from voice_coach.bank.markup import clean, label
+from voice_coach.bank.model import Principle
+from voice_coach.bank.notes.entities import (
+    InterviewEntity,
+    LoopEntity,
+    PrincipleEntity,
+    QuestionEntity,
+    RubricEntity,
+    StoryEntity,
+)
+from voice_coach.bank.notes.interviews import link_notes, section_interview, section_rubric
+from voice_coach.bank.notes.lines import sentences, table_rows
+from voice_coach.bank.notes.names import new_id
+from voice_coach.bank.notes.questions import filed_question, question_heading, section_questions
+from voice_coach.bank.notes.sections import Section, sections, theme_name
+from voice_coach.bank.notes.stories import section_story
+
+
+@dataclass
+class Notes:
+    """What an import found: entities in the bank's YAML shape, plus what was left out and why."""
+
+    principles: list[PrincipleEntity] = field(default_factory=list)
+    questions: list[QuestionEntity] = field(default_factory=list)
+    stories: list[StoryEntity] = field(default_factory=list)
+    loops: list[LoopEntity] = field(default_factory=list)
+    rubrics: list[RubricEntity] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def entities(self) -> dict[str, Sequence[Mapping[str, object]]]:
+        return {
+            "principles": self.principles,
+            "questions": self.questions,
+            "stories": self.stories,
+            "loops": self.loops,
+            "rubrics": self.rubrics,
+        }
+
+
+def _table_stories(section: Section, used: set[str]) -> list[StoryEntity]:
+    """Stories written as table rows under columns named for the STAR parts (| Story | Situation |
+    Task | Action | Result |): a story per row, titled by its first other column."""
+    rows = table_rows(section.lines)
+    if not rows:
+        return []
+    header = [label(c) for c in rows[0]]
+    parts = {i: h[1] for i, h in enumerate(header) if h and h[0] == "part" and not h[2]}
+    if len(set(parts.values())) < 3:
+        return []
+    title_col = next((i for i in range(len(rows[0])) if i not in parts), None)
+    stories: list[StoryEntity] = []
+    for n, row in enumerate(rows[1:], start=1):
+        bullets = [
+            f"{tag}: {sentence}"
+            for i, tag in sorted(parts.items())
+            if i < len(row)
+            for sentence in sentences(clean(row[i]))
+        ]
+        if not bullets:
+            continue
+        title = clean(row[title_col]) if title_col is not None and title_col < len(row) else ""
+        title = title or f"{section.title} story {n}"
+        stories.append(
+            {
+                "id": new_id(title, used),
+                "title": title,
+                "principles": [section.principle] if section.principle else [],
+                "bullets": bullets,
+            }
+        )
+    return stories
+
+
+def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
+    """Parse one notes file into bank entities."""
+    result = Notes()
+    title, found, skipped = sections(text, principles)
+    result.skipped = skipped
+    counter: dict[str, int] = {}
+    used: set[str] = set()
+    unknown: dict[str, str] = {}
+    interviewers: list[InterviewEntity] = []
+    for section in found:
+        if section.kind in ("principle", "theme"):
+            result.questions.extend(section_questions(section, counter))
+            result.stories.extend(_table_stories(section, used))
+        elif section.kind in ("story", "question"):
+            story, parts = section_story(section, used, principles)
+            asked = list(parts.questions)
+            if section.kind == "question":
+                asked.insert(0, question_heading(section.title))
+            if story:
+                result.stories.append(story)
+            elif section.kind == "story":
+                continue
+            pid = story["principles"][0] if story and story["principles"] else section.principle
+            # a question heading with no worked answer: what sits under it are the question's notes
+            kept = parts.notes + [node["text"] for node in parts.nodes if "text" in node]
+            for n, text in enumerate(asked):
+                entry = filed_question(text, pid, section.theme or theme_name(title or "Notes"), counter)
+                if story:
+                    entry["stories"] = [story["id"]]
+                elif n == 0 and kept:
+                    entry["notes"] = kept
+                result.questions.append(entry)
+        elif section.kind == "interview":
+            interviewers.append(section_interview(section, principles, unknown))
+        elif section.kind.startswith("rubric:"):
+            rubric = section_rubric(section)
+            if rubric["points"]:
+                result.rubrics.append(rubric)
+    if interviewers:
+        result.loops.append({"id": loop_id, "title": title or loop_id, "interviewers": interviewers})
+    for name, pid in unknown.items():
+        result.principles.append({"id": pid, "name": name, "definition": ""})
+    result.questions = _unique(result.questions)
+    link_notes(result.questions, result.stories)
+    return result
+
+
+def _unique(questions: list[QuestionEntity]) -> list[QuestionEntity]:
+    """One entry per question text: a question listed under a theme and asked again as the heading
+    of its worked answer is one question, linked to that story."""
+    seen: dict[str, QuestionEntity] = {}
+    out = []
+    for q in questions:
+        key = re.sub(r"[^a-z0-9]+", " ", q["text"].lower()).strip()
+        first = seen.get(key)
+        if first is None:
+            seen[key] = q
+            out.append(q)
+            continue
+        for sid in q.get("stories", []):
+            first.setdefault("stories", [])
+            if sid not in first["stories"]:
+                first["stories"].append(sid)
+    return out

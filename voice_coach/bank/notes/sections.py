@@ -1,0 +1,280 @@
+"""Where each part of the notes begins and what it is: the notes split at their headings into
+Sections, each classified by its heading text (a principle's name, a competency theme, "Story ...",
+a question, "Interview N", "Why ...?", "System Design", a STAR guide), whatever its level, with the
+lines it holds; a STAR part label that opens a story where no heading does makes that story's
+section, and what is left out is said with its line number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from voice_coach.bank.markup import TAG_LINE, clean, label
+from voice_coach.bank.model import Principle
+from voice_coach.bank.notes.lines import Line, note_lines
+from voice_coach.bank.notes.names import match_principle, slug
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+STORY = re.compile(r"^story\b\s*#?(?:\d[\w.]*|[A-Z]\b)?\s*(?:[-–—:]\s*(.*))?$", re.I)
+_INTERVIEW = re.compile(r"^(mock\s+)?interview(er)?\s*#?\s*\d+\b|^round\s*\d+\b", re.I)
+_NUMBERED = re.compile(r"^(?:lp|principle|leadership principle)\s*#?\s*(\d{1,2})\b")
+# a heading that is itself a question ("### Q1. Tell me about ...", "### 2. Describe a time ...")
+QUESTION_HEAD = re.compile(
+    r"^(?:(?:q(?:uestion)?\s*#?\s*\d+|\d+)\s*[.:)\-–—]\s*)?"
+    r"((?:tell (?:me|us)|describe|give (?:me |us )?(?:an? )?example|walk (?:me|us)|"
+    r"how (?:do|did|would|have) you|"
+    r"what (?:is|was|are|were|would|do|did)|why (?:do|did|are|should)|have you|share a time|talk about|"
+    r"can you|when (?:have|did) you)\b.*)$",
+    re.I,
+)
+# a section that explains the STAR method itself: a guide, never a story
+_GUIDE = re.compile(
+    r"^(?:the\s+)?star(?:\s+(?:method|technique|format|framework|model))?$|^(?:answer\s+)?framework\b"
+    r"|^how to (?:answer|use)\b",
+    re.I,
+)
+# headings that only say "questions here": they take the theme of the heading above them
+_GENERIC = re.compile(
+    r"^(?:(?:common|sample|example|typical|likely|possible|behaviou?ral|interview|practice|more)\s+)*"
+    r"questions?$",
+    re.I,
+)
+# competency themes people file questions under (not Amazon principles: no principle is invented)
+_THEME_WORDS = re.compile(
+    r"\b(conflicts?|failures?|mistakes?|leadership|team ?work|collaboration|challenges?|successes|"
+    r"communication|feedback|weakness(?:es)?|strengths?|motivation|self[- ]awareness|growth|influence|"
+    r"ambiguity|prioriti[sz]ation|initiative|adaptability|problem[- ]solving|mentor(?:ing|ship)|"
+    r"decision[- ]making|time management|stakeholders?|disagreements?|difficult people|pressure|"
+    r"deadlines?)\b",
+    re.I,
+)
+_NUMBER_PREFIX = re.compile(r"^(?:\d+[.)]|[ivx]+\.)\s+", re.I)
+_SUMMARY = re.compile(r"^<summary>(.*?)</summary>\s*$", re.I)
+_DETAILS_END = re.compile(r"^</details>\s*$", re.I)
+
+
+@dataclass
+class Section:
+    kind: str  # principle, story, interview, rubric, other
+    title: str
+    level: float
+    line: int
+    principle: str | None = None  # principle id, for principle and story sections
+    lines: list[Line] = field(default_factory=list)
+    theme: str = ""  # the competency theme it sits under, when not a principle
+
+
+def bare_title(title: str) -> str:
+    """A heading without numbering or leading symbols ("## 2. 💼 Conflict" -> "Conflict")."""
+    t = re.sub(r"^[^\w(]+", "", clean(title))
+    return re.sub(r"^[^\w(]+", "", _NUMBER_PREFIX.sub("", t)).strip()
+
+
+def theme_name(title: str) -> str:
+    """'2. Conflict Questions' -> 'Conflict'."""
+    t = re.sub(r"\s*\([^)]*\)$", "", bare_title(title))
+    t = re.sub(r"\s+(?:questions?|stories|answers?|examples?)$", "", t, flags=re.I)
+    return t or bare_title(title)
+
+
+def _classify(title: str, principles: list[Principle]) -> tuple[str, str | None]:
+    t = clean(title)
+    low = t.lower()
+    if "system design" in low:
+        return "rubric:system-design", None
+    if low.startswith("why ") and low.rstrip("?").strip():
+        return "rubric:" + slug(t), None
+    if _INTERVIEW.match(low) and "instruction" not in low:
+        return "interview", None
+    if STORY.match(t):
+        return "story", None
+    numbered = _NUMBERED.match(low)
+    if numbered and 1 <= int(numbered.group(1)) <= len(principles):
+        return "principle", principles[int(numbered.group(1)) - 1].id  # "LP 11", "Principle #3"
+    pid = match_principle(t, principles)
+    if pid:
+        return "principle", pid
+    bare = bare_title(t)
+    if QUESTION_HEAD.match(bare) or (bare.endswith("?") and len(bare.split()) >= 4):
+        return "question", None
+    if _GUIDE.match(bare):
+        return "guide", None
+    if _GENERIC.match(bare):
+        return "generic", None
+    if _THEME_WORDS.search(bare) and "principle" not in low:
+        return "theme", None
+    return "other", None
+
+
+def _context(stack: list[Section]) -> Section | None:
+    """The section body lines belong to: the innermost recognized one. A guide keeps only its own
+    lines (what sits under it is read on its own)."""
+    for i in range(len(stack) - 1, -1, -1):
+        section = stack[i]
+        if section.kind == "guide":
+            return section if i == len(stack) - 1 else None
+        if section.kind != "other":
+            return section
+    return None
+
+
+def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section], list[str]]:
+    """Split the notes at headings; returns the document title, the sections and what was skipped.
+
+    A heading that is a STAR part label ('### Situation', '## S - Situation') belongs to a story:
+    the story section it sits in, or else the section around it, which becomes a story (a story
+    is recognized by its structure wherever it sits)."""
+    title = ""
+    stack: list[Section] = []
+    found: list[Section] = []
+    skipped: dict[int, str] = {}
+    own: dict[int, list[Line]] = {}  # every section's own lines (id(section) -> lines)
+    current: Section | None = None
+    details: list[Section] = []  # open <details> blocks, as sections
+    for line in note_lines(text):
+        if line.code:
+            if stack:
+                own[id(stack[-1])].append(line)
+            continue
+        summary = _SUMMARY.match(line.raw)
+        if summary:  # <details><summary>Story: ...</summary>: a section until </details>
+            level = (stack[-1].level if stack else 1) + 1
+            line = Line(line.no, 0, "#" * min(6, int(level)) + " " + summary.group(1))
+        elif _DETAILS_END.match(line.raw) and details:
+            closing = details.pop()
+            while stack and stack[-1] is not closing:
+                stack.pop()
+            if stack:
+                stack.pop()
+            current = next((s for s in reversed(stack) if s.kind != "other"), None)
+            continue
+        heading = _HEADING.match(line.raw) if line.indent < 4 else None
+        if heading and not TAG_LINE.match(line.raw):
+            level, name = len(heading.group(1)), heading.group(2)
+            if level == 1 and not title:
+                title = clean(name)
+            found_label = label(name)
+            # a note label heading ("#### Takeaways") belongs to a story it sits in, never to one above
+            in_story = any(sec.kind in ("story", "question") and sec.level < level for sec in stack)
+            if found_label and not found_label[2] and stack and (found_label[0] == "part" or in_story):
+                while len(stack) > 1 and stack[-1].level >= level:
+                    stack.pop()
+                story = _story_for_label(stack, found, own, skipped)
+                if story is not None:
+                    story.lines.append(Line(line.no, 0, f"**{clean(name)}**"))
+                    current = story
+                    continue
+            while stack and stack[-1].level >= level:
+                stack.pop()
+            kind, pid = _classify(name, principles)
+            outer_theme = next((s.theme for s in reversed(stack) if s.theme), "")
+            if kind == "generic":  # "Common Questions": of the principle or theme above, else the document's
+                kind = "other" if any(s.kind == "principle" for s in stack) else "theme"
+                theme = outer_theme or (theme_name(title) if title else "General")
+            else:
+                theme = theme_name(name) if kind == "theme" else outer_theme
+            if kind in ("story", "question"):
+                pid = next((s.principle for s in reversed(stack) if s.kind == "principle"), None)
+            section = Section(kind, clean(name), level, line.no, pid, theme="" if pid else theme)
+            stack.append(section)
+            found.append(section)
+            own[id(section)] = []
+            if summary:
+                details.append(section)
+            # body lines belong to the innermost recognized section (an unrecognized sub-heading
+            # inside a principle keeps that principle's context)
+            current = _context(stack)
+            if kind == "guide":
+                skipped[line.no] = (
+                    f"line {line.no}: section '{clean(name)}' explains the STAR method (a guide, not a story)"
+                )
+            elif current is None and level > 1:
+                skipped[line.no] = (
+                    f"line {line.no}: section '{clean(name)}' "
+                    "(not a principle, theme, story, interview or rubric)"
+                )
+            continue
+        if stack:
+            own[id(stack[-1])].append(line)
+        if (current is None or current.kind in ("principle", "theme")) and stack and _opens_part(line):
+            current = _story_for_label(stack, found, own, skipped)
+            if current is not None and line not in current.lines:
+                current.lines.append(line)
+            continue
+        if current is not None:
+            current.lines.append(line)
+    for section in found:  # say which left-out sections look like stories, and why they were not read
+        if section.kind == "theme" or (section.kind == "other" and section.line in skipped):
+            why = _unread_story(own.get(id(section), []))
+            if why:
+                skipped[section.line] = (
+                    f"line {section.line}: possible story '{section.title}' not read: {why}"
+                )
+    return title, [s for s in found if s.kind not in ("other", "guide")], list(skipped.values())
+
+
+def _unread_story(lines: list[Line]) -> str:
+    """Why a left-out section that reads like a story was not imported ("" if it does not)."""
+    coded, first_person = 0, 0
+    for ln in lines:
+        found = label(ln.raw)
+        if ln.code and found and found[0] == "part":
+            coded += 1
+        first_person += len(re.findall(r"\b(?:I|we|my|our)\b", clean(ln.raw)))
+    if coded >= 2:
+        return "its STAR parts are inside a code block (```); remove the fences to import it"
+    if first_person >= 3:
+        return "no STAR parts are marked; open them with 'Situation:', 'Task:', 'Action:', 'Result:'"
+    return ""
+
+
+def _opens_part(line: Line) -> bool:
+    """A body line that opens a STAR part ('**Situation:** ...', 'Task:', '- **Action**: ...')."""
+    raw = line.item.group(2) or "" if line.item else line.raw
+    found = label(raw)
+    return bool(
+        found and found[0] == "part" and (found[2] or raw.strip().startswith(("*", "_")) or ":" in raw)
+    )
+
+
+def _story_for_label(
+    stack: list[Section], found: list[Section], own: dict[int, list[Line]], skipped: dict[int, str]
+) -> Section | None:
+    """The story a part-label heading belongs to: the innermost story section, or the innermost
+    unrecognized section made a story (its own lines move to it from the principle around it)."""
+    for section in reversed(stack):
+        if section.kind in ("story", "question"):
+            return section
+        if section.kind == "other":
+            section.kind = "story"
+            section.principle = next((s.principle for s in reversed(stack) if s.kind == "principle"), None)
+            if section.principle:
+                section.theme = ""
+            lines = own.get(id(section), [])
+            for outer in stack:
+                if outer is not section and outer.kind != "other":
+                    outer.lines = [ln for ln in outer.lines if ln not in lines]
+            section.lines = list(lines)
+            skipped.pop(section.line, None)
+            return section
+        if section.kind in ("principle", "theme"):
+            # half a level below the principle (or theme): the next part heading keeps it, the next
+            # real heading (a new story or principle) closes it
+            story = Section(
+                "story", "Story", section.level + 0.5, section.line, section.principle, theme=section.theme
+            )
+            # the paragraphs right above the first label ("**Question:** ...") belong to the story,
+            # and a "- Story: ..." item right above names it
+            lead: list[Line] = []
+            while section.lines and not section.lines[-1].item:
+                lead.insert(0, section.lines.pop())
+            last = section.lines[-1] if section.lines else None
+            if not lead and last is not None and last.item and STORY.match(clean(last.item.group(2) or "")):
+                story.title = clean(section.lines.pop().item.group(2) or "")
+            story.lines = lead
+            found.append(story)
+            own[id(story)] = []
+            stack.append(story)
+            return story
+    return None

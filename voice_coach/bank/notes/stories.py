@@ -1,0 +1,237 @@
+"""A story section read into a bank story entity: its lines become nested bullets, each tagged by
+the STAR part label above it, while notes, the questions it answers, the principles it names and
+team rosters are set apart; the story gets its title and id here. The reading of a section is the
+import's hardest step, so it has a module of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from voice_coach.bank.markup import clean, label
+from voice_coach.bank.model import Principle
+from voice_coach.bank.notes.entities import StoryEntity
+from voice_coach.bank.notes.lines import RULE, Line, sentences
+from voice_coach.bank.notes.names import match_principle, new_id
+from voice_coach.bank.notes.questions import question_heading
+from voice_coach.bank.notes.sections import STORY, Section, bare_title
+from voice_coach.bank.notes.shape import yaml_shape
+
+# story headings that name no story ("Example answer", "Story"): the question it answers does
+_UNNAMED = re.compile(
+    r"^(?:(?:an?|the|my)\s+)?(?:(?:example|sample|strong|star)\s+)*(?:answers?|story|response)$", re.I
+)
+_PRINCIPLE_LABEL = re.compile(r"^(leadership principles|principles( demonstrated)?|lps?( demonstrated)?)\b")
+_NAME_LIKE = re.compile(r"^(?:me|[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*)?\s*(?:[-–—:(+,&/].{0,60})?$", re.I)
+_NAME_START = re.compile(r"^(?:Me\b|[A-Z])")
+MAX_DEPTH = 12  # deeper nesting is flattened: notes are not trees of unbounded depth
+
+
+@dataclass
+class StoryParts:
+    """What a story section holds: its bullets (tagged by the part labels above them), the first
+    paragraph (a title, when the heading has none), notes that are kept but never scored, and the
+    questions the story answers."""
+
+    nodes: list[dict] = field(default_factory=list)
+    first: str | None = None
+    notes: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    principles: list[str] = field(default_factory=list)  # text under "LPs:" / "Principles:"
+    answered: bool = False  # a part label or an answer label ("Example answer:") was seen
+
+
+def story_parts(lines: list[Line]) -> StoryParts:
+    """Nested bullets from paragraphs and list items. Labels are never bullets: a STAR part label
+    tags what follows it (a paragraph part gives a bullet per sentence), a note label sends what
+    follows to the notes, a question label to the questions; other bold labels only group."""
+    out = StoryParts()
+    stack: list[tuple[int, dict]] = []  # (indent, node)
+    part: str | None = None
+    mode = "bullets"  # or notes, questions
+    label_indent: int | None = None  # an item that was only a label: its sub-items are its content
+    principle_label = False  # the notes being read name the story's principles
+    in_code = False
+    seen_any = False
+    split = False  # after an answer label: a paragraph gives a bullet per sentence
+
+    def add(node: dict, indent: int | None) -> None:
+        nonlocal stack
+        if indent is None:  # a paragraph: top level
+            out.nodes.append(node)
+            stack = []
+            return
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        if stack and len(stack) < MAX_DEPTH:
+            stack[-1][1]["bullets"].append(node)
+        else:
+            out.nodes.append(node)
+            stack = []
+        stack.append((indent, node))
+
+    for ln in lines:
+        text = ln.raw
+        if text.startswith("```") or text.startswith("~~~"):
+            in_code = not in_code  # a template in a code block is not a story
+            continue
+        if in_code or not text or RULE.match(text):
+            continue
+        if text.startswith("|"):  # a table row: '| Situation | what happened |' is a part
+            cells = [c.strip() for c in text.strip().strip("|").split("|")]
+            found_row = label(cells[0]) if len(cells) >= 2 else None
+            if found_row and found_row[0] == "part" and clean(cells[1]):
+                stack = []
+                for sentence in sentences(clean(" ".join(cells[1:]))):
+                    add({"text": sentence, "bullets": [], "star": found_row[1]}, None)
+                seen_any = True
+            continue
+        if text.startswith(">"):
+            text = text.lstrip("> ").strip()
+        m = ln.item
+        raw = (m.group(2) or "") if m else text
+        if label_indent is not None and (not m or ln.indent <= label_indent):
+            label_indent = None
+        found = label(raw)
+        if found and found[0] == "part" and found[1] == "T" and not seen_any and not out.answered:
+            if clean(raw).lower().startswith(("goal", "objective")):
+                found = ("note", None, found[2])  # "Goal: show that you learn", above the story: its aim
+        if not m and re.fullmatch(r"\*[^*\s].*[^*\s]\*|_[^_\s].*[^_\s]_", raw.strip()):
+            out.notes.append(clean(raw.strip()[1:-1]))  # an italic remark ("*Be honest.*") is a note
+            continue
+        bold_only = not m and re.fullmatch(r"(\*\*|__)(.+?)(\*\*|__):?", raw.strip())
+        if found:
+            kind, tag, rest = found
+            if kind in ("part", "answer"):
+                out.answered = True
+            split = kind == "answer"
+            if kind == "answer":
+                kind = "part"  # what follows is the story; its parts unmarked
+            mode = {"part": "bullets", "note": "notes", "question": "questions"}[kind]
+            principle_label = kind == "note" and _PRINCIPLE_LABEL.match(clean(raw).lower()) is not None
+            part = tag if kind == "part" else part
+            if not (m and rest):
+                stack = []  # what follows a label starts at the top level
+            if not rest:
+                label_indent = ln.indent if m else None
+                continue
+            raw, found_rest = rest, True
+        else:
+            found_rest = False
+            if bold_only and not found:
+                mode, part, stack, split = (
+                    "bullets",
+                    None,
+                    [],
+                    False,
+                )  # a heading-like label: groups, not a bullet
+                out.nodes.append({"group": clean(raw).rstrip(":")})
+                seen_any = True
+                continue
+        body = clean(raw).strip().strip('"“”').strip()
+        if not body:
+            continue
+        if mode == "notes":
+            out.notes.append(body)
+            if principle_label:
+                out.principles.append(body)
+            continue
+        if mode == "questions":
+            out.questions.extend(q for q in sentences(body) if len(q.split()) >= 4)
+            continue
+        if not m and not seen_any and out.first is None and not found_rest and part is None and not split:
+            out.first = body
+            seen_any = True
+            continue
+        seen_any = True
+        top = not m or not stack or ln.indent <= stack[0][0]
+        tag = found[1] if found and m else (part if top else None)
+        if not m and (part is not None or split):  # a paragraph part: a bullet per sentence
+            for sentence in sentences(body):
+                add({"text": sentence, "bullets": [], "star": tag}, None)
+            continue
+        add({"text": body, "bullets": [], "star": tag}, ln.indent if m else None)
+    _move_rosters(out)
+    return out
+
+
+def _name_like(text: str) -> bool:
+    return len(text.split()) <= 8 and bool(_NAME_LIKE.match(text)) and bool(_NAME_START.match(text))
+
+
+def _move_rosters(parts: StoryParts) -> None:
+    """Lists of people (a team roster) are not points of a story: they move to the notes, named
+    by the label above them. Group labels themselves are dropped (a label is never a bullet)."""
+
+    def roster(nodes: list[dict]) -> bool:
+        return len(nodes) >= 3 and all(_name_like(n["text"]) and not n["bullets"] for n in nodes)
+
+    kept: list[dict] = []
+    run: list[dict] = []
+    group = ""
+
+    def flush() -> None:
+        if roster(run):
+            people = ", ".join(n["text"] for n in run)
+            parts.notes.append(f"{group}: {people}" if group else people)
+        else:
+            kept.extend(run)
+        run.clear()
+
+    for node in parts.nodes:
+        if "group" in node:
+            flush()
+            group = node["group"]
+            continue
+        if node["bullets"] and roster(node["bullets"]):
+            flush()
+            parts.notes.append(f"{node['text']}: " + ", ".join(n["text"] for n in node["bullets"]))
+            continue
+        if not node["bullets"] and _name_like(node["text"]):
+            run.append(node)
+            continue
+        flush()
+        kept.append(node)
+    flush()
+    parts.nodes = kept
+
+
+def section_story(
+    section: Section, used: set[str], principles: list[Principle] | None = None
+) -> tuple[StoryEntity | None, StoryParts]:
+    """The story of a section, and what else it holds (the questions it lists, asked of this
+    story). Its principles: its section's, and those it names under an "LPs:" / "Principles:"
+    label. Under a question heading, a story needs a part or answer label; else it is none."""
+    parts = story_parts(section.lines)
+    nodes, first = parts.nodes, parts.first
+    if section.kind == "question" and not parts.answered:
+        return None, parts
+    match = STORY.match(section.title)
+    title = (match.group(1) or "").strip(" .") if match else section.title
+    if section.kind == "question":
+        title = question_heading(section.title)
+    elif _UNNAMED.match(bare_title(title)) and parts.questions:
+        title = parts.questions[0].rstrip(".?")
+    if not title:
+        title = first.rstrip(".") if first else section.title
+    elif first:
+        nodes.insert(0, {"text": first, "bullets": []})
+    if not nodes:
+        return None, parts
+    sid = new_id(title, used)
+    named = [section.principle] if section.principle else []
+    for text in parts.principles:
+        for name in re.split(r"[,;/]|\band\b(?= [A-Z])|#", text):
+            pid = match_principle(name, principles or [])
+            if pid and pid not in named:
+                named.append(pid)
+    story: StoryEntity = {
+        "id": sid,
+        "title": title,
+        "principles": named,
+        "bullets": yaml_shape(nodes),
+    }
+    if parts.notes:
+        story["notes"] = parts.notes
+    return story, parts
