@@ -109,7 +109,7 @@ def main() -> None:
             (
                 "import time; t=time.perf_counter();"
                 "from voice_coach.config import load_settings; from voice_coach.bank import load_bank;"
-                "from voice_coach.session import Session; from voice_coach.store import Store;"
+                "from voice_coach.interview import Session; from voice_coach.store import Store;"
                 "from voice_coach.speech.tts import speak;"
                 "s=load_settings(); b=load_bank(s.bank_dirs); q=next(iter(b.questions.values()));"
                 "ses=Session(s, b, Store(s.db_path), 'practice'); ses.start();"
@@ -216,7 +216,7 @@ def worker(
     from voice_coach.audio.files import load_audio
     from voice_coach.bank.files import load_bank
     from voice_coach.config import load_settings
-    from voice_coach.session import Session
+    from voice_coach.interview import Session
     from voice_coach.store import Store
 
     settings = load_settings()

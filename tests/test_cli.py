@@ -169,7 +169,9 @@ def _tiny_wav(path: Path) -> None:
 def test_recover_keeps_the_attempts_engine_story_and_rubric(vc_env, tmp_path, monkeypatch):
     """An interrupted answer is finished with the engine and model it was recorded with, scored
     against the story it was practised for, and a rubric prompt against its rubric."""
-    from voice_coach import session as session_module
+    import importlib
+
+    session_module = importlib.import_module("voice_coach.interview.recover")
     from voice_coach.config import load_settings
     from voice_coach.speech.engines import transcript_from_text
     from voice_coach.store import Store

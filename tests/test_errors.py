@@ -32,7 +32,7 @@ def assert_clean(code: int, err: str, *fragments: str) -> None:
 
 def test_unknown_question_id(vc_env, capsys):
     code, err = run_inprocess(["practice", "-q", "no-such-question"], capsys)
-    assert_clean(code, err, "unknown question id: no-such-question", "voice-coach bank list")
+    assert_clean(code, err, "unknown question id 'no-such-question'", "voice-coach bank list")
 
 
 def test_unreadable_audio_file(vc_env, tmp_path, capsys):

@@ -267,7 +267,7 @@ def test_loop_bad_arguments(vc_env, bad):
 
 def test_the_last_question_message_agrees_with_the_clock():
     """`loop --interviewer 2` said "a few minutes left" at 1:18 of 60:00."""
-    from voice_coach.loop import last_question
+    from voice_coach.interview.clock import last_question
 
     assert "few minutes" in last_question(4 * 60)
     early = last_question(58 * 60 + 42)
@@ -279,7 +279,7 @@ def test_the_loop_asks_the_follow_ups_that_fit_and_the_demo_answers_in_time():
     30-bullet stories, a three-paragraph 'Why Amazon?') ran past its 75 s."""
     from voice_coach import candidate
     from voice_coach.bank.model import Rubric
-    from voice_coach.loop import PROBE_S, probes_that_fit
+    from voice_coach.interview.clock import PROBE_S, probes_that_fit
 
     assert probes_that_fit(3, 2.5 * PROBE_S) == 2 and probes_that_fit(3, 10.0) == 0
     assert probes_that_fit(1, 10 * PROBE_S) == 1

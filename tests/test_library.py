@@ -118,7 +118,7 @@ def test_store_context_manager_savepoints_and_row_types(tmp_path):
 
 def test_session_creation_has_no_side_effects(vc_env, tmp_path):
     from voice_coach.config import load_settings
-    from voice_coach.session import Session
+    from voice_coach.interview import Session
 
     settings = load_settings()
     with Store(settings.db_path) as store:

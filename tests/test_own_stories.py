@@ -144,7 +144,7 @@ def test_the_first_fix_is_a_missing_result_or_action_not_an_aside(bank):
 
 def test_practice_and_the_loop_ask_the_users_own_questions(bank):
     """`practice --principle backbone` asked a shipped question beside the user's own eight."""
-    from voice_coach.session import pick_questions
+    from voice_coach.interview import pick_questions
 
     for seed in range(5):
         picked = pick_questions(bank, principles=["backbone"], count=3, seed=seed)
@@ -156,7 +156,7 @@ def test_practice_and_the_loop_ask_the_users_own_questions(bank):
 
 
 def test_the_users_loop_asks_their_questions(bank):
-    from voice_coach.loop import make_plan
+    from voice_coach.interview import make_plan
 
     plan = make_plan(bank, bank.loops["amazon-sdm-loop-prep"], set(), voices=[("joe", 170)])
     asked = [s.ref for s in plan.steps if s.kind == "question"]

@@ -64,15 +64,10 @@ def resolve_prompt(bank: Bank, question: str | None) -> tuple[Question | None, R
     """A question id, or a rubric id (why-amazon, ...) asked as a question."""
     if question is None:
         return None, None
-    if question in bank.questions:
-        return bank.questions[question], None
-    if question in bank.rubrics:
-        rubric = bank.rubrics[question]
-        return rubric.as_question(), rubric
-    raise UserError(
-        f"unknown question id '{question}'",
-        fix="see the question and rubric ids with `voice-coach bank list`, or leave out the question",
-    )
+    found = bank.prompt(question)
+    if found == (None, None):
+        bank.require("questions", question)  # the error, with what is close to it
+    return found
 
 
 def analyze_text(

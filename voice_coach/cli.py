@@ -134,14 +134,17 @@ def practice(
     principles, count, story, question_ids, rubric_ids, by_need, follow_ups, model, device, engine, voice
 ):
     """Hear a question, answer out loud, answer the follow-ups, get the report."""
-    from voice_coach.session import Session, pick_questions, run_practice
+    from voice_coach.desk import DeskTake
+    from voice_coach.interview import Microphone, Session, pick_questions
+    from voice_coach.interview import practice as run_practice
+    from voice_coach.report.live import TerminalEvents
 
     settings = _settings(model, engine, voice)
     if follow_ups is not None:
         settings.follow_ups = follow_ups
     bank = _bank(settings)
     store = _store(settings)
-    rubrics = [_rubric(bank, r) for r in rubric_ids]
+    rubrics = [bank.require("rubrics", r) for r in rubric_ids]
     if by_need:
         questions = [p.question for p in _print_next(bank, store, count)]
     elif rubrics and not (principles or question_ids or story):
@@ -149,17 +152,10 @@ def practice(
     else:
         questions = pick_questions(bank, list(principles), count, story, list(question_ids))
     _offer_recovery(store)
-    session = Session(settings, bank, store, "practice")
-    run_practice(session, questions, story_id=story, device=device, rubrics=rubrics)
-
-
-def _rubric(bank, rubric_id: str):
-    if rubric_id not in bank.rubrics:
-        raise UserError(
-            f"unknown rubric id '{rubric_id}'",
-            fix="see the rubrics with `voice-coach bank list` (" + ", ".join(bank.rubrics) + ")",
-        )
-    return bank.rubrics[rubric_id]
+    shown = TerminalEvents()
+    session = Session(settings, bank, store, "practice", emit=shown)
+    mic = Microphone(device, take=DeskTake(shown.console))
+    run_practice(session, questions, mic, story_id=story, rubrics=rubrics)
 
 
 def _print_next(bank, store, count: int):
@@ -195,19 +191,24 @@ def next_command(count) -> None:
 def loop(loop_id, interviewer, is_demo, restart, model, device, speed, engine, voice) -> None:
     """The mock loop: each interviewer, their principles, follow-ups and time box; then a debrief."""
     from voice_coach.debrief import build
-    from voice_coach.loop import prepare, run_loop
+    from voice_coach.desk import DeskTake
+    from voice_coach.interview import Candidate, Microphone, prepare
+    from voice_coach.interview import loop as run_loop
     from voice_coach.report.debrief import to_terminal
+    from voice_coach.report.live import TerminalEvents
 
     settings = _settings(model, engine, voice)
     bank = _bank(settings)
     store = _store(settings)
     _offer_recovery(store)
-    session, plan = prepare(settings, bank, store, loop_id, interviewer, is_demo, restart)
+    shown = TerminalEvents()
+    session, plan = prepare(settings, bank, store, loop_id, interviewer, is_demo, restart, emit=shown)
     if session.resume:
         click.echo(f"resuming loop session {session.session_id} (use --restart for a new one)", err=True)
-    run_loop(session, plan, demo=is_demo, device=device, speed=speed)
+    answers = Candidate(speed) if is_demo else Microphone(device, take=DeskTake(shown.console))
+    run_loop(session, plan, answers)
     sid = session.session_id
-    to_terminal(build(bank, store.session(sid), store.session_answers(sid)), session.out)
+    to_terminal(build(bank, store.session(sid), store.session_answers(sid)), shown.out)
     click.echo(
         f"\nsession {session.session_id}: `voice-coach debrief {session.session_id} --html debrief.html`"
     )
@@ -261,8 +262,9 @@ def debrief(session, as_json, md_file, html_file) -> None:
 @voice_option
 def demo(count, question_ids, model, speed, seed, follow_ups, engine, voice) -> None:
     """The whole practice flow with a synthetic candidate voice: no microphone, no speaker."""
-    from voice_coach.report.terminal import render
-    from voice_coach.session import Session, demo_questions, run_demo
+    from voice_coach.interview import Candidate, Session, demo_questions
+    from voice_coach.interview import demo as run_demo
+    from voice_coach.report.live import TerminalEvents
 
     settings = _settings(model, engine, voice)
     settings.follow_ups = follow_ups
@@ -270,8 +272,8 @@ def demo(count, question_ids, model, speed, seed, follow_ups, engine, voice) -> 
     questions = demo_questions(bank, list(question_ids), count, seed)
     store = _store(settings)
     _offer_recovery(store)
-    session = Session(settings, bank, store, "demo")
-    results = run_demo(session, questions, speed=speed, show=lambda r: render(r, session.out))
+    session = Session(settings, bank, store, "demo", emit=TerminalEvents())
+    results = run_demo(session, questions, Candidate(speed))
     click.echo(f"\nsession {session.session_id}: {len(results)} answer(s)")
     click.echo(f"recordings: {session.folder}")
     click.echo(f"history:    {settings.db_path}")
@@ -598,12 +600,11 @@ def export(folder) -> None:
 @click.option("--model", type=MODEL_CHOICE, help="Whisper model (default: the one the attempt used).")
 def recover(model) -> None:
     """Finish answers interrupted by a crash or kill: transcribe, score and store what was recorded."""
-    from rich.console import Console
-
-    from voice_coach.session import recover as run_recover
+    from voice_coach.interview import recover as run_recover
 
     settings = _settings()
-    done = run_recover(_store(settings), _bank(settings), settings, Console(stderr=True), model=model)
+    say = lambda line: click.echo(line, err=True)  # noqa: E731
+    done = run_recover(_store(settings), _bank(settings), settings, say, model=model)
     click.echo(f"recovered {len(done)} answer(s)" if done else "nothing to recover")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import select
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -22,10 +23,11 @@ from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from voice_coach.audio.capture import Tick
+from voice_coach.audio.capture import SOUND_DBFS, Recorder, Recording, Tick
+from voice_coach.interview.answers import Prompt
+from voice_coach.report.live import NO_SOUND
 from voice_coach.units import mmss
 
-SOUND_DBFS = -60.0  # a microphone that delivers nothing above this is muted or unplugged
 NO_SOUND_AFTER_S = 5.0
 METER_FLOOR_DBFS = -60.0
 PLAIN_EVERY_S = 10.0
@@ -34,10 +36,6 @@ HELP = (
     "Enter: done, score this answer.  space: pause / resume (recording and clock stop).  "
     "r: restart this answer (the take is kept on disk, not scored).  s: skip this question.  "
     "q: save this answer and quit.  Ctrl-C: stop and score; twice: quit at once."
-)
-NO_SOUND = (
-    "No sound is heard from the microphone. Check its mute switch and that the right input device "
-    "is chosen (--device, `pactl list short sources`), or run `voice-coach doctor`; then press r."
 )
 
 
@@ -210,3 +208,54 @@ def keys(on_key: Callable[[str], None]) -> Iterator[bool]:
         stop.set()
         reader.join(timeout=1.0)
         termios.tcsetattr(fd, termios.TCSADRAIN, old)
+
+
+STOP_KEYS = {"r": "restart", "s": "skip", "q": "quit"}
+
+
+class DeskTake:
+    """Records a take at the desk: the live screen, single keys (Enter done, space pause, r, s, q, ?),
+    and Ctrl-C that stops the take (it is kept and scored); a second Ctrl-C quits at once."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def __call__(self, recorder: Recorder, prompt: Prompt) -> Recording:
+        view = AnswerView(
+            prompt.heading,
+            prompt.question,
+            prompt.target_s,
+            prompt.limit_s,
+            prompt.silence_s,
+            prompt.interviewer,
+        )
+        presses = [0]
+
+        def on_sigint(signum, frame) -> None:
+            presses[0] += 1
+            if presses[0] > 1:
+                raise KeyboardInterrupt
+            recorder.request_stop("interrupted")
+            view.note = "Stopped: scoring what you said. Ctrl-C again quits at once."
+
+        def on_key(key: str) -> None:
+            if key == "\n":
+                recorder.request_stop("enter")
+            elif key == " ":
+                view.paused = not recorder.paused.is_set()
+                (recorder.paused.set if view.paused else recorder.paused.clear)()
+            elif key in STOP_KEYS:
+                recorder.request_stop(STOP_KEYS[key])
+            elif key == "?":
+                view.show_help = not view.show_help
+            screen.refresh()
+
+        in_main = threading.current_thread() is threading.main_thread()
+        old = signal.signal(signal.SIGINT, on_sigint) if in_main else None
+        try:
+            with Screen(view, self.console) as screen, keys(on_key):
+                recorder.on_tick = screen.tick
+                return recorder.record()
+        finally:
+            if in_main:
+                signal.signal(signal.SIGINT, old)

@@ -322,6 +322,9 @@ class Recorder:
         return Recording(self.path, writer.frames / self.sr, stopped_by, speech)
 
 
+SOUND_DBFS = -60.0  # a microphone that delivers nothing above this is muted or unplugged
+
+
 def probe_level(device: str | int | None = None, seconds: float = 1.0) -> float:
     """The loudest level (dBFS) the microphone delivers in `seconds`: -120 is digital silence (muted)."""
     loudest, got = -120.0, 0

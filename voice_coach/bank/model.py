@@ -149,6 +149,29 @@ class Bank:
         found = difflib.get_close_matches(name.strip().lower(), list(names), n=n, cutoff=0.6)
         return list(dict.fromkeys(names[f] for f in found))
 
+    def prompt(self, ref: str) -> tuple[Question | None, Rubric | None]:
+        """A question id, or a rubric id (why-amazon, ...) asked as a question; (None, None) if neither."""
+        if ref in self.questions:
+            return self.questions[ref], None
+        if ref in self.rubrics:
+            return self.rubrics[ref].as_question(), self.rubrics[ref]
+        return None, None
+
+    def require(self, kind: str, ref: str):
+        """The entry of `kind` (principles: its id, given by id or name) named `ref`; else a UserError
+        that says what was not found, what is close to it and where the ids are listed."""
+        from voice_coach.errors import UserError
+
+        found = self.principle_id(ref) if kind == "principles" else getattr(self, kind).get(ref)
+        if found is not None:
+            return found
+        close = self.close_names(kind, ref)
+        hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+        raise UserError(
+            f"unknown {kind.rstrip('s')}{'' if kind == 'principles' else ' id'} '{ref}'",
+            fix=f"{hint}see the {kind} with `voice-coach bank list`",
+        )
+
     def principle_id(self, name_or_id: str) -> str | None:
         """Resolve a principle given by id or by name, case-insensitively."""
         key = name_or_id.strip().lower()
