@@ -12,11 +12,11 @@ import time
 
 import numpy as np
 
-from voice_coach.bank.files import load_bank
+from voice_coach.bank.files import load_dirs
 from voice_coach.config import shipped_bank_dir
+from voice_coach.evaluation.evaluate import default_set, evaluate, load_set
 from voice_coach.scoring.coverage import EmbeddingScorer, LexicalScorer
 from voice_coach.scoring.embeddings import load_minilm
-from voice_coach.scoring.evaluate import default_set, evaluate, load_set
 
 
 def sweep(scorer, bank, items, thresholds, floors) -> dict:
@@ -33,7 +33,7 @@ def sweep(scorer, bank, items, thresholds, floors) -> dict:
 
 
 def main() -> None:
-    bank = load_bank([shipped_bank_dir()])
+    bank = load_dirs([shipped_bank_dir()])
     items = load_set(default_set())
     start = time.time()
     results = [sweep(LexicalScorer(), bank, items, np.arange(0.2, 0.7, 0.05), np.arange(0.15, 0.6, 0.05))]

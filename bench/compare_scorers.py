@@ -2,7 +2,7 @@
 
 Each candidate sits behind the interface the scorer uses (`embed(texts)` -> L2-normalized rows), so
 one EmbeddingScorer serves them all. For each: load time; threshold, story floor and aside level
-calibrated on the labelled answers (voice_coach/scoring/labelled/, as bench/calibrate.py does); the
+calibrated on the labelled answers (voice_coach/evaluation/labelled/, as bench/calibrate.py does); the
 metrics there and on the held-out answers at those values; and the time to score a 3-minute answer.
 
 The candidates other than MiniLM are not in the default install; put them in a separate venv:
@@ -26,11 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from calibrate import sweep  # noqa: E402
 from scoring import three_minute_transcript  # noqa: E402
 
-from voice_coach.bank.files import load_bank  # noqa: E402
+from voice_coach.bank.files import load_dirs  # noqa: E402
 from voice_coach.config import shipped_bank_dir  # noqa: E402
+from voice_coach.evaluation.evaluate import default_set, evaluate, load_set  # noqa: E402
 from voice_coach.scoring.analyze import analyze  # noqa: E402
 from voice_coach.scoring.coverage import EmbeddingScorer, LexicalScorer  # noqa: E402
-from voice_coach.scoring.evaluate import default_set, evaluate, load_set  # noqa: E402
 
 
 class Cached:
@@ -101,7 +101,7 @@ def score_time(scorer, bank, runs: int = 3) -> float:
 
 
 def main() -> None:
-    bank = load_bank([shipped_bank_dir()])
+    bank = load_dirs([shipped_bank_dir()])
     tuned = load_set(default_set())
     heldout = load_set(default_set().with_name("heldout_answers.yaml"))
     rows = []

@@ -16,7 +16,7 @@ import jiwer
 
 from voice_coach.audio.files import load_audio
 from voice_coach.config import load_settings
-from voice_coach.scoring.evaluate import default_set, load_set
+from voice_coach.evaluation.evaluate import default_set, load_set
 from voice_coach.speech.engines import FILLER_MODES, FasterWhisperEngine
 from voice_coach.speech.tts import synthesize
 

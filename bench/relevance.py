@@ -1,7 +1,7 @@
 """Does the answer address the question asked? How well each measure tells, on labelled pairs.
 
 Pairs every labelled answer that tells a story with the bank questions its story clearly does or
-does not answer (voice_coach/scoring/labelled/relevance.yaml, labelled by hand: a tuning half on the
+does not answer (voice_coach/evaluation/labelled/relevance.yaml, labelled by hand: a tuning half on the
 labelled and hard answers, a held-out half on the held-out answers with other questions). For the
 shipped measure, the question's words to listen for (scoring/relevance.py), it prints the share of
 non-addressing pairs that "may not answer the question" catches and the share of addressing pairs
@@ -31,10 +31,10 @@ from collections.abc import Callable
 import numpy as np
 import yaml
 
-from voice_coach.bank.files import load_bank
+from voice_coach.bank.files import load_dirs
 from voice_coach.config import shipped_bank_dir
+from voice_coach.evaluation.evaluate import LABELLED, SETS, Labelled, load_set
 from voice_coach.scoring.coverage import default_scorer
-from voice_coach.scoring.evaluate import LABELLED, SETS, Labelled, load_set
 from voice_coach.scoring.model import Word
 from voice_coach.scoring.relevance import asks, heard
 from voice_coach.speech.engines import transcript_from_text
@@ -64,13 +64,13 @@ def spoken(split: str, rate: int = 150) -> None:
     from pathlib import Path
 
     from voice_coach.config import load_settings
-    from voice_coach.scoring.evaluate import synthesized_transcriber
-    from voice_coach.speech.engines import make_engine
+    from voice_coach.evaluation.evaluate import synthesized_transcriber
+    from voice_coach.speech.engines import engine_for
 
     settings = load_settings()
-    engine = make_engine(settings.engine, settings.model, settings.cache_dir)
+    engine = engine_for(settings)
     engine.load()
-    look_for = {q.id: q.look_for for q in load_bank([shipped_bank_dir()]).questions.values()}
+    look_for = {q.id: q.look_for for q in load_dirs([shipped_bank_dir()]).questions.values()}
     data = pairs(split)
     heard_words: dict[str, list[Word]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -95,7 +95,7 @@ def main() -> None:
         for split in SPLITS:
             spoken(split)
         return
-    bank = load_bank([shipped_bank_dir()])
+    bank = load_dirs([shipped_bank_dir()])
     scorer = default_scorer()
     scorer.fit(bank.bullet_texts())
     text = {q.id: q.text for q in bank.questions.values()}

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +57,7 @@ def wer(ref: str, hyp: str) -> float:
 
 def make_answer(seconds: float, folder: Path) -> tuple[Path, str]:
     """A synthesized answer of about `seconds`, then 5 s of silence (the silence stop ends it)."""
-    from voice_coach.scoring.evaluate import default_set, load_set
+    from voice_coach.evaluation.evaluate import default_set, load_set
     from voice_coach.speech.tts import synthesize
 
     texts = [i.text for i in load_set(default_set()) if i.kind in ("close", "paraphrase", "partial")]
@@ -108,10 +109,10 @@ def main() -> None:
             "-c",
             (
                 "import time; t=time.perf_counter();"
-                "from voice_coach.config import load_settings; from voice_coach.bank import load_bank;"
-                "from voice_coach.interview import Session; from voice_coach.store import Store;"
+                "from voice_coach.config import load_settings; from voice_coach.bank import load_dirs;"
+                "from voice_coach.interview import Session; from voice_coach.history.store import Store;"
                 "from voice_coach.speech.tts import speak;"
-                "s=load_settings(); b=load_bank(s.bank_dirs); q=next(iter(b.questions.values()));"
+                "s=load_settings(); b=load_dirs(s.bank_dirs); q=next(iter(b.questions.values()));"
                 "ses=Session(s, b, Store(s.db_path), 'practice'); ses.start();"
                 "speak(q.text, ses.folder/'q1-question.wav', s.tts_rate, play=False)"
             ),
@@ -214,15 +215,15 @@ def worker(
     through the recorder's file input with transcription while recording, then scored."""
     from voice_coach.audio.capture import FileSource
     from voice_coach.audio.files import load_audio
-    from voice_coach.bank.files import load_bank
+    from voice_coach.bank.files import load_dirs
     from voice_coach.config import load_settings
+    from voice_coach.history.store import Store
     from voice_coach.interview import Session
-    from voice_coach.store import Store
 
     settings = load_settings()
-    settings.engine = engine_name
-    settings.hard_limit_s = max(settings.hard_limit_s, length + 30)  # the 5-minute answer runs to its end
-    bank = load_bank(settings.bank_dirs)
+    # the 5-minute answer runs to its end
+    settings = replace(settings, engine=engine_name, hard_limit_s=max(settings.hard_limit_s, length + 30))
+    bank = load_dirs(settings.bank_dirs)
     question = bank.questions["backbone-disagree-manager"]
     script = json.loads(Path(scripts).read_text())[str(length)]
     session = Session(settings, bank, Store(settings.db_path), "bench", model, engine_name=engine_name)
@@ -274,13 +275,13 @@ def voice_worker() -> None:
     """The interviewer's voice alone: its load, the time from a question chosen to its first
     sentence ready to play (cold, then with the voice loaded, as in a session), its memory."""
     from voice_coach import memory
-    from voice_coach.bank.files import load_bank
+    from voice_coach.bank.files import load_dirs
     from voice_coach.config import load_settings
     from voice_coach.speech import tts
 
     memory.tune_malloc()  # as in a session, where the voice speaks
     settings = load_settings()
-    questions = [q.text for q in load_bank(settings.bank_dirs).questions.values()][:12]
+    questions = [q.text for q in load_dirs(settings.bank_dirs).questions.values()][:12]
     voice = tts.resolve(settings.voice)
 
     def first_audio(text: str) -> float:

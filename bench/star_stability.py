@@ -27,7 +27,7 @@ ITEMS = ("mc-paraphrase", "hb-paraphrase")
 def synthesize(folder: Path) -> None:
     import soundfile as sf
 
-    from voice_coach.scoring.evaluate import default_set, load_set
+    from voice_coach.evaluation.evaluate import default_set, load_set
     from voice_coach.speech import piper, tts
 
     voice = piper.load("joe")
@@ -42,14 +42,14 @@ def synthesize(folder: Path) -> None:
 def agreement(folder: Path) -> dict:
     """In a process of its own (CT2_FORCE_CPU_ISA is read when CTranslate2 loads)."""
     from voice_coach.audio.files import load_audio
-    from voice_coach.bank.files import load_bank
+    from voice_coach.bank.files import load_dirs
     from voice_coach.config import shipped_bank_dir
+    from voice_coach.evaluation.evaluate import default_set, load_set, part_agreement
     from voice_coach.scoring.analyze import analyze
     from voice_coach.scoring.coverage import default_scorer
-    from voice_coach.scoring.evaluate import default_set, load_set, part_agreement
     from voice_coach.speech.engines import FasterWhisperEngine
 
-    bank = load_bank([shipped_bank_dir()])
+    bank = load_dirs([shipped_bank_dir()])
     scorer = default_scorer()
     scorer.fit(bank.bullet_texts())
     engine = FasterWhisperEngine("base", Path(tempfile.mkdtemp()))

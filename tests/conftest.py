@@ -81,10 +81,10 @@ def render_fresh(texts: dict[str, str], folder: Path, voice: str | None = None, 
 @pytest.fixture(scope="session")
 def shipped_bank():
     """The shipped example bank, read once (the labelled answers refer to its stories)."""
-    from voice_coach.bank.files import load_bank
+    from voice_coach.bank.files import load_dirs
     from voice_coach.config import shipped_bank_dir
 
-    return load_bank([shipped_bank_dir()])
+    return load_dirs([shipped_bank_dir()])
 
 
 @pytest.fixture(scope="session")

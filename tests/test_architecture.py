@@ -64,6 +64,56 @@ def test_no_import_cycle():
     assert find_cycle(graph) is None, " -> ".join(find_cycle(graph) or [])
 
 
+# The packages (and the few modules at the top) from the bottom up: each imports only from the
+# layers below it. Speech, the bank and audio under scoring; scoring under the interview and the
+# history; the reports over the interview they render; the CLI on top. Evaluation sits beside the
+# history: it speaks and records the answers it scores, so scoring itself never touches audio.
+LAYERS = (
+    ("errors",),
+    ("units", "config", "tokens", "private", "faults", "memory"),
+    ("audio", "bank"),
+    ("speech",),
+    ("scoring",),
+    ("history", "evaluation"),
+    ("interview",),
+    ("report",),
+    ("api", "doctor"),
+    ("cli",),
+    ("__main__",),
+)
+
+
+def package_graph() -> dict[str, set[str]]:
+    """Package (or top-level module) -> the others it imports."""
+
+    def unit(module: str) -> str:
+        parts = module.split(".")
+        return parts[1] if len(parts) > 1 else "voice_coach"
+
+    out: dict[str, set[str]] = {}
+    for module, deps in import_graph().items():
+        out.setdefault(unit(module), set()).update(unit(d) for d in deps)
+    for name, deps in out.items():
+        deps.discard(name)
+        deps.discard("voice_coach")  # the package's own __init__: the library's front door
+    return out
+
+
+def test_packages_import_one_way():
+    rank = {name: i for i, layer in enumerate(LAYERS) for name in layer}
+    graph = package_graph()
+    unplaced = sorted(set(graph) - set(rank) - {"voice_coach"})
+    assert unplaced == [], f"place {unplaced} in LAYERS"
+    upward = sorted(
+        f"{name} -> {dep}"
+        for name, deps in graph.items()
+        if name in rank
+        for dep in deps
+        if rank[dep] >= rank[name]
+    )
+    assert upward == [], upward
+
+
 def test_the_cli_is_on_top():
     graph = import_graph()
     users = sorted(

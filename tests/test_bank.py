@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from voice_coach.bank.files import load_bank, read_bank
+from voice_coach.bank.files import load_dirs, read_bank
 from voice_coach.config import shipped_bank_dir
 from voice_coach.errors import UserError
 
@@ -71,7 +71,7 @@ stories:
 def test_yaml_syntax_error_has_line(tmp_path):
     _write(tmp_path, "bad.yaml", "questions:\n  - id: q1\n    text: [unclosed\n")
     with pytest.raises(UserError) as err:
-        load_bank([tmp_path])
+        load_dirs([tmp_path])
     assert "bad.yaml:4" in str(err.value) or "bad.yaml:3" in str(err.value)
     assert "not valid YAML" in str(err.value)
 
@@ -86,5 +86,5 @@ def test_user_bank_overrides_shipped(tmp_path):
     text: My own wording of this question.
 """,
     )
-    bank = load_bank([shipped_bank_dir(), tmp_path])
+    bank = load_dirs([shipped_bank_dir(), tmp_path])
     assert bank.questions["ownership-beyond-role"].text == "My own wording of this question."

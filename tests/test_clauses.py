@@ -8,9 +8,9 @@ import re
 import pytest
 import soundfile as sf
 
+from voice_coach.evaluation.evaluate import default_set, load_set, part_agreement
 from voice_coach.scoring.analyze import analyze
 from voice_coach.scoring.coverage import default_scorer
-from voice_coach.scoring.evaluate import default_set, load_set, part_agreement
 from voice_coach.scoring.model import AnswerReport
 from voice_coach.scoring.text import LONG_CLAUSE, sentences
 from voice_coach.speech import piper, tts

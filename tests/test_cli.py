@@ -137,7 +137,7 @@ def test_follow_ups_setting_is_read_and_checked(vc_env, tmp_path):
 def test_i_and_we_are_counted_once_the_same_way(vc_env):
     """'my', 'our', 'us' are not subjects: the report's I/we share and the debrief agree."""
     import voice_coach as vc
-    from voice_coach.debrief import signal
+    from voice_coach.interview.review import signal
     from voice_coach.scoring.followups import action_pronouns
 
     text = (
@@ -150,8 +150,8 @@ def test_i_and_we_are_counted_once_the_same_way(vc_env):
     i, we = action_pronouns(report)
     assert report.delivery.i_we_ratio == 1.0 and we == 0 and i >= 2
     assert "we-not-i" not in [p for p in report.follow_ups if "personally" in p]
-    from voice_coach.debrief import _answer
-    from voice_coach.store import Attempt
+    from voice_coach.history.store import Attempt
+    from voice_coach.interview.review import _answer
 
     answer = _answer(Attempt(1, "s", "q", "p", None, None, "done", 0.0, report=report))
     assert (answer["i_actions"], answer["we_actions"]) == (i, we)
@@ -171,10 +171,10 @@ def test_recover_keeps_the_attempts_engine_story_and_rubric(vc_env, tmp_path, mo
     against the story it was practised for, and a rubric prompt against its rubric."""
     import importlib
 
-    session_module = importlib.import_module("voice_coach.interview.recover")
+    recovering = importlib.import_module("voice_coach.interview.recover")
     from voice_coach.config import load_settings
+    from voice_coach.history.store import Store
     from voice_coach.speech.engines import transcript_from_text
-    from voice_coach.store import Store
 
     asked: list[tuple[str, str]] = []
 
@@ -189,7 +189,7 @@ def test_recover_keeps_the_attempts_engine_story_and_rubric(vc_env, tmp_path, mo
             transcript.duration_s = len(audio) / 16000
             return transcript
 
-    monkeypatch.setattr(session_module, "make_engine", Scripted)
+    monkeypatch.setattr(recovering, "engine_for", lambda _settings, engine, model: Scripted(engine, model))
     settings = load_settings()
     wav1, wav2 = tmp_path / "a1.wav", tmp_path / "a2.wav"
     _tiny_wav(wav1)
@@ -231,7 +231,7 @@ def test_export_and_forget_read_typed_rows(vc_env, tmp_path):
 
 def test_history_names_close_matches_and_shows_interrupted_attempts(vc_env, tmp_path, monkeypatch):
     from voice_coach.config import load_settings
-    from voice_coach.store import Store
+    from voice_coach.history.store import Store
 
     monkeypatch.setenv("COLUMNS", "80")
     answer = tmp_path / "a.txt"

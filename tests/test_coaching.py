@@ -3,13 +3,13 @@ the story's smaller gaps."""
 
 from __future__ import annotations
 
-from voice_coach.bank import load_bank
+from voice_coach.bank import load_dirs
 from voice_coach.config import shipped_bank_dir
 from voice_coach.scoring.analyze import analyze
 from voice_coach.scoring.coaching import MAX_FIXES, fix_first
 from voice_coach.speech.engines import Transcript, Word
 
-BANK = load_bank([shipped_bank_dir()])
+BANK = load_dirs([shipped_bank_dir()])
 Q = BANK.questions["customer-obsession-metric"]
 
 SITUATION = (

@@ -4,16 +4,16 @@ quoted, and missed bullets come as a list, shortest first."""
 
 from __future__ import annotations
 
-from voice_coach.bank import load_bank
+from voice_coach.bank import load_dirs
 from voice_coach.config import shipped_bank_dir
-from voice_coach.debrief import _answer, signal
+from voice_coach.history.store import Attempt
+from voice_coach.interview.review import _answer, signal
 from voice_coach.report.debrief import to_markdown
 from voice_coach.scoring.analyze import analyze
 from voice_coach.scoring.model import Ending
 from voice_coach.speech.engines import transcript_from_text
-from voice_coach.store import Attempt
 
-BANK = load_bank([shipped_bank_dir()])
+BANK = load_dirs([shipped_bank_dir()])
 Q = BANK.questions["backbone-disagree-manager"]
 TOLD = (
     "Before our spring launch the head of sales proposed moving every customer to an annual-only "

@@ -8,7 +8,7 @@ import io
 from rich.console import Console
 
 from voice_coach.audio.capture import Tick
-from voice_coach.desk import KEYS, NO_SOUND, AnswerView, Screen
+from voice_coach.report.desk import KEYS, NO_SOUND, AnswerView, Screen
 
 QUESTION = "Tell me about a time you strongly disagreed with your manager about an important decision."
 

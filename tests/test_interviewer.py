@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from voice_coach.bank import load_bank
+from voice_coach.bank import load_dirs
 from voice_coach.config import shipped_bank_dir
 from voice_coach.scoring.analyze import analyze
 from voice_coach.scoring.followups import choose
 from voice_coach.speech.engines import transcript_from_text
 
-BANK = load_bank([shipped_bank_dir()])
+BANK = load_dirs([shipped_bank_dir()])
 Q = BANK.questions["earn-trust-change"]
 
 SITUATION = "Before our spring launch the head of sales proposed an annual-only plan for every customer."
@@ -104,9 +104,9 @@ def test_question_follow_ups_come_after_the_gaps_and_the_limit_holds():
 
 def test_story_reuse_is_flagged_and_the_matrix_avoids_it():
     from voice_coach.bank.views import assign_stories
-    from voice_coach.debrief import story_reuse
+    from voice_coach.history.store import Attempt
+    from voice_coach.interview.review import story_reuse
     from voice_coach.scoring.model import AnswerReport, QuestionRef, StoryMatch
-    from voice_coach.store import Attempt
 
     def answer(who, story):
         report = AnswerReport(QuestionRef("q", "?"), story=StoryMatch(id=story))
@@ -130,7 +130,7 @@ def test_story_reuse_is_flagged_and_the_matrix_avoids_it():
 
 
 def test_practice_next_is_explained_and_deterministic(vc_env, tmp_path):
-    from voice_coach.store import Store
+    from voice_coach.history.store import Store
 
     store = Store(Path(vc_env["VOICE_COACH_DATA_DIR"]) / "history.sqlite3")
     day = 86400
@@ -277,7 +277,7 @@ def test_the_last_question_message_agrees_with_the_clock():
 def test_the_loop_asks_the_follow_ups_that_fit_and_the_demo_answers_in_time():
     """Issue 26: every follow-up of a loop demo was skipped for time, and every answer (the user's
     30-bullet stories, a three-paragraph 'Why Amazon?') ran past its 75 s."""
-    from voice_coach import candidate
+    import voice_coach.interview.candidate as candidate
     from voice_coach.bank.model import Rubric
     from voice_coach.interview.clock import PROBE_S, probes_that_fit
 

@@ -16,9 +16,9 @@ import pytest
 import voice_coach as vc
 from conftest import ROOT
 from contract import assert_contract
+from voice_coach.history.store import Attempt, SessionRecord, Store
 from voice_coach.scoring.model import AnswerReport
 from voice_coach.speech.engines import Transcript, Word
-from voice_coach.store import Attempt, SessionRecord, Store
 
 CLOUD = (
     "Our cloud bill had doubled in a year while traffic grew only twenty percent. "
@@ -132,7 +132,7 @@ def test_session_creation_has_no_side_effects(vc_env, tmp_path):
 
 def test_package_data_paths_exist():
     from voice_coach.config import shipped_bank_dir
-    from voice_coach.scoring.evaluate import set_path
+    from voice_coach.evaluation.evaluate import set_path
 
     assert (shipped_bank_dir() / "questions.yaml").is_file()
     assert set_path("heldout").is_file() and set_path("labelled").is_file()
@@ -142,14 +142,14 @@ def test_package_data_paths_exist():
 def test_a_rubric_answer_in_the_html_report_has_points_not_star_parts(vc_env):
     """The terminal never gave 'Why Amazon?' STAR parts; the HTML page did (an S/A bar, S and A
     tags in the transcript). A rubric prompt is judged by its points, on every surface."""
-    from voice_coach.report.html import render_session
-    from voice_coach.store import Attempt
+    from voice_coach.history.store import Attempt
+    from voice_coach.report.html import session_html
 
     text = "The scale of customers you reach changes how millions of people shop. I want ownership."
     report = vc.analyze_text(text, "why-amazon")
     assert any(s.part for s in report.sentences)  # the tagger still runs; the page must not show it
     attempt = Attempt(1, "s1", "why-amazon", None, None, None, "done", 0.0, report=report)
-    page = render_session("s1", [attempt])
+    page = session_html("s1", [attempt])
     assert "of its points" in page and "Points of the prompt" in page
     assert 'class="part-situation"' not in page and 'class="part-action"' not in page
     assert 'class="tag"' not in page and "<svg" not in page.split('class="transcript"')[0].split("<h2>")[1]

@@ -31,12 +31,12 @@ from pathlib import Path
 
 import pytest
 
-from voice_coach.bank.files import load_bank
+from voice_coach.bank.files import load_dirs
 from voice_coach.bank.notes import read_notes
 from voice_coach.config import shipped_bank_dir
 
 HERE = Path(__file__).parent / "notes_layouts"
-PRINCIPLES = list(load_bank([shipped_bank_dir()]).principles.values())
+PRINCIPLES = list(load_dirs([shipped_bank_dir()]).principles.values())
 S, T, A, R, U = "S", "T", "A", "R", None  # U: a bullet with no part marked
 
 

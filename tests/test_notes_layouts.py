@@ -33,11 +33,11 @@ Layouts, and where each was seen (2026-11, public GitHub Markdown, read with the
 
 from __future__ import annotations
 
-from voice_coach.bank.files import load_bank
+from voice_coach.bank.files import load_dirs
 from voice_coach.bank.notes import count_bullets, read_notes
 from voice_coach.config import shipped_bank_dir
 
-PRINCIPLES = list(load_bank([shipped_bank_dir()]).principles.values())
+PRINCIPLES = list(load_dirs([shipped_bank_dir()]).principles.values())
 
 
 def tags(bullets: list) -> list[str | None]:

@@ -1,5 +1,5 @@
 """The user's own stories as they wrote them (../shared/user-notes): untagged, long, misspelled, two of
-them twins. Answers to them are labelled in scoring/labelled/own*.yaml (issue 26)."""
+them twins. Answers to them are labelled in evaluation/labelled/own*.yaml (issue 26)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import pytest
 
 from conftest import need_shared
 from voice_coach.api import evaluate_scoring, import_notes
-from voice_coach.bank.files import load_bank
+from voice_coach.bank.files import load_dirs
 from voice_coach.config import load_settings, shipped_bank_dir
 from voice_coach.errors import UserError
+from voice_coach.evaluation.evaluate import load_set, set_path
 from voice_coach.scoring.analyze import analyze
 from voice_coach.scoring.coaching import fix_first
-from voice_coach.scoring.evaluate import load_set, set_path
 from voice_coach.scoring.star import infer_parts
 from voice_coach.speech.engines import transcript_from_text
 
@@ -32,12 +32,12 @@ def own_bank(tmp_path_factory):
 @pytest.fixture(scope="module")
 def bank(own_bank):
     """The bank as practice loads it: the shipped one and the user's imported notes."""
-    return load_bank([shipped_bank_dir(), own_bank])
+    return load_dirs([shipped_bank_dir(), own_bank])
 
 
 def test_parts_are_inferred_for_untagged_bullets_as_the_examples_tag_them():
     """The shipped stories with their tags taken away get them back from their wording alone."""
-    stories = load_bank([shipped_bank_dir()]).stories.values()
+    stories = load_dirs([shipped_bank_dir()]).stories.values()
     bullets = [b for s in stories for b in s.all_bullets()]
     assert len(bullets) >= 30 and all(b.star for b in bullets)
     for story in stories:
@@ -65,7 +65,7 @@ def test_a_part_the_user_corrects_is_kept_and_scored(tmp_path):
     assert guessed in path.read_text()
     path.write_text(path.read_text().replace(guessed, guessed.replace("'A: ", "'R: ")))
     assert import_notes(notes, into=tmp_path).plan.count("kept-edit") == 1
-    bank = load_bank([shipped_bank_dir(), tmp_path])
+    bank = load_dirs([shipped_bank_dir(), tmp_path])
     (bullet,) = [b for b in bank.stories[WENT_MY_WAY].all_bullets() if b.text.startswith("I made call")]
     assert bullet.star == "R"
     text = "I made the call recordings available to all the stakeholders at my company."
@@ -212,7 +212,7 @@ def test_the_demo_candidate_tells_a_long_story_in_the_time_it_has(bank):
     """The user's stories run to 30 bullets (over 3 minutes aloud): in a 75 s demo question every
     answer was cut off and every follow-up skipped. Told in 45 s: its opening, task, actions and
     results, in order, and scored as that story."""
-    from voice_coach import candidate
+    import voice_coach.interview.candidate as candidate
 
     story = bank.stories[WENT_MY_WAY]
     full, short = candidate.answer(story), candidate.answer(story, seconds=45)

@@ -33,7 +33,7 @@ def wheel_venv(tmp_path_factory) -> Path:
     names = zipfile.ZipFile(wheel).namelist()
     for needed in (
         "voice_coach/question_bank/questions.yaml",
-        "voice_coach/scoring/labelled/labelled_answers.yaml",
+        "voice_coach/evaluation/labelled/labelled_answers.yaml",
         "voice_coach/scoring/answer_report.schema.json",
         "voice_coach/report/templates/session.html.j2",
         "voice_coach/py.typed",

@@ -1,26 +1,26 @@
 """Relevance: an answer that never names what its question asks is not "strong", and every report
 says which of the question's words it heard. Calibrated on the hand-labelled pairs of
-scoring/labelled/relevance.yaml (which questions each story does and does not answer)."""
+evaluation/labelled/relevance.yaml (which questions each story does and does not answer)."""
 
 from __future__ import annotations
 
 import yaml
 
-from voice_coach import candidate
-from voice_coach.bank import load_bank
+import voice_coach.interview.candidate as candidate
+from voice_coach.bank import load_dirs
 from voice_coach.bank.model import Question
 from voice_coach.config import shipped_bank_dir
-from voice_coach.debrief import _answer, signal
+from voice_coach.evaluation.evaluate import LABELLED, SETS, load_set
+from voice_coach.history.store import Attempt
+from voice_coach.interview.review import _answer, signal
 from voice_coach.scoring.analyze import analyze
 from voice_coach.scoring.coaching import fix_first
-from voice_coach.scoring.evaluate import LABELLED, SETS, load_set
 from voice_coach.scoring.followups import Probe, merge
 from voice_coach.scoring.model import Word
 from voice_coach.scoring.relevance import asks, heard
 from voice_coach.speech.engines import transcript_from_text
-from voice_coach.store import Attempt
 
-BANK = load_bank([shipped_bank_dir()])
+BANK = load_dirs([shipped_bank_dir()])
 
 
 def words(text: str) -> list[Word]:

@@ -213,7 +213,7 @@ def test_forget_and_export(vc_env, tmp_path):
 
 def test_a_first_version_history_is_migrated_in_place(tmp_path):
     """A history written by schema 1 opens with its rows kept and the loop columns added."""
-    from voice_coach.store import _MIGRATIONS, SCHEMA_VERSION, Store
+    from voice_coach.history.store import _MIGRATIONS, SCHEMA_VERSION, Store
 
     path = tmp_path / "history.sqlite3"
     db = sqlite3.connect(path)
@@ -235,7 +235,7 @@ def test_a_first_version_history_is_migrated_in_place(tmp_path):
 _OPEN_FRESH = """
 import sys, time
 from pathlib import Path
-from voice_coach.store import Store
+from voice_coach.history.store import Store
 start = float(sys.argv[2])
 while time.time() < start:
     pass
@@ -264,7 +264,7 @@ def test_processes_opening_a_new_history_together_all_get_it(tmp_path):
         errors = [p.communicate(timeout=60)[1] for p in procs]
         assert all(p.returncode == 0 for p in procs), "\n".join(e for e in errors if e)
         db = sqlite3.connect(path)
-        from voice_coach.store import SCHEMA_VERSION
+        from voice_coach.history.store import SCHEMA_VERSION
 
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         db.close()

@@ -11,6 +11,7 @@ import yaml
 
 from conftest import render_fresh, run_cli
 from voice_coach.bank.model import Bullet
+from voice_coach.evaluation.evaluate import LABELLED, default_set, evaluate, load_set, set_path
 from voice_coach.scoring.coverage import (
     BulletMatch,
     EmbeddingScorer,
@@ -20,7 +21,6 @@ from voice_coach.scoring.coverage import (
     match_bullets,
 )
 from voice_coach.scoring.embeddings import load_minilm
-from voice_coach.scoring.evaluate import LABELLED, default_set, evaluate, load_set, set_path
 from voice_coach.scoring.star import bullet_tags, label_answer, label_sentence
 from voice_coach.scoring.text import first_person, sentences, strip_fillers, tells_no_time
 from voice_coach.speech.engines import Word

@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import render_fresh, wer
 from voice_coach.audio.capture import FileSource, Recorder, StopRules
 from voice_coach.audio.files import load_audio
-from voice_coach.scoring.evaluate import default_set, load_set
+from voice_coach.evaluation.evaluate import default_set, load_set
 from voice_coach.speech.streaming import StreamingTranscriber
 
 
@@ -40,7 +40,7 @@ def matched_words(a: list, b: list) -> list[tuple]:
     """Pairs of the same word in two transcripts, aligned in order (difflib on normalized words)."""
     import difflib
 
-    from voice_coach.scoring.text import norm
+    from voice_coach.tokens import norm
 
     matcher = difflib.SequenceMatcher(
         a=[norm(w.word) for w in a], b=[norm(w.word) for w in b], autojunk=False

@@ -12,7 +12,7 @@ file, and how to fix it:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,22 +40,23 @@ def resolve_settings(
     """The given settings (or the user's, from config and environment) with model, engine or the
     interviewer's voice chosen."""
     settings = settings or load_settings()
+    chosen: dict = {}
     if voice:
         from voice_coach.config import check_voice
 
-        settings.voice = check_voice(voice, where="--voice")
+        chosen["voice"] = check_voice(voice, where="--voice")
     if model:
-        settings.model = check_model(model)
+        chosen["model"] = check_model(model)
     if engine:
         from voice_coach.config import check_engine
 
-        settings.engine = check_engine(engine)
-    return settings
+        chosen["engine"] = check_engine(engine)
+    return replace(settings, **chosen)
 
 
 def load_bank(settings: Settings | None = None) -> Bank:
     """The shipped bank overlaid with your own (imported notes, hand-written YAML)."""
-    from voice_coach.bank.files import load_bank as load
+    from voice_coach.bank.files import load_dirs as load
 
     return load(resolve_settings(settings).bank_dirs)
 
@@ -102,7 +103,7 @@ def analyze_file(
     """Transcribe a recorded answer (WAV, FLAC, MP3, M4A ...) offline and score it."""
     from voice_coach.audio.files import SAMPLE_RATE, load_audio, load_channels, speech_channels
     from voice_coach.scoring.analyze import score
-    from voice_coach.speech.engines import make_engine
+    from voice_coach.speech.engines import engine_for
 
     settings = resolve_settings(settings, model, engine)
     bank = bank or load_bank(settings)
@@ -115,7 +116,7 @@ def analyze_file(
             audio = picked
             if progress:
                 progress(STEREO_NOTE[which])
-    speech = make_engine(settings.engine, settings.model, settings.cache_dir, settings.filler_prompt)
+    speech = engine_for(settings)
     speech.load(progress=progress)
     if progress:
         progress("transcribing...")
@@ -131,7 +132,7 @@ def analyze_file(
 
 def keep_in_history(report: AnswerReport, settings: Settings | None = None, story: str | None = None) -> int:
     """Store an analyzed answer in the history as a session of kind 'analyze'; returns its attempt id."""
-    from voice_coach.store import Store
+    from voice_coach.history.store import Store
 
     settings = resolve_settings(settings)
     with Store(settings.db_path) as store:
@@ -180,10 +181,10 @@ def evaluate_scoring(
     """Coverage precision/recall, story and STAR accuracy on hand-labelled answers ('labelled',
     'heldout', 'own' ... or a YAML file of yours), typed and, with audio, spoken and transcribed.
     A set about stories that are not the shipped examples is scored against the user's bank."""
-    from voice_coach.bank.files import load_bank as load
+    from voice_coach.bank.files import load_dirs as load
     from voice_coach.config import shipped_bank_dir
+    from voice_coach.evaluation.evaluate import AUDIO_RUNS, load_set, run_all, set_notes, set_path
     from voice_coach.scoring.coverage import default_scorer
-    from voice_coach.scoring.evaluate import AUDIO_RUNS, load_set, run_all, set_notes, set_path
 
     known = sorted({voice for voice, _ in AUDIO_RUNS})
     if unknown := sorted(set(voices) - set(known)):
@@ -208,9 +209,9 @@ def evaluate_scoring(
     scorer.fit(bank.bullet_texts())
     engine = None
     if audio:
-        from voice_coach.speech.engines import make_engine
+        from voice_coach.speech.engines import engine_for
 
-        engine = make_engine(settings.engine, settings.model, settings.cache_dir, settings.filler_prompt)
+        engine = engine_for(settings)
         engine.load(progress=progress)
     runs = run_all(bank, items, scorer, engine, progress, voices)
     return Evaluation(runs, scorer.name, len(items), settings.model if audio else None)

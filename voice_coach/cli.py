@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -46,7 +47,7 @@ def _bank(settings):
 
 
 def _store(settings):
-    from voice_coach.store import Store
+    from voice_coach.history.store import Store
 
     store = Store(settings.db_path)
     if store.moved_aside:
@@ -134,14 +135,14 @@ def practice(
     principles, count, story, question_ids, rubric_ids, by_need, follow_ups, model, device, engine, voice
 ):
     """Hear a question, answer out loud, answer the follow-ups, get the report."""
-    from voice_coach.desk import DeskTake
     from voice_coach.interview import Microphone, Session, pick_questions
     from voice_coach.interview import practice as run_practice
+    from voice_coach.report.desk import DeskTake
     from voice_coach.report.live import TerminalEvents
 
     settings = _settings(model, engine, voice)
     if follow_ups is not None:
-        settings.follow_ups = follow_ups
+        settings = replace(settings, follow_ups=follow_ups)
     bank = _bank(settings)
     store = _store(settings)
     rubrics = [bank.require("rubrics", r) for r in rubric_ids]
@@ -159,7 +160,7 @@ def practice(
 
 
 def _print_next(bank, store, count: int):
-    from voice_coach.planner import next_picks
+    from voice_coach.interview.planner import next_picks
 
     picks = next_picks(bank, store, count)
     click.echo("practising next, by need:")
@@ -190,11 +191,11 @@ def next_command(count) -> None:
 @voice_option
 def loop(loop_id, interviewer, is_demo, restart, model, device, speed, engine, voice) -> None:
     """The mock loop: each interviewer, their principles, follow-ups and time box; then a debrief."""
-    from voice_coach.debrief import build
-    from voice_coach.desk import DeskTake
     from voice_coach.interview import Candidate, Microphone, prepare
     from voice_coach.interview import loop as run_loop
+    from voice_coach.interview.review import build
     from voice_coach.report.debrief import to_terminal
+    from voice_coach.report.desk import DeskTake
     from voice_coach.report.live import TerminalEvents
 
     settings = _settings(model, engine, voice)
@@ -221,7 +222,7 @@ def loop(loop_id, interviewer, is_demo, restart, model, device, speed, engine, v
 @click.option("--html", "html_file", type=click.Path(path_type=Path), help="Write it as an HTML page.")
 def debrief(session, as_json, md_file, html_file) -> None:
     """Per principle: the evidence, bullets covered and missed, a signal with its reasons, what next."""
-    from voice_coach.debrief import build
+    from voice_coach.interview.review import build
     from voice_coach.report import debrief as render
 
     settings = _settings()
@@ -267,7 +268,7 @@ def demo(count, question_ids, model, speed, seed, follow_ups, engine, voice) -> 
     from voice_coach.report.live import TerminalEvents
 
     settings = _settings(model, engine, voice)
-    settings.follow_ups = follow_ups
+    settings = replace(settings, follow_ups=follow_ups)
     bank = _bank(settings)
     questions = demo_questions(bank, list(question_ids), count, seed)
     store = _store(settings)
@@ -347,15 +348,15 @@ def report(session, html_file, md_file, as_json) -> None:
             )
         )
     if html_file:
-        from voice_coach.report.html import render_session
+        from voice_coach.history.store import PRACTICE
+        from voice_coach.report.html import session_html
         from voice_coach.report.progress import per_principle
-        from voice_coach.store import PRACTICE
 
         practice = store.history(kinds=PRACTICE)
-        _write(html_file, render_session(sid, answers, practice, per_principle(practice, store)))
+        _write(html_file, session_html(sid, answers, practice, per_principle(practice, store)))
         click.echo(f"wrote {html_file}", err=as_json)
     if md_file:
-        from voice_coach.report.markdown import render_session as render_md
+        from voice_coach.report.markdown import session_markdown as render_md
 
         _write(md_file, render_md(sid, answers))
         click.echo(f"wrote {md_file}", err=as_json)
@@ -386,7 +387,7 @@ def _write(path: Path, text: str) -> None:
 @click.option("--part", type=click.Choice(PARTS), help="Start at this STAR part.")
 def replay(session, only, part) -> None:
     """Play a session's answers with the transcript in step (space pause, n next, s/t/a/r jump, q quit)."""
-    from voice_coach.replay import replay as run_replay
+    from voice_coach.report.replay import replay as run_replay
 
     settings = _settings()
     store = _store(settings)
@@ -405,7 +406,7 @@ def replay(session, only, part) -> None:
 )
 def history(principle, story, as_json, as_csv, plot_file) -> None:
     """Every attempt over time, the trends, and the principles never practised."""
-    from voice_coach.store import PRACTICE
+    from voice_coach.history.store import PRACTICE
 
     settings = _settings()
     store = _store(settings)
@@ -427,7 +428,7 @@ def history(principle, story, as_json, as_csv, plot_file) -> None:
     elif as_csv:
         import csv
 
-        from voice_coach.store import Attempt
+        from voice_coach.history.store import Attempt
 
         writer = csv.DictWriter(sys.stdout, fieldnames=Attempt.SUMMARY)
         writer.writeheader()
@@ -455,7 +456,7 @@ def _print_trends(console, rows, store) -> None:
     of what was asked); then per story, first -> latest coverage, wpm, fillers/min, length."""
     from rich.table import Table
 
-    from voice_coach.planner import group_by
+    from voice_coach.interview.planner import group_by
     from voice_coach.report.progress import COLUMNS, LAST, per_principle
 
     def fmt(v, spec):
@@ -511,7 +512,7 @@ def _print_history(rows, practice, bank, store) -> None:
         return
     from rich import box
 
-    from voice_coach.store import short_ids
+    from voice_coach.history.store import short_ids
 
     # the session id starts with its date and time: 20261125-142233
     table = Table(box=box.SIMPLE, pad_edge=False)
@@ -552,7 +553,7 @@ def _print_history(rows, practice, bank, store) -> None:
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 def forget(session, everything, yes) -> None:
     """Delete a session's recordings and history rows for good (or every session with --all)."""
-    from voice_coach.archive import forget as run_forget
+    from voice_coach.history.archive import forget as run_forget
 
     if bool(session) == everything:
         raise UserError(
@@ -577,19 +578,13 @@ def forget(session, everything, yes) -> None:
 @click.argument("folder", type=click.Path(path_type=Path))
 def export(folder) -> None:
     """Write every session to FOLDER as WAV recordings plus a JSON file per session."""
-    from voice_coach.archive import export as run_export
+    from voice_coach.history.archive import export as run_export
 
     settings = _settings()
     store = _store(settings)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        folder.chmod(0o700)
-    except OSError as exc:
-        raise UserError(
-            f"cannot create the export folder: {exc.strerror or exc}",
-            where=str(folder),
-            fix="choose a folder you can write",
-        ) from exc
+    from voice_coach.private import private_dir
+
+    private_dir(folder, "export", "choose a folder you can write")
     sessions, answers, problems = run_export(store, folder, progress=lambda m: click.echo(m, err=True))
     for p in problems:
         click.echo(f"warning: {p}", err=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from voice_coach.errors import UserError
@@ -30,8 +30,11 @@ def shipped_bank_dir() -> Path:
     return installed if installed.is_dir() else here.parent / "question_bank"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Settings:
+    """What a run uses, read once (config file, environment, command line); changed only by
+    `dataclasses.replace`, so a setting cannot move under a session that holds it."""
+
     data_dir: Path
     cache_dir: Path
     recordings_dir: Path
@@ -102,6 +105,7 @@ def load_settings() -> Settings:
     rec_default = local if local.is_dir() else data_dir / "recordings"
     recordings_dir = Path(pick("recordings_dir", "VOICE_COACH_RECORDINGS_DIR", rec_default)).expanduser()
     user_bank = Path(pick("bank_dir", "VOICE_COACH_BANK_DIR", data_dir / "bank")).expanduser()
+    chosen: dict = {}
     settings = Settings(
         data_dir=data_dir,
         cache_dir=cache_dir,
@@ -123,7 +127,7 @@ def load_settings() -> Settings:
                 where=str(path),
                 fix="set e.g. follow_ups = 2 (0 turns follow-ups off)",
             )
-        settings.follow_ups = value
+        chosen["follow_ups"] = value
     for key in ("target_s", "hard_limit_s", "silence_stop_s"):
         if key in file_values:
             value = file_values[key]
@@ -133,7 +137,7 @@ def load_settings() -> Settings:
                     where=str(path),
                     fix=f"set e.g. {key} = 120",
                 )
-            setattr(settings, key, float(value))
+            chosen[key] = float(value)
     if "wpm_band" in file_values:
         band = file_values["wpm_band"]
         if not (
@@ -147,7 +151,7 @@ def load_settings() -> Settings:
                 where=str(path),
                 fix="set e.g. wpm_band = [130, 160]",
             )
-        settings.wpm_band = (float(band[0]), float(band[1]))
+        chosen["wpm_band"] = (float(band[0]), float(band[1]))
     if "filler_prompt" in file_values:
         if file_values["filler_prompt"] not in ("off", "initial", "hotwords"):
             raise UserError(
@@ -155,9 +159,9 @@ def load_settings() -> Settings:
                 where=str(path),
                 fix='set e.g. filler_prompt = "initial"',
             )
-        settings.filler_prompt = file_values["filler_prompt"]
+        chosen["filler_prompt"] = file_values["filler_prompt"]
     check_model(settings.model)
-    return settings
+    return replace(settings, **chosen)
 
 
 def check_engine(engine: str, where: str = "") -> str:

@@ -1,6 +1,6 @@
 """The question bank: principles, questions, stories, loops and rubrics, from hand-edited files."""
 
-from voice_coach.bank.files import load_bank
+from voice_coach.bank.files import load_dirs
 from voice_coach.bank.model import Bank, Bullet, Principle, Question, Story
 
-__all__ = ["Bank", "Bullet", "Principle", "Question", "Story", "load_bank"]
+__all__ = ["Bank", "Bullet", "Principle", "Question", "Story", "load_dirs"]

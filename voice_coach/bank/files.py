@@ -504,7 +504,7 @@ def read_bank(dirs: list[Path]) -> tuple[Bank, list[Problem]]:
     return reader.bank, reader.problems
 
 
-def load_bank(dirs: list[Path]) -> Bank:
+def load_dirs(dirs: list[Path]) -> Bank:
     """Load the bank as practice uses it (the user's own stories and loop first: Bank.user_first),
     raising a UserError that lists the problems if it has errors."""
     bank, problems = read_bank(dirs)

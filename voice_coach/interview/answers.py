@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from voice_coach import candidate
+import voice_coach.interview.candidate as candidate
 from voice_coach.audio.capture import FileSource, MicSource, Recorder, Recording
 from voice_coach.bank.model import Rubric, Story
 from voice_coach.scoring.followups import Probe

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from voice_coach.bank.model import Bank
-from voice_coach.store import Attempt
+from voice_coach.history.store import Attempt
 from voice_coach.units import mmss
 
 WRAP_UP_S = 30.0  # less than this left in the box: the interviewer thanks you and stops

@@ -23,14 +23,15 @@ from voice_coach.bank.model import Bank, Question, Rubric
 from voice_coach.config import Settings
 from voice_coach.errors import UserError
 from voice_coach.faults import pause
+from voice_coach.history.store import Store, new_session_id
 from voice_coach.interview.answers import Prompt, Source, Take, plain_take
-from voice_coach.planner import bullet_history
+from voice_coach.interview.planner import bullet_history
+from voice_coach.private import private_dir
 from voice_coach.scoring.analyze import score
 from voice_coach.scoring.coverage import default_scorer, warm_answer
 from voice_coach.scoring.followups import Probe, choose, merge
 from voice_coach.scoring.model import AnswerReport, Ending
-from voice_coach.speech.engines import Engine, make_engine
-from voice_coach.store import Store, new_session_id
+from voice_coach.speech.engines import Engine, engine_for
 
 ENDS_SESSION = ("quit", "interrupted")  # how an answer stopped when the user wants to stop practising
 STOPPED = {
@@ -77,9 +78,7 @@ class Session:
         self.model = self.model or self.settings.model
         self.engine_name = self.engine_name or self.settings.engine
         self.folder = self.settings.recordings_dir / self.session_id
-        self.engine: Engine = make_engine(
-            self.engine_name, self.model, self.settings.cache_dir, self.settings.filler_prompt
-        )
+        self.engine: Engine = engine_for(self.settings, self.engine_name, self.model)
         self._load_error: BaseException | None = None
         self._loader = threading.Thread(target=self._load, daemon=True)
         self.started = False
@@ -90,15 +89,7 @@ class Session:
         if self.started:
             return
         memory.tune_malloc()
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self.folder.chmod(0o700)
-        except OSError as exc:
-            raise UserError(
-                f"cannot create the recordings folder: {exc}",
-                where=str(self.folder),
-                fix="set VOICE_COACH_RECORDINGS_DIR to a writable folder",
-            ) from exc
+        private_dir(self.folder, "recordings", "set VOICE_COACH_RECORDINGS_DIR to a writable folder")
         ensure_room(self.folder, self.settings.hard_limit_s)  # read-only or full: say so before asking
         if not self.resume:
             self.store.start_session(self.kind, self.engine_name, self.model, self.session_id)

@@ -7,11 +7,11 @@ without a scored answer.
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import asdict, dataclass, field
 
 from voice_coach.bank.model import Bank, Loop, Question, Rubric, Story
 from voice_coach.errors import UserError
+from voice_coach.tokens import content_tokens
 
 
 def pick_questions(
@@ -75,9 +75,7 @@ class Plan:
 
 
 def _tokens(text: str) -> set[str]:
-    return {
-        w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2 and w not in {"the", "and", "interview"}
-    }
+    return set(content_tokens(text)) - {"interview"}
 
 
 def rubrics_for(bank: Bank, loop: Loop) -> dict[int, list[Rubric]]:

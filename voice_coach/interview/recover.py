@@ -9,9 +9,9 @@ from voice_coach.audio import WAV_HEADER_BYTES
 from voice_coach.bank.model import Bank
 from voice_coach.config import Settings
 from voice_coach.errors import UserError
+from voice_coach.history.store import Store
 from voice_coach.scoring.analyze import score
-from voice_coach.speech.engines import Engine, make_engine
-from voice_coach.store import Store
+from voice_coach.speech.engines import Engine, engine_for
 
 
 def recover(
@@ -36,7 +36,7 @@ def recover(
             continue
         key = (row.engine or settings.engine, model or row.model or settings.model)
         if key not in engines:
-            engines[key] = make_engine(key[0], key[1], settings.cache_dir, settings.filler_prompt)
+            engines[key] = engine_for(settings, *key)
         store.set_status(row.id, "transcribing")
         try:
             transcript = engines[key].transcribe(load_audio(path))

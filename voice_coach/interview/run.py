@@ -12,6 +12,7 @@ import voice_coach.interview.events as ev
 from voice_coach.bank.model import Bank, Question, Rubric, Story
 from voice_coach.config import Settings
 from voice_coach.errors import UserError
+from voice_coach.history.store import Store
 from voice_coach.interview.answers import Answers, Candidate, Microphone
 from voice_coach.interview.clock import (
     DEMO_SHARE,
@@ -27,7 +28,6 @@ from voice_coach.interview.engine import ENDS_SESSION, AnswerResult, Session
 from voice_coach.interview.plan import Plan, demo_story, make_plan
 from voice_coach.speech import tts
 from voice_coach.speech.tts import panel
-from voice_coach.store import Store
 
 
 @dataclass
@@ -214,7 +214,7 @@ class Interview:
         return result
 
     def _story_reuse(self, result: AnswerResult) -> None:
-        from voice_coach.debrief import story_reuse
+        from voice_coach.interview.review import story_reuse
 
         s = self.session
         if not result.report:

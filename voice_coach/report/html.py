@@ -11,12 +11,12 @@ import io
 import time
 from pathlib import Path
 
+from voice_coach.history.store import Attempt
 from voice_coach.report import plots
 from voice_coach.report.progress import COLUMNS, LAST, PrincipleProgress
 from voice_coach.scoring.coaching import fix_first
 from voice_coach.scoring.model import AnswerReport
 from voice_coach.scoring.relevance import describe
-from voice_coach.store import Attempt
 from voice_coach.units import mmss
 
 
@@ -75,7 +75,7 @@ def _marks(report: AnswerReport) -> list[dict]:
     return out
 
 
-def render_session(
+def session_html(
     session_id: str,
     answers: list[Attempt],
     trend_rows: list[Attempt] | None = None,

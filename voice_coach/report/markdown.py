@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from voice_coach.store import Attempt
+from voice_coach.history.store import Attempt
 
 
 def _clean(text: str) -> str:
@@ -12,7 +12,7 @@ def _clean(text: str) -> str:
     return (text or "").replace("[[", "[ [").replace("]]", "] ]").replace("\n", " ").strip()
 
 
-def render_session(session_id: str, answers: list[Attempt]) -> str:
+def session_markdown(session_id: str, answers: list[Attempt]) -> str:
     started = time.strftime("%Y-%m-%d", time.localtime(answers[0].created_at)) if answers else ""
     reports = [a.report for a in answers if a.report]
     principles = sorted({r.question.principle for r in reports if r.question.principle})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
+from voice_coach.history.store import Attempt
 from voice_coach.scoring.model import LETTER, PARTS, AnswerReport
-from voice_coach.store import Attempt
 
 PART_COLOURS = dict(zip(PARTS, ("#2b8cbe", "#8856a7", "#31a354", "#e6a817"), strict=True))
 
@@ -88,7 +88,7 @@ def _trend_figure(rows: list[Attempt]):
     rows = [r for r in rows if r.created_at]
     if len(rows) < 2:
         return None
-    from voice_coach.planner import group_by
+    from voice_coach.interview.planner import group_by
 
     by_principle = group_by(rows, "principle")  # progress per principle, not one line of everything
     series = [

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from voice_coach.planner import group_by
-from voice_coach.store import Attempt, Store
+from voice_coach.history.store import Attempt, Store
+from voice_coach.interview.planner import group_by
 
 LAST = 3
 COLUMNS = ("coverage", "STAR", "fillers/min", "asked")

@@ -22,7 +22,6 @@ from voice_coach.scoring.spelling import Speller, spell_numbers
 from voice_coach.scoring.text import (
     Sentence,
     clauses,
-    content_tokens,
     ends_sentence,
     first_person,
     sentences,
@@ -30,6 +29,7 @@ from voice_coach.scoring.text import (
     strip_fillers,
 )
 from voice_coach.speech.engines import Word
+from voice_coach.tokens import content_tokens
 
 
 class Scorer(Protocol):
@@ -49,7 +49,9 @@ class LexicalScorer:
     """IDF-weighted recall of the bullet's content words in the window: the fallback with no model."""
 
     name = "lexical"
-    threshold = 0.2  # calibrated by bench/calibrate.py on voice_coach/scoring/labelled/labelled_answers.yaml
+    threshold = (
+        0.2  # calibrated by bench/calibrate.py on voice_coach/evaluation/labelled/labelled_answers.yaml
+    )
     story_floor = 0.25
     off_topic = 0.0
 
@@ -83,13 +85,13 @@ class LexicalScorer:
 class EmbeddingScorer:
     """Cosine similarity of MiniLM sentence vectors; fillers are removed from windows first.
 
-    The thresholds are calibrated on scoring/labelled/labelled_answers.yaml by `bench/calibrate.py`.
+    The thresholds are calibrated on evaluation/labelled/labelled_answers.yaml by `bench/calibrate.py`.
     """
 
     name = "minilm-int8"
     # threshold: calibrated by bench/calibrate.py; low, because top-1 assignment removes the windows
     # that match another bullet better. Swept again with the 25 hard answers
-    # (scoring/labelled/hard_answers.yaml: paraphrases and negatives): 0.42 credits no negative but
+    # (evaluation/labelled/hard_answers.yaml: paraphrases and negatives): 0.42 credits no negative but
     # one (typed, and spoken by the neural voice), yet through espeak-ng at 190 wpm recall fell from
     # 0.894 to 0.837 and story accuracy from 0.912 to 0.882 (the British voice: 0.933 -> 0.827), so
     # it stays at 0.37. The two situation-only negatives it let through are refused by the evidence

@@ -6,8 +6,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from voice_coach.scoring.model import Delivery, Filler, Fillers, Hedge, Pause
-from voice_coach.scoring.text import ALWAYS_FILLERS, SET_OFF_FILLERS, norm, pronoun_counts
+from voice_coach.scoring.text import ALWAYS_FILLERS, SET_OFF_FILLERS, pronoun_counts
 from voice_coach.speech.engines import Word
+from voice_coach.tokens import norm
 
 PAUSE_S = 1.0
 LONG_PAUSE_S = 2.5

@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from voice_coach.bank.model import Bank, Question
 from voice_coach.scoring.coverage import Scorer
 from voice_coach.scoring.model import Heard, Relevance, Word
-from voice_coach.scoring.text import ALWAYS_FILLERS, norm, stem
+from voice_coach.scoring.text import ALWAYS_FILLERS
+from voice_coach.tokens import norm, stem
 from voice_coach.units import mmss
 
 # the words every behavioural question opens with, which say nothing about what it asks

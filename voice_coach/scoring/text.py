@@ -8,59 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from voice_coach.speech.engines import Word
+from voice_coach.tokens import norm
 
-_PUNCT = re.compile(r"[^\w'%$]+")
 _END = re.compile(r"[.?!]+[\"')\]]*$")
-
-STOPWORDS = frozenset(
-    """
-a an the and or but if then so of to in on at by for with from into onto about as is was were be been
-being are am it its this that these those there here i me my mine we us our ours you your he she him
-her his they them their what which who whom whose when where why how all any both each few more most
-other some such no nor not only own same than too very can will just should would could did do does
-doing done had has have having up down out over under again further once also really one
-""".split()
-)
-
-_NUMBERS = {
-    w: str(i)
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-        "sixteen seventeen eighteen nineteen twenty".split()
-    )
-}
-_NUMBERS.update(
-    {
-        "thirty": "30",
-        "forty": "40",
-        "fifty": "50",
-        "hundred": "100",
-        "thousand": "1000",
-        "half": "50%",
-        "percent": "%",
-    }
-)
-
-
-def norm(word: str) -> str:
-    """Lowercase, punctuation stripped (apostrophes kept): 'So,' -> 'so'."""
-    return _PUNCT.sub("", word.lower()).strip("'")
-
-
-def stem(token: str) -> str:
-    """A deliberately light stemmer: enough to match 'organized' with 'organize', 'calls' with 'call'."""
-    if token in _NUMBERS:
-        return _NUMBERS[token]
-    for suffix in ("ations", "ation", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s"):
-        if len(token) > len(suffix) + 2 and token.endswith(suffix):
-            token = token[: -len(suffix)]
-            break
-    return token.rstrip("e") if len(token) > 3 else token
-
-
-def content_tokens(text: str) -> list[str]:
-    tokens = (norm(w) for w in text.replace("-", " ").replace("/", " ").split())
-    return [stem(t) for t in tokens if t and t not in STOPWORDS]
 
 
 @dataclass
@@ -240,7 +190,7 @@ def pronoun_counts(words: Iterable[str]) -> tuple[int, int]:
 # Talk about how one works in general, not about a time: habits, opinions, hypotheticals ("I always
 # share bad news early", "I'd talk to the customers", "Quality is everyone's responsibility"), and
 # saying there is no example. Without a bullet or a cue such a sentence is other, not a STAR part by
-# its position: an answer of it has no situation and no actions (scoring/labelled/hard_answers.yaml).
+# its position: an answer of it has no situation and no actions (evaluation/labelled/hard_answers.yaml).
 _GENERAL = re.compile(
     r"\b(always|usually|generally|in general|typically|tend to|i would|i'd|would probably|if that happened|"
     r"i think|i believe|to me|i try to|i like to|should|have to|need to|matters?|is about|means|"
@@ -300,7 +250,7 @@ def tells_no_time(texts: list[str]) -> bool:
     """An answer that tells no story: not one verb in the past, and habits or "I don't have an
     example" ("Every spring our head of sales runs a launch event. I review about ten
     pricing pages a week."). Every such answer of the labelled sets tells no story, and every
-    answer that tells one has a verb in the past (scoring/labelled/)."""
+    answer that tells one has a verb in the past (evaluation/labelled/)."""
     if not texts or any(_PAST.search(t) for t in texts):
         return False
     # habits, not opinions: "we should test the price first" may be a story told in the present

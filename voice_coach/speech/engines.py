@@ -13,13 +13,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from voice_coach.errors import EnvironmentProblem, UserError
 from voice_coach.speech.vad import speech_regions
 from voice_coach.speech.weights import model_dir
+
+if TYPE_CHECKING:
+    from voice_coach.config import Settings
 
 # Whisper tends to clean "um" and "uh" out of transcripts. A short disfluent prompt keeps them:
 # "initial" gives it to the first 30 s window only, "hotwords" to every window (faster-whisper's
@@ -252,6 +255,13 @@ class OpenAIWhisperEngine:
             seconds=round(time.perf_counter() - start, 3),
             speech_regions=speech_regions(audio),
         )
+
+
+def engine_for(settings: Settings, engine: str | None = None, model: str | None = None) -> Engine:
+    """The speech engine a run uses: the configured one, or `engine` / `model` instead."""
+    return make_engine(
+        engine or settings.engine, model or settings.model, settings.cache_dir, settings.filler_prompt
+    )
 
 
 def make_engine(

@@ -15,7 +15,7 @@ from voice_coach.bank.notes.entities import InterviewEntity, QuestionEntity, Rub
 from voice_coach.bank.notes.lines import RULE
 from voice_coach.bank.notes.names import match_principle, slug
 from voice_coach.bank.notes.sections import Section
-from voice_coach.scoring.text import content_tokens
+from voice_coach.tokens import content_tokens
 
 _MINUTES = re.compile(r"(\d{1,3})\s*(?:min|mins|minutes)\b", re.I)
 

@@ -9,6 +9,7 @@ import re
 
 from voice_coach.bank.markup import clean
 from voice_coach.bank.model import Principle
+from voice_coach.tokens import content_tokens
 
 
 def slug(text: str, limit: int = 48) -> str:
@@ -26,11 +27,7 @@ def new_id(text: str, used: set[str]) -> str:
 
 
 def _name_tokens(name: str) -> set[str]:
-    return {
-        t
-        for t in re.findall(r"[a-z']+", name.lower())
-        if t not in {"and", "the", "of", "on", "a", "be", "to"}
-    }
+    return set(content_tokens(name))
 
 
 def match_principle(name: str, principles: list[Principle]) -> str | None:

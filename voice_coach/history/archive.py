@@ -10,7 +10,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from voice_coach.store import Store
+from voice_coach.history.store import Store
 
 
 def _inside(path: Path, folder: Path) -> bool:

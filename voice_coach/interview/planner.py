@@ -17,8 +17,8 @@ import time
 from dataclasses import dataclass
 
 from voice_coach.bank.model import Bank, Question
+from voice_coach.history.store import PRACTICE, Attempt, Store
 from voice_coach.scoring.model import AnswerReport
-from voice_coach.store import PRACTICE, Attempt, Store
 
 DAY = 86400.0
 

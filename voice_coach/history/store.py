@@ -19,6 +19,7 @@ from typing import Any
 
 from voice_coach.errors import UserError
 from voice_coach.faults import pause
+from voice_coach.private import private_dir
 from voice_coach.scoring.model import AnswerReport
 
 SCHEMA_VERSION = 2
@@ -220,15 +221,7 @@ class Store:
         self.moved_aside: Path | None = None
         self.db: sqlite3.Connection | None = None
         self._depth = 0
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(path.parent, 0o700)
-        except OSError as exc:
-            raise UserError(
-                f"cannot create the data folder: {exc.strerror or exc}",
-                where=str(path.parent),
-                fix="make it writable, or set VOICE_COACH_DATA_DIR to a folder you own",
-            ) from exc
+        private_dir(path.parent, "data", "make it writable, or set VOICE_COACH_DATA_DIR to a folder you own")
         try:
             self._open()
         except sqlite3.DatabaseError as exc:

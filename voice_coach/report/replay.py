@@ -15,9 +15,9 @@ from rich.console import Console
 from rich.text import Text
 
 from voice_coach.errors import UserError
+from voice_coach.history.store import Attempt
 from voice_coach.report.terminal import PART_STYLE
 from voice_coach.scoring.model import LETTER, AnswerReport
-from voice_coach.store import Attempt
 
 KEY_PART = {letter.lower(): part for part, letter in LETTER.items()}
 

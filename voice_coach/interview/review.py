@@ -14,11 +14,11 @@ The one next thing to practise is the first gap found, in the order the reasons 
 from __future__ import annotations
 
 from voice_coach.bank.model import Bank
+from voice_coach.history.store import Attempt, SessionRecord
 from voice_coach.scoring.followups import action_pronouns
 from voice_coach.scoring.model import AnswerReport
 from voice_coach.scoring.relevance import listened_for
 from voice_coach.scoring.text import QUANTITY
-from voice_coach.store import Attempt, SessionRecord
 from voice_coach.units import mmss
 
 

@@ -19,8 +19,8 @@ from voice_coach.errors import UserError
 from voice_coach.scoring.analyze import analyze
 from voice_coach.scoring.coverage import Scorer
 from voice_coach.scoring.model import TAGS, AnswerReport, SentenceResult
-from voice_coach.scoring.text import norm
 from voice_coach.speech.engines import Transcript, transcript_from_text
+from voice_coach.tokens import norm
 
 PART_OF: dict[str, str | None] = {**TAGS, "O": None}
 LABELLED = Path(__file__).resolve().parent / "labelled"  # installed with the package: `eval` works anywhere
@@ -88,7 +88,7 @@ def load_set(path: Path) -> list[Labelled]:
         raise UserError(
             f"cannot read the labelled answers: {exc}",
             where=str(path),
-            fix="check the file against voice_coach/scoring/labelled/labelled_answers.yaml",
+            fix="check the file against voice_coach/evaluation/labelled/labelled_answers.yaml",
         ) from exc
 
 
