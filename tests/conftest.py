@@ -178,29 +178,57 @@ def pulse():
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """`audio` on every test that uses the virtual sound card; `slow` on those and on every test of
-    a module that loads a speech model or synthesizes speech (`pytest -m "not slow"`: the inner loop)."""
+    """`audio` on every test that uses the virtual sound card; `slow` on every test that uses it, a
+    speech model (the `engines` fixture) or starts what is slow itself: a CLI process, a synthesized
+    voice, a fuzzer (`pytest -m "not slow"`: the inner loop). Read off what the test calls, so a new
+    test is marked by what it does, not by a list kept by hand."""
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if "pulse" in fixtures:
             item.add_marker(pytest.mark.audio)
-        if "pulse" in fixtures or "engines" in fixtures or item.module.__name__ in SLOW_MODULES:
+        if fixtures & SLOW_FIXTURES or _calls(getattr(item, "function", None)) & SLOW_CALLS:
             item.add_marker(pytest.mark.slow)
 
 
-# modules whose tests run the speech stack (Whisper, espeak-ng) or whole CLI sessions in subprocesses
-SLOW_MODULES = {
-    "test_audio_device",
-    "test_audio_files",
-    "test_cli_e2e",
-    "test_fuzz",
-    "test_hostile",
-    "test_offline",
-    "test_packaging",
-    "test_pauses",
-    "test_reliability",
-    "test_report_browser",
-    "test_speech",
-    "test_streaming",
-    "test_voice",
+SLOW_FIXTURES = {"pulse", "engines", "wheel_venv", "browser"}
+# what a test calls that takes seconds: a process (the CLI, a demo, the browser), speech synthesis,
+# Whisper, a fuzzer's run
+SLOW_CALLS = {
+    "run_cli",
+    "start_demo",
+    "subprocess",
+    "Popen",
+    "speak",
+    "synthesize",
+    "spoken",
+    "reply_source",
+    "transcribe",
+    "given",
+    "Fuzz",
+    "atheris",
+    "render_fresh",
 }
+
+
+def _calls(function, depth: int = 3) -> set[str]:
+    """Names a test function refers to, and those of the test helpers it calls (`analyze_jfk`
+    running the CLI), a few calls deep; a property test (hypothesis) is slow by its many examples."""
+    if function is None:
+        return set()
+    if hasattr(function, "hypothesis"):
+        return {"given"}
+    code = getattr(function, "__code__", None)
+    names: set[str] = set()
+    stack = [code] if code else []
+    while stack:
+        c = stack.pop()
+        names.update(c.co_names)
+        stack.extend(k for k in c.co_consts if hasattr(k, "co_names"))
+    if depth:
+        scope = getattr(function, "__globals__", {})
+        for name in list(names):
+            helper = scope.get(name)
+            module = getattr(helper, "__module__", "") or ""
+            if callable(helper) and (module.startswith("test_") or module == "conftest"):
+                names |= _calls(helper, depth - 1)
+    return names
