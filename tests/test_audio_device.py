@@ -191,12 +191,27 @@ def test_replay_plays_the_answer_from_a_star_part(pulse, vc_env, tmp_path):
     assert piecewise_correlation(tail, heard) >= 0.8
 
 
-def test_doctor_passes_with_the_virtual_sound_card(pulse, vc_env):
+def test_doctor_passes_with_the_virtual_sound_card(pulse, vc_env, tmp_path):
     import json
 
     from conftest import run_cli
 
-    out = run_cli(["doctor", "--json"], {**vc_env, "XDG_RUNTIME_DIR": pulse["XDG_RUNTIME_DIR"]})
+    env = {**vc_env, "XDG_RUNTIME_DIR": pulse["XDG_RUNTIME_DIR"]}
+    # nothing plays into the virtual microphone: it is silent, and doctor says so (issue 30: it said
+    # "ok microphone: ... -120 dBFS (silent: is it muted?)")
+    out = run_cli(["doctor", "--json"], env)
+    mic = {c["check"]: c for c in json.loads(out.stdout)}["microphone"]
+    assert out.returncode != 0 and not mic["ok"] and "sends silence" in mic["detail"]
+    assert "unmute" in mic["fix"]
+    # with a voice playing into it, every check passes
+    voice = tmp_path / "voice.wav"
+    sf.write(voice, 0.3 * np.sin(2 * np.pi * 220 * np.arange(16000 * 30) / 16000), 16000)
+    player = subprocess.Popen(["paplay", "--device=micfeed", str(voice)], env=pulse)
+    try:
+        time.sleep(0.5)
+        out = run_cli(["doctor", "--json"], env)
+    finally:
+        player.kill()
     checks = {c["check"]: c for c in json.loads(out.stdout)}
     assert out.returncode == 0, out.stdout
     assert checks["microphone"]["ok"] and "dBFS" in checks["microphone"]["detail"]

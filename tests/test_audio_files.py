@@ -44,3 +44,21 @@ def test_not_audio(tmp_path):
     bogus.write_text("this is not audio at all " * 100)
     with pytest.raises(UserError, match="cannot read audio file"):
         load_audio(bogus)
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("random.mp3", bytes(range(256)) * 12),
+        ("cut-in-its-header.wav", b"RIFF\xa0\x86\x01\x00WAVEfmt \x10\x00"),
+    ],
+)
+def test_a_damaged_file_is_named_without_ffmpegs_errno(tmp_path, name, data):
+    """Issue 30: "[Errno 1094995529] Invalid data found when processing input: '/path'"."""
+    bad = tmp_path / name
+    bad.write_bytes(data)
+    with pytest.raises(UserError) as caught:
+        load_audio(bad)
+    message = str(caught.value)
+    assert "damaged or not audio" in message and "Errno" not in message, message
+    assert message.count(str(bad)) == 1 and caught.value.where == str(bad)

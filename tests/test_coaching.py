@@ -63,3 +63,22 @@ def test_heavy_fillers_rank_before_a_long_situation_and_we_over_i():
     # a few fillers (under 4 a minute) come after the long situation and 'we' over 'I'
     few = texts(spoken(with_fillers(SITUATION + ACTIONS, every=30)))
     assert few[1].startswith("the situation took") and few[2].startswith("'we' "), few
+
+
+def test_the_pause_fix_counts_the_pauses_the_delivery_flag_counts():
+    """Fix first said "pauses of 2 s or more" where the delivery flag says 2.5 s (issue 30): a 2.2 s
+    pause is in neither, a 2.8 s pause in both."""
+    from voice_coach.scoring.coaching import _delivery_fixes
+
+    for gap, counted in ((2.2, False), (2.8, True)):
+        transcript = spoken(SITUATION + ACTIONS)
+        words = transcript.words
+        half = len(words) // 2
+        shifted = [Word(w.word, w.start + gap, w.end + gap) if i >= half else w for i, w in enumerate(words)]
+        report = analyze(
+            Transcript(transcript.text, shifted, (transcript.duration_s or 0) + gap, "test", "none"), BANK, Q
+        )
+        flagged = any("long pause" in f for f in report.delivery.flags)
+        fixes = [f.text for f in _delivery_fixes(report) if "pause" in f.text]
+        assert flagged == counted and bool(fixes) == counted, (gap, report.delivery.flags, fixes)
+        assert all("2.5 s or more" in f for f in fixes)

@@ -186,7 +186,9 @@ def test_forget_and_export(vc_env, tmp_path):
     data = Path(vc_env["VOICE_COACH_DATA_DIR"])
     assert data.stat().st_mode & 0o777 == 0o700
     assert (data / "history.sqlite3").stat().st_mode & 0o777 == 0o600
-    assert Path(first["audio_path"]).stat().st_mode & 0o777 == 0o600
+    # every file of a session, the question's and the follow-ups' audio too (issue 30: 0644)
+    modes = {f.name: f.stat().st_mode & 0o777 for f in Path(first["audio_path"]).parent.iterdir()}
+    assert set(modes.values()) == {0o600} and len(modes) >= 5, modes
 
     out = run_cli(["export", str(tmp_path / "out")], vc_env)
     assert out.returncode == 0 and "exported 2 session(s), 2 answer(s)" in out.stdout, out.stderr
@@ -195,6 +197,9 @@ def test_forget_and_export(vc_env, tmp_path):
     assert doc["format"] == "voice-coach-export/1" and answer["report"]["question"]["id"] == QUESTION
     wav, sr = sf.read(tmp_path / "out" / first["session_id"] / answer["audio_file"])
     assert sr == 16000 and abs(len(wav) / sr - first["duration_s"]) < 0.01
+    # and the follow-up's answer (issue 30: export left it out)
+    [follow_up] = answer["follow_up_audio_files"]
+    assert sf.info(tmp_path / "out" / first["session_id"] / follow_up).duration > 1.0
 
     refused = run_cli(["forget", first["session_id"]], vc_env, stdin=subprocess.DEVNULL)
     assert refused.returncode == 2 and "--yes" in refused.stderr and len(rows(vc_env)) == 2

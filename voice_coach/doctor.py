@@ -42,7 +42,7 @@ def _run(name: str, fn: Callable[[], str], fix: str, needed: bool = True) -> Che
 def _microphone() -> str:
     import numpy as np
 
-    from voice_coach.audio.capture import MicSource, level_dbfs
+    from voice_coach.audio.capture import SOUND_DBFS, MicSource, level_dbfs
     from voice_coach.audio.devices import check_input
 
     name = check_input()
@@ -57,8 +57,12 @@ def _microphone() -> str:
     finally:
         gen.close()
     level = level_dbfs(np.concatenate(chunks))
-    quiet = " (silent: is it muted?)" if level < -90 else ""
-    return f"{name}: level {level:.0f} dBFS{quiet}"
+    if level <= SOUND_DBFS:  # "ok microphone: ... -120 dBFS (silent)" said ok to a muted microphone
+        raise UserError(
+            f"{name} sends silence ({level:.0f} dBFS): is it muted?",
+            fix="unmute it, or choose another input (`pactl list short sources`), then run doctor again",
+        )
+    return f"{name}: level {level:.0f} dBFS"
 
 
 def _speaker() -> str:

@@ -25,6 +25,14 @@ def _bad_file(path: Path, why: str) -> UserError:
     )
 
 
+def _decoder_says(exc: Exception) -> str:
+    """FFmpeg's reason without its errno and the path ("[Errno 1094995529] Invalid data found when
+    processing input: '/x.mp3'" -> "it is damaged or not audio: invalid data found ...")."""
+    why = getattr(exc, "strerror", None) or str(exc)
+    why = why[0].lower() + why[1:] if why else "unknown error"
+    return f"it is damaged or not audio ({why})"
+
+
 def iter_audio(path: str | Path, chunk_s: float = 0.1, sr: int = SAMPLE_RATE) -> Iterator[np.ndarray]:
     """Yield float32 mono chunks of about chunk_s seconds at sr Hz."""
     import av
@@ -37,7 +45,7 @@ def iter_audio(path: str | Path, chunk_s: float = 0.1, sr: int = SAMPLE_RATE) ->
     try:
         container = av.open(str(path), mode="r", metadata_errors="ignore")
     except (av.error.FFmpegError, OSError, ValueError) as exc:
-        raise _bad_file(path, str(exc)) from exc
+        raise _bad_file(path, _decoder_says(exc)) from exc
     chunk = max(1, int(chunk_s * sr))
     pending: list[np.ndarray] = []
     have = 0
@@ -73,7 +81,7 @@ def iter_audio(path: str | Path, chunk_s: float = 0.1, sr: int = SAMPLE_RATE) ->
                 rest = buf[chunk:]
                 pending, have = [rest], rest.size
     except av.error.FFmpegError as exc:
-        raise _bad_file(path, str(exc)) from exc
+        raise _bad_file(path, _decoder_says(exc)) from exc
     finally:
         container.close()
     if have:

@@ -46,11 +46,6 @@ def export(
     The JSON holds the session, each attempt's row and its full report (the `analyze --json`
     contract), with `audio_file` naming the WAV beside it. Returns (sessions, answers, problems).
     """
-    import soundfile as sf
-
-    from voice_coach.audio.files import SAMPLE_RATE, load_audio
-    from voice_coach.errors import UserError
-
     sessions = store.sessions()
     answers = 0
     problems: list[str] = []
@@ -61,21 +56,42 @@ def export(
         items = []
         for n, row in enumerate(store.attempts(session.id), 1):
             item = row.to_dict()
-            item["audio_file"] = None
-            source = Path(row.audio_path) if row.audio_path else None
-            if source is not None:
-                out = folder / f"answer-{n}.wav"
-                try:
-                    if source.suffix.lower() == ".wav":
-                        shutil.copyfile(source, out)
-                    else:  # an analyzed MP3 / FLAC / M4A becomes a WAV any tool reads
-                        sf.write(out, load_audio(source), SAMPLE_RATE, subtype="PCM_16")
-                    out.chmod(0o600)
-                    item["audio_file"] = out.name
-                except (OSError, UserError) as exc:
-                    problems.append(f"{session.id} answer {n}: recording not exported ({exc})")
+            item["audio_file"] = _copy(row.audio_path, folder / f"answer-{n}.wav", problems, f"answer {n}")
+            # each follow-up's answer too, in the order of the report's probes
+            probes = (row.report.probes or []) if row.report else []
+            item["follow_up_audio_files"] = [
+                _copy(
+                    p.audio_path,
+                    folder / f"answer-{n}-followup-{k}.wav",
+                    problems,
+                    f"answer {n} follow-up {k}",
+                )
+                for k, p in enumerate(probes, 1)
+            ]
             items.append(item)
             answers += 1
         doc = {"format": "voice-coach-export/1", "session": session.to_dict(), "answers": items}
         (folder / "session.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
     return len(sessions), answers, problems
+
+
+def _copy(source: str | None, out: Path, problems: list[str], what: str) -> str | None:
+    """The recording as a 16 kHz WAV beside the JSON (0600); its file name, or None with a problem."""
+    import soundfile as sf
+
+    from voice_coach.audio.files import SAMPLE_RATE, load_audio
+    from voice_coach.errors import UserError
+
+    if not source:
+        return None
+    path = Path(source)
+    try:
+        if path.suffix.lower() == ".wav":
+            shutil.copyfile(path, out)
+        else:  # an analyzed MP3 / FLAC / M4A becomes a WAV any tool reads
+            sf.write(out, load_audio(path), SAMPLE_RATE, subtype="PCM_16")
+        out.chmod(0o600)
+    except (OSError, UserError) as exc:
+        problems.append(f"{out.parent.name} {what}: recording not exported ({exc})")
+        return None
+    return out.name

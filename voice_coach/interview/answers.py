@@ -97,7 +97,9 @@ class Candidate:
             script = candidate.answer(story, gap, seconds)
         else:
             raise ValueError("the candidate needs a story or a rubric to answer")
-        (folder / f"q{n}-script.txt").write_text(script + "\n", encoding="utf-8")
+        script_file = folder / f"q{n}-script.txt"
+        script_file.write_text(script + "\n", encoding="utf-8")
+        script_file.chmod(0o600)
         path = folder / f"q{n}-candidate-voice.wav"
         return Answer(candidate.spoken(script, path, self.speed, self.rate, self.voice), script, path)
 

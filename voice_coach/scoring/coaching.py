@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from voice_coach.scoring.delivery import LONG_PAUSE_S
 from voice_coach.scoring.followups import action_pronouns
 from voice_coach.scoring.model import AnswerReport
 from voice_coach.scoring.relevance import listened_for
@@ -87,9 +88,12 @@ def _delivery_fixes(report: AnswerReport) -> list[Fix]:
     low, high = (d.wpm_band or [130.0, 160.0])[:2]
     if d.wpm is not None and (d.wpm > high + 30 or d.wpm < low - 20):
         out.append(Fix(f"pace {d.wpm:.0f} wpm: aim for {low:.0f}-{high:.0f}"))
-    long_pauses = [p for p in d.pauses if p.seconds >= 2.0]
+    # the same pauses the delivery flag counts ("2 long pause(s) of 2.5 s or more")
+    long_pauses = [p for p in d.pauses if p.seconds >= LONG_PAUSE_S]
     if long_pauses:
-        out.append(Fix(f"{len(long_pauses)} pause(s) of 2 s or more: the first", long_pauses[0].start))
+        out.append(
+            Fix(f"{len(long_pauses)} pause(s) of {LONG_PAUSE_S:g} s or more: the first", long_pauses[0].start)
+        )
     return out
 
 

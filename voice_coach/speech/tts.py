@@ -179,6 +179,7 @@ def _espeak_render(text: str, path: Path, rate: int, voice: str) -> Path:
         engine.disconnect(token)
     if not finished or not path.is_file() or path.stat().st_size <= WAV_HEADER_BYTES:
         raise EnvironmentProblem("text-to-speech produced no audio", where=str(path), fix=NO_TTS_FIX)
+    path.chmod(0o600)
     return path
 
 
@@ -216,6 +217,7 @@ def _write(path: Path, chunks: list[np.ndarray], sr: int) -> Path:
 
     audio = np.concatenate(chunks) if chunks else np.zeros(int(0.1 * sr), dtype=np.float32)
     sf.write(str(path), audio, sr, subtype="PCM_16")
+    path.chmod(0o600)  # kept with the session's recordings, and as private as they are
     return path
 
 
