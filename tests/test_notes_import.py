@@ -333,3 +333,42 @@ def test_no_shipped_example_retells_a_story_of_the_users_notes(tmp_path):
     for story in mine.values():
         sid, fit = best_fit(story, shipped)
         assert fit < scorer.story_floor, (story.id, sid, fit)
+
+
+TIMED_NOTES = """# My prep
+
+## Customer Obsession
+- Tell me about a time you went above and beyond for a customer. (2 minutes)
+- Tell me about an outage you fixed in 5 minutes.
+
+## Why Amazon? (1 minute)
+- **Builders:** I want to build at a scale nowhere else offers.
+"""
+
+
+def test_notes_give_a_question_and_a_rubric_its_time(tmp_path):
+    """Issue 30: every question had the same 2:00 target; "(2 minutes)" beside a question and
+    "(1 minute)" on "Why Amazon?" now set its target (and a limit of 1.75 times it), used to flag a
+    long answer. "in 5 minutes" inside a question's own words is not a timing."""
+    from voice_coach.api import import_notes
+    from voice_coach.bank.files import load_dirs
+    from voice_coach.scoring.analyze import analyze
+    from voice_coach.speech.engines import Transcript, Word
+
+    notes = tmp_path / "prep.md"
+    notes.write_text(TIMED_NOTES, encoding="utf-8")
+    import_notes(notes, into=tmp_path / "bank")
+    bank = load_dirs([shipped_bank_dir(), tmp_path / "bank"])
+    timed = {q.text: (q.target_s, q.hard_limit_s) for q in bank.questions.values() if not q.example}
+    assert timed == {
+        "Tell me about a time you went above and beyond for a customer.": (120.0, 210.0),
+        "Tell me about an outage you fixed in 5 minutes.": (None, None),
+    }
+    [rubric] = [r for r in bank.rubrics.values() if r.title.startswith("Why Amazon")]
+    asked = rubric.as_question()
+    assert (rubric.title, asked.target_s, asked.hard_limit_s) == ("Why Amazon?", 60.0, 105.0)
+    # 90 s against the rubric's minute is long; against the shipped 90 s it was not
+    text = "I want to build at a scale nowhere else offers. " * 20
+    words = [Word(w, i * 0.45, i * 0.45 + 0.3) for i, w in enumerate(text.split())]
+    report = analyze(Transcript(text, words, 90.0, "test", "none"), bank, asked, rubric=rubric)
+    assert any(f.startswith("long: 90 s against a target of 60 s") for f in report.delivery.flags)

@@ -88,7 +88,7 @@ _KEYS = {
     "bullet": {"id", "text", "star", "bullets"},
     "loops": {"id", "title", "interviewers"},
     "interviewer": {"name", "principles", "minutes", "focus"},
-    "rubrics": {"id", "title", "prompt", "points"},
+    "rubrics": {"id", "title", "prompt", "points", "target_s", "hard_limit_s"},
 }
 
 
@@ -337,6 +337,8 @@ class _Reader:
                 item["title"].strip(),
                 str(item.get("prompt") or ""),
                 self._strings(file, item, "points"),
+                self._seconds(file, item, "target_s"),
+                self._seconds(file, item, "hard_limit_s"),
             )
 
     # -- value helpers ----------------------------------------------------------------------

@@ -85,10 +85,18 @@ class Rubric:
     title: str
     prompt: str
     points: list[str]
+    target_s: float | None = None  # "Why Amazon? (1 minute)"; else 90 s
+    hard_limit_s: float | None = None
 
     def as_question(self) -> Question:
-        """The rubric's prompt asked like a question (its id, no principle, 90 s target)."""
-        return Question(id=self.id, principle="", text=self.prompt, target_s=90.0)
+        """The rubric's prompt asked like a question (its id, no principle, its time or 90 s)."""
+        return Question(
+            id=self.id,
+            principle="",
+            text=self.prompt,
+            target_s=self.target_s or 90.0,
+            hard_limit_s=self.hard_limit_s,
+        )
 
 
 @dataclass

@@ -31,6 +31,8 @@ class QuestionEntity(TypedDict):
     follow_ups: NotRequired[list[str]]
     notes: NotRequired[list[str]]
     stories: NotRequired[list[str]]
+    target_s: NotRequired[float]  # from "(2 minutes)" beside the question
+    hard_limit_s: NotRequired[float]
 
 
 class InterviewEntity(TypedDict):
@@ -51,6 +53,8 @@ class RubricEntity(TypedDict):
     title: str
     prompt: str
     points: list[str]
+    target_s: NotRequired[float]
+    hard_limit_s: NotRequired[float]
 
 
 class PrincipleEntity(TypedDict):

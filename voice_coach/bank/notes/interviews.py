@@ -12,7 +12,7 @@ import re
 from voice_coach.bank.markup import clean
 from voice_coach.bank.model import Principle
 from voice_coach.bank.notes.entities import InterviewEntity, QuestionEntity, RubricEntity, StoryEntity
-from voice_coach.bank.notes.lines import RULE
+from voice_coach.bank.notes.lines import LIMIT_OVER_TARGET, RULE, timing
 from voice_coach.bank.notes.names import match_principle, slug
 from voice_coach.bank.notes.sections import Section
 from voice_coach.tokens import content_tokens
@@ -81,9 +81,13 @@ def section_rubric(section: Section) -> RubricEntity:
         body = re.sub(r"\b([A-Z]{3,}(?: [A-Z]{2,})*)\b", lambda x: x.group(1).capitalize(), body)  # SHOUTING
         points.append(body)
     rid = section.kind.split(":", 1)[1]
-    title = section.title
+    title, target = timing(section.title)
     prompt = title if title.endswith("?") else f"{title}: walk me through your approach."
-    return {"id": rid, "title": title, "prompt": prompt, "points": points}
+    rubric: RubricEntity = {"id": rid, "title": title, "prompt": prompt, "points": points}
+    if target:
+        rubric["target_s"] = target
+        rubric["hard_limit_s"] = round(target * LIMIT_OVER_TARGET)
+    return rubric
 
 
 def link_notes(

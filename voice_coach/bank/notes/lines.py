@@ -154,3 +154,29 @@ def table_rows(lines: list[Line]) -> list[list[str]]:
 
 def sentences(text: str) -> list[str]:
     return [x.strip() for x in SENTENCE.split(text) if x.strip()]
+
+
+# the time an answer should take, as notes say it: "(2 minutes)", "[60 s]", "- 90 seconds" at the
+# end, "Time: 2 min"; never "an outage fixed in 5 minutes" inside the question's own words
+_UNIT = r"(\d{1,3}(?:\.\d)?)\s*(minutes?|mins?|m|seconds?|secs?|s)\b"
+_TIMING = re.compile(
+    rf"\s*(?:[(\[]\s*(?:~|about\s+|target:?\s*|time:?\s*)?{_UNIT}\s*[)\]]"
+    rf"|\s[-–—]\s*{_UNIT}\s*(?=[.?!]?\s*$)|\b(?:time|target|timebox|time box)\s*:\s*{_UNIT})",
+    re.I,
+)
+LIMIT_OVER_TARGET = 1.75  # the shipped default: a 2:00 target stops at 3:30
+
+
+def timing(text: str) -> tuple[str, float | None]:
+    """(the text without its timing, the target in seconds) for "Why Amazon? (1 minute)"."""
+    m = _TIMING.search(text)
+    if m is None:
+        return text, None
+    number, unit = next((m.group(i), m.group(i + 1)) for i in (1, 3, 5) if m.group(i))
+    seconds = float(number) * (60 if unit.lower().startswith("m") else 1)
+    if not 10 <= seconds <= 1800:
+        return text, None
+    kept = (text[: m.start()] + text[m.end() :]).strip()
+    if kept and kept[-1] not in ".?!" and text.rstrip()[-1:] in (".", "?", "!"):
+        kept += text.rstrip()[-1]
+    return kept, seconds

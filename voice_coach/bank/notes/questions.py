@@ -10,7 +10,7 @@ import re
 
 from voice_coach.bank.markup import BOLD, BOLD_JOIN, clean, label
 from voice_coach.bank.notes.entities import QuestionEntity
-from voice_coach.bank.notes.lines import SENTENCE, table_rows
+from voice_coach.bank.notes.lines import LIMIT_OVER_TARGET, SENTENCE, table_rows, timing
 from voice_coach.bank.notes.names import slug
 from voice_coach.bank.notes.sections import QUESTION_HEAD, STORY, Section, bare_title
 
@@ -57,10 +57,11 @@ def section_questions(section: Section, counter: dict[str, int]) -> list[Questio
             continue
         if label(body) or STORY.match(clean(body)):
             continue  # "Situation.", "Story: ..." are labels, never questions
+        body, target = timing(body)
         question, follow, notes = split_question(body)
         if not question or len(question.split()) < 4:
             continue  # a fragment under 4 words is not a question
-        out.append({"text": question, "follow_ups": follow, "notes": notes, "line": ln.no})
+        out.append({"text": question, "follow_ups": follow, "notes": notes, "line": ln.no, "target": target})
     for ln in section.lines:  # "**Example question:** Tell me about ..." in a paragraph
         found = None if ln.item else label(ln.raw)
         if found and found[0] == "question" and len(found[2].split()) >= 4:
@@ -80,7 +81,7 @@ def section_questions(section: Section, counter: dict[str, int]) -> list[Questio
                 )
     result: list[QuestionEntity] = []
     for q in out:
-        entry = filed_question(q["text"], section.principle, section.theme, counter)
+        entry = filed_question(q["text"], section.principle, section.theme, counter, q.get("target"))
         if q["follow_ups"]:
             entry["follow_ups"] = q["follow_ups"]
         if q["notes"]:
@@ -89,14 +90,25 @@ def section_questions(section: Section, counter: dict[str, int]) -> list[Questio
     return result
 
 
-def filed_question(text: str, principle: str | None, theme: str, counter: dict[str, int]) -> QuestionEntity:
-    """A question entry filed under its principle, else under its theme (no principle invented)."""
+def filed_question(
+    text: str, principle: str | None, theme: str, counter: dict[str, int], target: float | None = None
+) -> QuestionEntity:
+    """A question entry filed under its principle, else under its theme (no principle invented),
+    with the time the notes give it."""
     key = principle or slug(theme or "notes")
     counter[key] = counter.get(key, 0) + 1
     qid = f"my-{key}-{counter[key]}"
-    if principle:
-        return {"id": qid, "principle": principle, "text": text}
-    return {"id": qid, "theme": theme or "Notes", "text": text}
+    text, said = timing(text)
+    target = target or said
+    entry: QuestionEntity = (
+        {"id": qid, "principle": principle, "text": text}
+        if principle
+        else {"id": qid, "theme": theme or "Notes", "text": text}
+    )
+    if target:
+        entry["target_s"] = target
+        entry["hard_limit_s"] = round(target * LIMIT_OVER_TARGET)
+    return entry
 
 
 def question_heading(title: str) -> str:

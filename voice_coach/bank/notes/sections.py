@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from voice_coach.bank.markup import TAG_LINE, clean, label
 from voice_coach.bank.model import Principle
-from voice_coach.bank.notes.lines import Line, note_lines
+from voice_coach.bank.notes.lines import Line, note_lines, timing
 from voice_coach.bank.notes.names import match_principle, slug
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -84,7 +84,7 @@ def _classify(title: str, principles: list[Principle]) -> tuple[str, str | None]
     if "system design" in low:
         return "rubric:system-design", None
     if low.startswith("why ") and low.rstrip("?").strip():
-        return "rubric:" + slug(t), None
+        return "rubric:" + slug(timing(t)[0]), None  # "Why Amazon? (1 minute)": why-amazon
     if _INTERVIEW.match(low) and "instruction" not in low:
         return "interview", None
     if STORY.match(t):
