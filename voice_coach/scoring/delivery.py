@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
 from voice_coach.scoring.model import Delivery, Filler, Fillers, Hedge, Pause
-from voice_coach.scoring.text import ALWAYS_FILLERS, SET_OFF_FILLERS, pronoun_counts
+from voice_coach.scoring.text import SET_OFF_FILLERS, pronoun_counts
 from voice_coach.speech.engines import Word
 from voice_coach.tokens import norm
 
@@ -46,23 +47,38 @@ def _gap(a: Word, b: Word) -> float:
     return b.start - a.end
 
 
+# a hesitation sound however long it is drawn out: "ummm", "uhh", "hmmm", "mm", "mhm", "erm"
+_SOUND = re.compile(r"^(?:u+m+|u+h+m*|e+r+m*|a+h+|e+h+|h+m+|m+h*m+)$")
+SINGLE_WORDS = frozenset({"so", "like", "right"})
+
+
+def is_sound(word: Word) -> bool:
+    """A hesitation sound, not the pronoun Whisper writes "'er" ("I hardly know 'er")."""
+    raw = word.word.strip().strip(".,?!;:\"")
+    return not raw.startswith(("'", "’")) and bool(_SOUND.match(norm(raw)))
+
+
 def find_fillers(words: list[Word]) -> list[Filler]:
-    """Filler words and phrases with their start times."""
+    """Filler words and phrases with their start times.
+
+    "so", "like" and "right" count only when set off after them (a comma, a pause, the end): "It
+    was, like, huge" and "so, um," are fillers; "So I asked", ", so I committed" and "this is like
+    so many" are a sentence's own words. A phrase ("you know", "I mean") counts when set off on
+    either side."""
     normed = [norm(w.word) for w in words]
     found: list[Filler] = []
     i = 0
     while i < len(words):
-        if normed[i] in ALWAYS_FILLERS:
+        if is_sound(words[i]) or normed[i] in ("basically", "actually"):
             found.append(Filler(normed[i], words[i].start))
             i += 1
             continue
         for phrase in SET_OFF_FILLERS:
             n = len(phrase)
-            if tuple(normed[i : i + n]) == phrase and (
-                _set_off_before(words, i) or _set_off_after(words, i + n - 1)
-            ):
-                # "so" / "like" / "right" also need the word itself not to be the sentence's verb or
-                # object; the set-off rule is the spec's proxy for that.
+            if tuple(normed[i : i + n]) != phrase:
+                continue
+            after = _set_off_after(words, i + n - 1)
+            if after if phrase[0] in SINGLE_WORDS and n == 1 else (after or _set_off_before(words, i)):
                 found.append(Filler(" ".join(phrase), words[i].start))
                 i += n
                 break
