@@ -289,3 +289,16 @@ def test_history_shows_per_principle_whether_each_answer_spoke_of_what_was_asked
         'speaks of what was asked (the inputs you tracked to make sure a project delivered): "tracked"'
         in html
     )
+
+
+def test_debug_prints_the_traceback_as_well_as_the_message(vc_env, tmp_path):
+    answer = tmp_path / "a.txt"
+    answer.write_text(ANSWER)
+    args = ["analyze", "--text", str(answer), "--question", "no-such-question"]
+    plain = invoke(*args)
+    assert plain.exit_code == ExitCode.BAD_INPUT and "unknown question id 'no-such-question'" in plain.stderr
+    assert "Traceback" not in plain.output
+    debug = invoke("--debug", *args)
+    assert debug.exit_code == ExitCode.BAD_INPUT and "Traceback" in debug.stderr
+    assert debug.stderr.rstrip().endswith("fix: see the questions with `voice-coach bank list`")
+    assert "error: unknown question id 'no-such-question'" in debug.stderr

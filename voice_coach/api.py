@@ -24,6 +24,7 @@ from voice_coach.scoring.model import AnswerReport
 if TYPE_CHECKING:  # imported where used: reading notes is for `bank import` only
     from voice_coach.bank.notes import Notes
     from voice_coach.bank.sync import Plan
+    from voice_coach.history.store import Attempt, Store
 
 MAX_NOTES_BYTES = 2_000_000
 STEREO_NOTE = {
@@ -306,3 +307,259 @@ def import_notes(
     _, problems = read_bank(settings.bank_dirs[:-1] + [target_dir])
     result.problems = [str(p) for p in problems if p.level == "error" and str(target_dir) in p.file]
     return result
+
+
+# What the commands decide: the CLI parses its arguments, calls one of these and renders the result.
+
+
+def did_you_mean(bank: Bank, kind: str, name: str) -> str:
+    """The fix for a mistyped principle or story: the names close to it, and where all are listed."""
+    close = bank.close_names(kind, name)
+    listing = "see them with `voice-coach bank list`"
+    return f"did you mean {' or '.join(repr(c) for c in close)}? ({listing})" if close else listing
+
+
+def find_principle(bank: Bank, name: str) -> str:
+    """The id of a principle given by id or name, else a UserError naming the close ones."""
+    pid = bank.principle_id(name)
+    if pid is None:
+        raise UserError(f"unknown principle '{name}'", fix=did_you_mean(bank, "principles", name))
+    return pid
+
+
+def bank_listing(principle: str | None = None, settings: Settings | None = None) -> dict:
+    """Principles, questions and stories as data (`bank list --json`), or those of one principle."""
+    from voice_coach.bank.views import bank_dict
+
+    bank = load_bank(settings)
+    return bank_dict(bank, find_principle(bank, principle) if principle else None)
+
+
+@dataclass
+class PracticeChoice:
+    """What a practice session asks: questions, rubric prompts, and the picks by need with reasons."""
+
+    questions: list[Question]
+    rubrics: list[Rubric]
+    picks: list = field(default_factory=list)  # interview.planner.Pick, when chosen by need
+
+
+def choose_practice(
+    bank: Bank,
+    store: Store,
+    principles: Sequence[str] = (),
+    count: int = 1,
+    story: str | None = None,
+    question_ids: Sequence[str] = (),
+    rubric_ids: Sequence[str] = (),
+    by_need: bool = False,
+) -> PracticeChoice:
+    """The questions of a practice session: by need (what the history says to practise next), the
+    rubric prompts alone, or named ones and a pick over principles and a story."""
+    from voice_coach.interview.plan import pick_questions
+    from voice_coach.interview.planner import next_picks
+
+    rubrics = [bank.require("rubrics", r) for r in rubric_ids]
+    if by_need:
+        picks = next_picks(bank, store, count)
+        return PracticeChoice([p.question for p in picks], rubrics, picks)
+    if rubrics and not (principles or question_ids or story):
+        return PracticeChoice([], rubrics)
+    return PracticeChoice(pick_questions(bank, list(principles), count, story, list(question_ids)), rubrics)
+
+
+@dataclass
+class HistoryView:
+    """Attempts (unfinished ones too) of a principle, a story or all, and the practice answers among
+    them: scored, in a practice session (an analyzed file is no practice)."""
+
+    rows: list[Attempt]
+    practice: list[Attempt]
+    principle: str | None = None  # its id
+    story: str | None = None
+
+    @property
+    def nothing(self) -> bool:
+        """A principle or a story was asked for, and it has no attempts yet."""
+        return not self.rows and bool(self.principle or self.story)
+
+
+def history_view(
+    bank: Bank, store: Store, principle: str | None = None, story: str | None = None
+) -> HistoryView:
+    """`history`: the attempts of a principle (id or name), a story, or all."""
+    from voice_coach.history.store import PRACTICE
+
+    pid = find_principle(bank, principle) if principle else None
+    if story and story not in bank.stories:
+        raise UserError(f"unknown story '{story}'", fix=did_you_mean(bank, "stories", story))
+    rows = store.history(pid, story, finished_only=False)
+    practice = [r for r in rows if r.status == "done" and r.kind in PRACTICE]
+    return HistoryView(rows, practice, pid, story)
+
+
+def debrief(bank: Bank, store: Store, session: str | None = None) -> dict:
+    """The debrief of a session (default: the latest): per principle, evidence, signal, what next."""
+    from voice_coach.interview.review import build
+
+    sid, answers = session_answers(store, session)
+    return build(bank, store.session(sid), answers)
+
+
+def session_answers(store: Store, session: str | None = None) -> tuple[str, list[Attempt]]:
+    """A session's id (given by id, a unique prefix, or None: the latest) and its scored answers."""
+    sid = store.resolve_session(session)
+    return sid, store.session_answers(sid)
+
+
+def save_text(path: Path, text: str) -> None:
+    """Write a report file (its folder created), or say why it cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(
+            f"cannot write the file: {exc.strerror or exc}",
+            where=str(path),
+            fix="choose a folder you can write to",
+        ) from exc
+
+
+def analyze_answer(
+    audio: Path | None,
+    text_file: Path | None,
+    question: str | None = None,
+    story: str | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    keep: bool = False,
+) -> AnswerReport:
+    """Score exactly one of: a recorded answer, or a typed one in a UTF-8 text file; with keep, in
+    the history too (a session of kind 'analyze')."""
+    if bool(audio) == bool(text_file):
+        raise UserError(
+            "give exactly one of: an audio FILE, or --text FILE",
+            fix="e.g. voice-coach analyze answer.wav, or voice-coach analyze --text answer.txt",
+        )
+    if audio:
+        report = analyze_file(audio, question, story, settings=settings, progress=progress)
+    else:
+        try:
+            text = Path(text_file).read_text(encoding="utf-8")  # type: ignore[arg-type]
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(
+                f"cannot read the answer text: {exc}", where=str(text_file), fix="give a UTF-8 text file"
+            ) from exc
+        report = analyze_text(text, question, story, settings=settings)
+    if keep:
+        keep_in_history(report, settings, story)
+    return report
+
+
+def sessions_to_forget(store: Store, session: str | None, everything: bool) -> list[str]:
+    """The ids `forget` deletes: one session (an id or a unique prefix), or with everything all."""
+    if bool(session) == everything:
+        raise UserError(
+            "give exactly one of: a SESSION id, or --all", fix="see the sessions with `voice-coach history`"
+        )
+    return [s.id for s in store.sessions()] if everything else [store.resolve_session(session)]
+
+
+def export_history(
+    store: Store, folder: Path, progress: Progress = lambda _m: None
+) -> tuple[int, int, list[str]]:
+    """Every session into a folder only its owner can read: (sessions, answers, problems)."""
+    from voice_coach.history.archive import export
+    from voice_coach.private import private_dir
+
+    private_dir(folder, "export", "choose a folder you can write")
+    return export(store, folder, progress=progress)
+
+
+@dataclass
+class BankCheck:
+    """Every bank file read: what was found, the problems, and how many shipped examples are set
+    aside because the user has stories or loops of their own."""
+
+    found: Bank
+    problems: list
+    used: Bank
+    folders: list[Path]
+
+    @property
+    def errors(self) -> int:
+        return sum(p.level == "error" for p in self.problems)
+
+    @property
+    def unused(self) -> int:
+        found, used = self.found, self.used
+        return len(found.stories) - len(used.stories) + len(found.loops) - len(used.loops)
+
+
+def validate_bank(settings: Settings | None = None) -> BankCheck:
+    from voice_coach.bank.files import read_bank
+
+    settings = resolve_settings(settings)
+    found, problems = read_bank(settings.bank_dirs)
+    return BankCheck(found, problems, found.user_first(), [d for d in settings.bank_dirs if d.is_dir()])
+
+
+@dataclass
+class VoiceList:
+    """The interviewer's voice and the others: neural ones installed or installable, espeak-ng's."""
+
+    chosen: object  # speech.tts.Voice
+    configured: str
+    installed: list  # speech.piper.VoiceFiles
+    installable: dict[str, str]  # name -> pip package
+    espeak: list[str] | None
+    espeak_problem: str = ""
+
+
+def voice_list(settings: Settings | None = None) -> VoiceList:
+    from voice_coach.errors import EnvironmentProblem
+    from voice_coach.speech import piper, tts
+
+    settings = resolve_settings(settings)
+    have = piper.installed()
+    names = {v.name for v in have}
+    missing = {n: pkg.replace("_", "-") for n, (pkg, _, _) in piper.KNOWN.items() if n not in names}
+    out = VoiceList(tts.resolve(settings.voice), settings.voice, have, missing, None)
+    try:
+        out.espeak = tts.voices()
+    except EnvironmentProblem as exc:
+        out.espeak_problem = exc.what
+    return out
+
+
+SAMPLE_LINE = "Tell me about a time you disagreed with your manager. What did you do?"
+
+
+def voice_sample(settings: Settings | None = None, voice: str = "") -> tuple[Path, bool, str]:
+    """Speak a sample question with a voice (default: the configured one), saved as a WAV and played
+    when there is a speaker: (the WAV, whether it played, the voice's label)."""
+    from voice_coach.audio.devices import has_output
+    from voice_coach.speech import tts
+
+    settings = resolve_settings(settings)
+    spec = voice or settings.voice
+    path = settings.data_dir / "voice-sample.wav"
+    sound = has_output()
+    tts.speak(SAMPLE_LINE, path, settings.tts_rate, voice=spec, play=sound)
+    return path, sound, tts.resolve(spec).label
+
+
+def save_trend_plot(practice: list[Attempt], path: Path) -> None:
+    """The trend plot of practice answers as an image (.png, .svg, .pdf)."""
+    from voice_coach.report.plots import save_trends
+
+    try:
+        saved = save_trends(practice, path)
+    except (OSError, ValueError) as exc:
+        raise UserError(
+            f"cannot save the plot: {exc}",
+            where=str(path),
+            fix="use a writable path ending in .png, .svg or .pdf",
+        ) from exc
+    if not saved:
+        raise UserError("a trend needs at least two practice answers", fix="practise again, then plot")

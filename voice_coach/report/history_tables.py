@@ -1,0 +1,177 @@
+"""The history in the terminal: every attempt, the trends per principle and per story, the
+principles never practised; and what to practise next, with the reasons."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from voice_coach.bank.model import Bank
+from voice_coach.history.store import PRACTICE, Attempt, Store, short_ids
+from voice_coach.interview.planner import Pick, group_by
+from voice_coach.report.html import session_html
+from voice_coach.report.markdown import session_markdown
+from voice_coach.report.progress import COLUMNS, LAST, per_principle
+from voice_coach.report.progress import _fmt as fmt
+from voice_coach.report.terminal import render, render_summary
+from voice_coach.scoring.model import AnswerReport
+
+SHOWN = 200  # attempts listed in the table; --json and --csv list all
+
+
+def moved_aside(path: Path, recordings_dir: Path) -> str:
+    """The warning when the history could not be read and was moved aside (it is never deleted)."""
+    return (
+        f"warning: the history database could not be read (damaged); it was moved aside to {path} "
+        f"(kept, not deleted) and a new history was started. Recordings are untouched in {recordings_dir}."
+    )
+
+
+def recovery_offer(pending: int) -> str:
+    """Said before a session when earlier answers were interrupted before their report."""
+    return (
+        f"{pending} earlier answer(s) were interrupted before their report; "
+        "their recordings are kept: run `voice-coach recover` to finish them."
+    )
+
+
+def picks_lines(picks: list[Pick]) -> list[str]:
+    """What `practice --next` asks and `next` shows: each question with the reason it is needed."""
+    lines = ["practising next, by need:"]
+    lines += [f"  {i}. {p.question.id} ({p.question.topic}): {p.reason}" for i, p in enumerate(picks, 1)]
+    return lines
+
+
+def nothing_for(bank: Bank, principle: str | None, story: str | None) -> str:
+    """The line for a principle or story with no attempts yet, and how to practise it."""
+    what = f"principle {bank.principles[principle].name}" if principle else f"story {story}"
+    return f"no attempts for {what} yet: practise it with `voice-coach practice " + (
+        f"-p {principle}`" if principle else f"-s {story}`"
+    )
+
+
+def show_history(view, bank: Bank, store: Store, form: str = "table", out: TextIO | None = None) -> None:
+    """`history` as a table with the trends, as JSON or as CSV (an api.HistoryView); a principle or
+    story never practised says so."""
+    out = out or sys.stdout
+    if view.nothing:
+        print(nothing_for(bank, view.principle, view.story), file=out)
+    elif form == "json":
+        print(json.dumps([r.summary() for r in view.rows], indent=2), file=out)
+    elif form == "csv":
+        attempts_csv(view.rows, out)
+    else:
+        print_history(view.rows, view.practice, bank, store)
+
+
+def attempts_csv(rows: list[Attempt], out: TextIO) -> None:
+    writer = csv.DictWriter(out, fieldnames=Attempt.SUMMARY)
+    writer.writeheader()
+    writer.writerows(r.summary() for r in rows)
+
+
+def print_trends(console: Console, rows: list[Attempt], store: Store) -> None:
+    """Per principle, the last three attempts (coverage, STAR parts, fillers/min, whether each spoke
+    of what was asked); then per story, first -> latest coverage, wpm, fillers/min, length."""
+    progress = per_principle(rows, store)
+    if progress:
+        table = Table("principle", "attempts", *COLUMNS, title=f"progress per principle (last {LAST})")
+        for p in progress:
+            table.add_row(p.principle, str(p.attempts), *("  ".join(p.cells[c]) for c in COLUMNS))
+        console.print(table)
+    groups = group_by(rows, "story_id")
+    if not groups:
+        return
+    table = Table(
+        "story", "attempts", "coverage", "wpm", "fillers/min", "length (s)", title="trend per story"
+    )
+    for name, rs in sorted(groups.items()):
+        first, last = rs[0], rs[-1]
+        table.add_row(
+            name,
+            str(len(rs)),
+            f"{fmt(first.coverage, '.0%')} -> {fmt(last.coverage, '.0%')}",
+            f"{fmt(first.wpm, '.0f')} -> {fmt(last.wpm, '.0f')}",
+            f"{fmt(first.fillers_per_min, '.1f')} -> {fmt(last.fillers_per_min, '.1f')}",
+            f"{fmt(first.duration_s, '.0f')} -> {fmt(last.duration_s, '.0f')}",
+        )
+    console.print(table)
+
+
+def print_history(
+    rows: list[Attempt], practice: list[Attempt], bank: Bank, store: Store, console: Console | None = None
+) -> None:
+    """Every attempt (unfinished ones marked), then the trends and gaps of practice answers."""
+    console = console or Console()
+    if not rows:
+        console.print("no attempts yet: try `voice-coach demo`, then `voice-coach practice`")
+        return
+    # the session id starts with its date and time: 20261125-142233
+    table = Table(box=box.SIMPLE, pad_edge=False)
+    table.add_column("session", no_wrap=True)  # an id cut short could match two sessions
+    table.add_column("kind", no_wrap=True)
+    for name in ("question", "story"):
+        table.add_column(name, overflow="fold", ratio=1)
+    for name in ("length", "wpm", "coverage"):
+        table.add_column(name, no_wrap=True, justify="right")
+    ids = short_ids([r.session_id for r in rows])
+    for r in rows[-SHOWN:]:
+        status = "interrupted" if r.interrupted else r.status
+        table.add_row(
+            ids[r.session_id],
+            r.kind or "-",
+            r.question_id or "-",
+            r.story_id or "-",
+            f"{r.duration_s:.0f} s" if r.duration_s else "-",
+            f"{r.wpm:.0f}" if r.wpm else "-",
+            f"{r.coverage:.0%}" if status == "done" and r.coverage is not None else status,
+        )
+    console.print(table)
+    if len(rows) > SHOWN:
+        console.print(f"(the latest {SHOWN} of {len(rows)} attempts; --json or --csv lists all)")
+    unfinished = sum(r.interrupted for r in rows)
+    if unfinished:
+        console.print(f"{unfinished} interrupted attempt(s): `voice-coach recover` scores what was recorded")
+    print_trends(console, practice, store)
+    practised = {r.principle for r in practice}
+    never = [p.name for p in bank.principles.values() if p.id not in practised]
+    if never:
+        console.print(f"never practised: {', '.join(never)}")
+
+
+@dataclass
+class SessionReports:
+    """`report`: a session's scored answers in the terminal, as JSON, HTML or Markdown."""
+
+    store: Store
+    session_id: str
+    answers: list[Attempt]
+
+    @property
+    def reports(self) -> list[AnswerReport]:
+        return [a.report for a in self.answers if a.report]
+
+    def to_dict(self) -> dict:
+        return {"session": self.session_id, "answers": [r.to_dict() for r in self.reports]}
+
+    def html(self) -> str:
+        """A self-contained page, with the progress per principle over all practice."""
+        practice = self.store.history(kinds=PRACTICE)
+        return session_html(self.session_id, self.answers, practice, per_principle(practice, self.store))
+
+    def markdown(self) -> str:
+        return session_markdown(self.session_id, self.answers)
+
+    def print(self) -> None:
+        """Each answer's report, then one line per answer and the session's averages."""
+        for r in self.reports:
+            render(r)
+        render_summary(self.session_id, self.reports)
