@@ -154,18 +154,22 @@ def test_practice_next_is_explained_and_deterministic(vc_env, tmp_path):
     again = run_cli(["next", "--count", "5"], vc_env)
     assert first.returncode == 0 and first.stdout == again.stdout, first.stderr
     lines = [line.strip() for line in first.stdout.splitlines()[1:]]
-    # loop principles never practised come first (in id order), then low coverage, then the overdue review
-    assert "(customer-obsession): Customer Obsession is in your loop and was never practised" in lines[0]
+    # practised and weak first (issue 30: ten never-practised principles hid it), then the loop's
+    # principles never practised, in the loop's order
+    assert "(dive-deep): coverage 20% on average" in lines[0]
     assert [line.split("(")[1].split(")")[0] for line in lines] == [
-        "customer-obsession",
-        "deliver-results",
+        "dive-deep",
         "hire-and-develop",
         "ownership",
-        "dive-deep",
+        "deliver-results",
+        "customer-obsession",
     ]
-    assert "coverage 20% on average" in lines[4]
+    assert "Customer Obsession is in your loop and was never practised" in lines[4]
     later = run_cli(["next", "--count", "16"], vc_env).stdout
     assert "due for review: last practised 20 day(s) ago" in later and "doing well" in later
+    # a principle no story serves says so (issue 30: `next` never did)
+    think_big = next(line for line in later.splitlines() if "(think-big)" in line)
+    assert "no story of yours serves it yet" in think_big
 
 
 def _rows(env):

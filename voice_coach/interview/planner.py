@@ -1,9 +1,10 @@
 """What to practise next, by need, with the reason for each pick.
 
-Need of a principle (highest first; ties broken by principle id, so the order is deterministic
-for a given history and day):
-  4  in a loop of the bank and never practised
-  3  mean coverage of its answers under 0.5
+Need of a principle (highest first; ties broken by its place in the loop, then by id, so the order
+is deterministic for a given history and day):
+  4  mean coverage of its answers under 0.5: practised and weak comes first (ten principles never
+     practised, listed before it alphabetically, hid it)
+  3  in a loop of the bank and never practised
   2  a bullet of its stories missed in more than half of their tellings
   1+ due for review: spaced repetition, the interval doubling (1, 2, 4, 8, 16 days) with each
      answer scoring 0.6 or more, reset by a weaker one; the more overdue, the higher
@@ -59,7 +60,8 @@ def plan_next(
 ) -> list[Pick]:
     """`history`: done attempts oldest first; `missed`: per story, per bullet (missed, told)."""
     now = time.time() if now is None else now
-    in_loops = {p for lp in bank.loops.values() for person in lp.interviewers for p in person.principles}
+    loop_order = [p for lp in bank.loops.values() for person in lp.interviewers for p in person.principles]
+    place = {p: loop_order.index(p) for p in set(loop_order)}
     by_principle: dict[str, list[Attempt]] = {}
     for row in history:
         if row.principle:
@@ -71,8 +73,8 @@ def plan_next(
             continue
         rows = by_principle.get(pid, [])
         if not rows:
-            if pid in in_loops:
-                scored.append((4.0, pid, f"{principle.name} is in your loop and was never practised"))
+            if pid in place:
+                scored.append((3.0, pid, f"{principle.name} is in your loop and was never practised"))
             else:
                 scored.append((0.5, pid, f"{principle.name} was never practised"))
             continue
@@ -80,7 +82,7 @@ def plan_next(
         mean = sum(coverages) / len(coverages)
         if mean < 0.5:
             scored.append(
-                (3.0 + (0.5 - mean), pid, f"coverage {mean:.0%} on average over {len(rows)} answer(s)")
+                (4.0 + (0.5 - mean), pid, f"coverage {mean:.0%} on average over {len(rows)} answer(s)")
             )
             continue
         worst = None
@@ -109,13 +111,15 @@ def plan_next(
             scored.append(
                 (0.0, pid, f"doing well (coverage {mean:.0%}); next review in {interval - since:.0f} day(s)")
             )
-    scored.sort(key=lambda s: (-s[0], s[1]))
+    scored.sort(key=lambda s: (-s[0], place.get(s[1], len(place)), s[1]))
     asked: dict[str, tuple[int, float]] = {}
     for row in history:
         n, _ = asked.get(row.question_id or "", (0, 0.0))
         asked[row.question_id or ""] = (n + 1, row.created_at)
     picks = []
     for need, pid, reason in scored[: max(1, count)]:
+        if not any(pid in principles for principles in serves.values()):
+            reason += "; no story of yours serves it yet: add one to your notes and import them"
         questions = sorted(bank.askable(pid), key=lambda q: (*asked.get(q.id, (0, 0.0)), q.id))
         picks.append(Pick(questions[0], round(need, 3), reason))
     return picks
