@@ -70,7 +70,7 @@ def test_no_import_cycle():
 # history: it speaks and records the answers it scores, so scoring itself never touches audio.
 LAYERS = (
     ("errors",),
-    ("units", "config", "tokens", "private", "faults", "memory"),
+    ("units", "config", "tokens", "transcript", "private", "faults", "memory"),
     ("audio", "bank"),
     ("speech",),
     ("scoring",),

@@ -29,7 +29,6 @@ from voice_coach.scoring.model import (
     SentenceResult,
     StoryMatch,
     TranscriptBlock,
-    Word,
 )
 from voice_coach.scoring.relevance import judge
 from voice_coach.scoring.star import label_answer, star_block, star_flags, with_parts
@@ -132,7 +131,7 @@ def analyze(
         for m in matches
     ]
     covered = sum(b.covered for b in bullets)
-    words = [Word(w.word, w.start, w.end) for w in transcript.words]
+    words = list(transcript.words)  # one Word from the engine to the report
     expected = question.stories
     report = AnswerReport(
         question=QuestionRef(question.id, question.text, question.principle or None),

@@ -54,7 +54,7 @@ SINGLE_WORDS = frozenset({"so", "like", "right"})
 
 def is_sound(word: Word) -> bool:
     """A hesitation sound, not the pronoun Whisper writes "'er" ("I hardly know 'er")."""
-    raw = word.word.strip().strip(".,?!;:\"")
+    raw = word.word.strip().strip('.,?!;:"')
     return not raw.startswith(("'", "’")) and bool(_SOUND.match(norm(raw)))
 
 

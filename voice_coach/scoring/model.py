@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 from voice_coach.scoring.text import substance
+from voice_coach.transcript import Word
 
 Part = Literal["situation", "task", "action", "result"]
 Tag = Literal["S", "T", "A", "R"]
@@ -94,13 +95,6 @@ class QuestionRef(_Json):
 class AudioInfo(_Json):
     path: str | None = None
     duration_s: float | None = None
-
-
-@dataclass
-class Word(_Json):
-    word: str
-    start: float | None = None
-    end: float | None = None
 
 
 @dataclass

@@ -11,7 +11,6 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -20,6 +19,7 @@ import numpy as np
 from voice_coach.errors import EnvironmentProblem, UserError
 from voice_coach.speech.vad import speech_regions
 from voice_coach.speech.weights import model_dir
+from voice_coach.transcript import Transcript, Word
 
 if TYPE_CHECKING:
     from voice_coach.config import Settings
@@ -33,27 +33,6 @@ FILLER_PROMPT = "Um, uh, hmm, er, ah."
 FILLER_MODES = ("off", "initial", "hotwords")
 
 Progress = Callable[[str], None]
-
-
-@dataclass
-class Word:
-    word: str
-    start: float | None
-    end: float | None
-    probability: float | None = None
-
-
-@dataclass
-class Transcript:
-    text: str
-    words: list[Word]
-    duration_s: float | None
-    engine: str
-    model: str
-    seconds: float = 0.0  # time spent transcribing
-    extra: dict = field(default_factory=dict)
-    # where speech is in the audio (speech/vad.py): pauses come from these, not from word times
-    speech_regions: list[tuple[float, float]] | None = None
 
 
 def segment_words(pieces: list[tuple[str, float, float, float]]) -> list[Word]:

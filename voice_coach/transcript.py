@@ -1,0 +1,34 @@
+"""What speech to text gives: words with their times, and the transcript they make.
+
+Beneath speech (which produces them) and scoring (which reads them and keeps them in the report), so
+a word is one type from the engine to the stored report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Word:
+    word: str
+    start: float | None = None
+    end: float | None = None
+    # the recognizer's confidence: used while the transcript is built, not kept in the report
+    probability: float | None = field(default=None, metadata={"json": False})
+
+    def to_dict(self) -> dict:
+        return {"word": self.word, "start": self.start, "end": self.end}
+
+
+@dataclass
+class Transcript:
+    text: str
+    words: list[Word]
+    duration_s: float | None
+    engine: str
+    model: str
+    seconds: float = 0.0  # time spent transcribing
+    extra: dict = field(default_factory=dict)
+    # where speech is in the audio (speech/vad.py): pauses come from these, not from word times
+    speech_regions: list[tuple[float, float]] | None = None
