@@ -302,3 +302,19 @@ def test_debug_prints_the_traceback_as_well_as_the_message(vc_env, tmp_path):
     assert debug.exit_code == ExitCode.BAD_INPUT and "Traceback" in debug.stderr
     assert debug.stderr.rstrip().endswith("fix: see the questions with `voice-coach bank list`")
     assert "error: unknown question id 'no-such-question'" in debug.stderr
+
+
+def test_the_report_fits_a_screen_and_full_shows_everything(vc_env, tmp_path, monkeypatch):
+    """Issue 30: the report after an answer was about 110 lines, "Fix first" scrolled off and ids
+    broke mid-word. At 80 columns the summary is at most a screen, nothing wraps mid-id; --full shows
+    every bullet with its evidence."""
+    answer = tmp_path / "a.txt"
+    answer.write_text(ANSWER.rsplit(". ", 1)[0] + ".")  # no result: something to fix first
+    monkeypatch.setenv("COLUMNS", "80")
+    short = invoke("analyze", "--text", str(answer), "--question", "frugality-saved", "--no-history").stdout
+    lines = short.rstrip("\n").splitlines()
+    assert len(lines) <= 20 and max(len(line) for line in lines) <= 80, short
+    assert "Fix first:" in short and "STAR " in short and "--full" in short and "✓" not in short
+    assert "frugality-saved" in lines[0]  # the id whole on its line
+    full = invoke("analyze", "--text", str(answer), "--question", "frugality-saved", "--no-history", "--full")
+    assert "✓" in full.stdout and "CFO" in full.stdout and len(full.stdout.splitlines()) > len(lines)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 from enum import IntEnum
 
 
@@ -40,3 +42,27 @@ class EnvironmentProblem(UserError):
 
     def __init__(self, what: str, fix: str = "", where: str = "") -> None:
         super().__init__(what, fix=fix, where=where, exit_code=ExitCode.ENVIRONMENT)
+
+
+STOPPED = "\nstopped; what was recorded is kept: `voice-coach recover` transcribes and scores it."
+DISK_FIX = (
+    "free space or make the folder writable, then run `voice-coach recover`; recordings made so far are kept"
+)
+DB_FIX = (
+    "run `voice-coach doctor`; free space if the disk is full, then `voice-coach recover` finishes any "
+    "answer left unscored"
+)
+
+
+def failure(exc: BaseException) -> tuple[str, int] | None:
+    """The message and exit code of a failure the user can act on; None for a defect (a traceback)."""
+    if isinstance(exc, UserError):
+        return f"error: {exc}", exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        return STOPPED, ExitCode.INTERRUPTED
+    if isinstance(exc, sqlite3.OperationalError):
+        return f"error: the history database failed: {exc}\n  fix: {DB_FIX}", ExitCode.ENVIRONMENT
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"error: {where}{exc.strerror}\n  fix: {DISK_FIX}", ExitCode.ENVIRONMENT
+    return None

@@ -27,14 +27,17 @@ PLAY = "Speak a sample with this voice (default: the configured one); saved as a
 @c.model_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--no-history", is_flag=True, help="Do not keep this analysis in the history.")
+@c.full_option
 @c.engine_option
-def analyze(file, text_file, question, story, model, as_json, no_history, engine) -> None:
+def analyze(file, text_file, question, story, model, as_json, no_history, full, engine) -> None:
     """Score a recorded answer (WAV, FLAC, MP3, ...) or a typed one (--text)."""
     settings = api.resolve_settings(None, model, engine)
     report = api.analyze_answer(
         file, text_file, question, story, settings, seat.dim_progress(), not no_history
     )
-    c.output(report.to_dict(), as_json, lambda: c.Lazy("voice_coach.report.terminal").render(report))
+    c.output(
+        report.to_dict(), as_json, lambda: c.Lazy("voice_coach.report.terminal").render(report, full=full)
+    )
 
 
 @c.cli.command("eval")

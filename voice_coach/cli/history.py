@@ -15,10 +15,11 @@ tables, archive = c.Lazy("voice_coach.report.history_tables"), c.Lazy("voice_coa
 @click.option("--html", "html_file", type=c.path_type, help="Write a self-contained HTML page.")
 @click.option("--markdown", "md_file", type=c.path_type, help="Write an Obsidian Markdown note.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer reports as JSON.")
-def report(session, html_file, md_file, as_json) -> None:
+@c.full_option
+def report(session, html_file, md_file, as_json, full) -> None:
     """The reports of a session (default: the latest), in the terminal, as HTML, Markdown or JSON."""
     with c.desk(bank=False) as d:
-        view = tables.SessionReports(d.store, *api.session_answers(d.store, session))
+        view = tables.SessionReports(d.store, *api.session_answers(d.store, session), full=full)
         c.output(
             view.to_dict(), as_json, view.print, files=[(html_file, view.html), (md_file, view.markdown)]
         )

@@ -1,7 +1,6 @@
 """The command group, the one place where failures become messages and exit codes, and what the
 commands share: options, the desk, output, modules imported on first use (`--help` stays instant)."""
 
-import errno
 import importlib
 import json
 import sqlite3
@@ -16,7 +15,7 @@ import click
 
 from voice_coach import api
 from voice_coach.config import ENGINES, MODELS
-from voice_coach.errors import ExitCode, UserError
+from voice_coach.errors import UserError, failure
 from voice_coach.history.store import Store
 
 
@@ -31,14 +30,6 @@ class Lazy:
 
 
 tables = Lazy("voice_coach.report.history_tables")
-STOPPED = "\nstopped; what was recorded is kept: `voice-coach recover` transcribes and scores it."
-DISK_FIX = (
-    "free space or make the folder writable, then run `voice-coach recover`; recordings made so far are kept"
-)
-DB_FIX = (
-    "run `voice-coach doctor`; free space if the disk is full, then `voice-coach recover` finishes any "
-    "answer left unscored"
-)
 VOICE = "Interviewer voice: auto (neural when installed), joe, espeak, or an espeak-ng voice id."
 ENGINE = "Speech engine (default from config: faster-whisper; openai-whisper is an optional extra)."
 voice_option = click.option("--voice", help=VOICE)
@@ -63,6 +54,9 @@ def desk(model=None, engine=None, voice=None, bank: bool = True, offer: bool = F
         yield SimpleNamespace(settings=settings, bank=found, store=store)
 
 
+full_option = click.option("--full", is_flag=True, help="Every bullet, its evidence and the transcript.")
+
+
 def say(lines: Iterable[str], err: bool = False) -> None:
     for line in lines:
         click.echo(line, err=err)
@@ -78,20 +72,6 @@ def output(data: object, as_json: bool, render: Callable[[], object], files=(), 
         click.echo(json.dumps(data, indent=2, ensure_ascii=ascii))
     elif not any(path for path, _ in files):
         render()
-
-
-def failure(exc: BaseException) -> tuple[str, int] | None:
-    """The message and exit code of a failure the user can act on; None for a defect (a traceback)."""
-    if isinstance(exc, UserError):
-        return f"error: {exc}", exc.exit_code
-    if isinstance(exc, KeyboardInterrupt):
-        return STOPPED, ExitCode.INTERRUPTED
-    if isinstance(exc, sqlite3.OperationalError):
-        return f"error: the history database failed: {exc}\n  fix: {DB_FIX}", ExitCode.ENVIRONMENT
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT):
-        where = f"{exc.filename}: " if exc.filename else ""
-        return f"error: {where}{exc.strerror}\n  fix: {DISK_FIX}", ExitCode.ENVIRONMENT
-    return None
 
 
 class Program(click.Group):

@@ -154,6 +154,7 @@ class SessionReports:
     store: Store
     session_id: str
     answers: list[Attempt]
+    full: bool = False  # every bullet and the transcript, not the summary that fits a screen
 
     @property
     def reports(self) -> list[AnswerReport]:
@@ -173,5 +174,5 @@ class SessionReports:
     def print(self) -> None:
         """Each answer's report, then one line per answer and the session's averages."""
         for r in self.reports:
-            render(r)
+            render(r, full=self.full)
         render_summary(self.session_id, self.reports)

@@ -57,10 +57,81 @@ def _actions_i_we(report: AnswerReport) -> str:
     return f"   I {i} / we {we} in actions" if i or we else ""
 
 
-def render(report: AnswerReport, console: Console | None = None) -> None:
+def _one_line(text: str, style: str = "") -> Text:
+    """A line that is never wrapped (an id or a path broken in two reads as two): shortened with …"""
+    return Text(text, style=style, no_wrap=True, overflow="ellipsis")
+
+
+def _verdict(report: AnswerReport) -> Text:
+    """The answer in one line: the story told, how much of it, whether it answers the question."""
+    story, totals = report.story, report.totals()
+    if report.rubric:
+        told = sum(1 for b in report.bullets if b.covered)
+        line = f"rubric: {told} of {len(report.bullets)} points"
+    elif story.id:
+        told = sum(1 for b in report.bullets if b.id in set(totals.covered))
+        line = f"{story.title or story.id}: {told} of {len(report.bullets)} bullets ({totals.coverage:.0%})"
+    else:
+        line = "no story of yours matched" + (": it speaks in general" if story.general_talk else "")
+    if totals.addresses is False:
+        line += " · may not answer the question"
+    return _one_line(line, "bold")
+
+
+def _delivery_line(report: AnswerReport) -> Text:
+    d = report.delivery
+    if report.audio.duration_s is None:  # typed: no time to speak of
+        parts = ["typed (no timing)"]
+    else:
+        parts = [f"{mmss(report.audio.duration_s)} of {mmss(d.target_s)}"]
+        parts += [f"{d.wpm:.0f} wpm ({_band(d)})" if d.wpm is not None else "pace -"]
+        parts += [f"long pauses {d.long_pauses if d.long_pauses is not None else '-'}"]
+    parts.insert(len(parts) - 1 if len(parts) > 1 else 1, f"fillers {d.fillers.count}")
+    i_we = _actions_i_we(report).strip().replace(" in actions", "")
+    return _one_line(" · ".join(parts + ([i_we] if i_we else [])))
+
+
+def print_line(console: Console, text: Text | str) -> None:
+    """One line, never wrapped (an id or a path broken in two reads as two): shortened with …"""
+    console.print(text, no_wrap=True, overflow="ellipsis", crop=True)
+
+
+def render_summary_of(report: AnswerReport, console: Console) -> None:
+    """At most a screen: the verdict, what to fix first (with its moment), the STAR bar, delivery.
+    The question is not repeated: it was on screen while it was asked."""
+    q = report.question
+    console.rule(_one_line(f"{q.id} {q.principle or ''}".strip(), "bold"))
+    print_line(console, _verdict(report))
+    fixes = fix_first(report)
+    if fixes:
+        console.print(Text("Fix first:", style="bold yellow"))
+        for n, fix in enumerate(fixes, start=1):
+            console.print(Text(f"  {n}. {fix}"))
+    if not report.rubric:
+        line = Text("STAR  ", no_wrap=True, overflow="ellipsis")
+        line.append_text(star_bar(report.star, width=32))
+        line.append("  " + " ".join(f"{LETTER[p]} {report.star.part(p).share:.0%}" for p in PARTS))
+        print_line(console, line)
+    print_line(console, _delivery_line(report))
+    if report.probes:
+        print_line(
+            console,
+            _one_line(
+                f"follow-ups: {len(report.probes)} asked; coverage with them {report.totals().coverage:.0%} "
+                f"(answer alone {report.coverage:.0%})"
+            ),
+        )
+    print_line(console, _one_line("every bullet and the transcript: voice-coach report --full", "dim"))
+
+
+def render(report: AnswerReport, console: Console | None = None, full: bool = False) -> None:
+    """The report: a summary that fits a screen, or (full) every bullet, its evidence and the transcript."""
     console = console or Console()
+    if not full:
+        render_summary_of(report, console)
+        return
     q, d, star, story = report.question, report.delivery, report.star, report.story
-    console.rule(Text(f"{q.id} {q.principle or ''}".strip(), style="bold"))
+    console.rule(_one_line(f"{q.id} {q.principle or ''}".strip(), "bold"))
     console.print(Text(q.text, style="bold"))
     fixes = fix_first(report)
     if fixes:
@@ -145,13 +216,14 @@ def render_summary(session_id: str, reports: list[AnswerReport], console: Consol
         return
     for r in reports:
         d = r.delivery
-        console.print(
+        print_line(
+            console,
             Text(
-                f"{r.question.id:<32} {mmss(r.audio.duration_s, tenths=True):>7}  "
-                f"{d.wpm if d.wpm is not None else '-':>6} wpm  "
-                f"fillers {d.fillers.count:>2}  coverage {r.coverage:.0%}  "
+                f"{r.question.id:<26} {mmss(r.audio.duration_s):>5}  "
+                f"{f'{d.wpm:.0f}' if d.wpm is not None else '-':>3} wpm  "
+                f"fillers {d.fillers.count:>2}  coverage {r.coverage:>4.0%}  "
                 + ("rubric" if r.rubric else f"STAR {r.star.letters()}")
-            )
+            ),
         )
     cov = sum(r.coverage for r in reports) / len(reports)
     console.print(f"{len(reports)} answer(s), mean coverage {cov:.0%}")
