@@ -318,3 +318,33 @@ def test_the_report_fits_a_screen_and_full_shows_everything(vc_env, tmp_path, mo
     assert "frugality-saved" in lines[0]  # the id whole on its line
     full = invoke("analyze", "--text", str(answer), "--question", "frugality-saved", "--no-history", "--full")
     assert "✓" in full.stdout and "CFO" in full.stdout and len(full.stdout.splitlines()) > len(lines)
+
+
+def test_history_never_breaks_an_id_at_80_columns(vc_env, monkeypatch):
+    """Issue 30: "my-backbo / ne-1" in history, and two twin stories both shown as "disagreed-a...".
+    Long ids are shortened in the middle, each still told apart, never wrapped."""
+    from voice_coach.config import load_settings
+    from voice_coach.history.store import Store
+
+    monkeypatch.setenv("COLUMNS", "80")
+    twins = ["disagreed-and-things-went-your-way", "disagreed-and-things-did-not-go-your-way"]
+    with Store(load_settings().db_path) as store:
+        for story in twins * 2:
+            sid = store.start_session("practice", "faster-whisper", "base")
+            aid = store.start_attempt(sid, "my-backbone-1", "backbone", story, "/x.wav", "fw", "base")
+            store.db.execute("UPDATE attempts SET status = 'done', coverage = 0.5 WHERE id = ?", (aid,))
+    out = invoke("history").stdout
+    assert max(len(line) for line in out.splitlines()) <= 80, out
+    assert "my-backbone-1" in out  # whole, on one line
+    shown = {line for line in out.splitlines() if "…" in line and "your-way" in line}
+    assert any("went-your-way" in line for line in shown) and any("go-your-way" in line for line in shown), (
+        out
+    )
+
+
+def test_shorten_keeps_short_names_and_tells_long_ones_apart():
+    from voice_coach.units import shorten
+
+    assert shorten(["my-backbone-1", "a"], 16) == {"my-backbone-1": "my-backbone-1", "a": "a"}
+    twins = shorten(["disagreed-and-things-went-your-way", "disagreed-and-things-did-not-go-your-way"], 12)
+    assert len(set(twins.values())) == 2 and all("…" in v for v in twins.values())

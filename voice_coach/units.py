@@ -13,3 +13,17 @@ def mmss(seconds: float | None, tenths: bool = False) -> str:
     whole = int(seconds)
     h, rest = divmod(whole, 3600)
     return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
+
+
+def shorten(names: list[str], width: int = 24) -> dict[str, str]:
+    """Each name within `width` characters, the middle left out ("disagreed-…-went-your-way"), wider
+    where two would read the same: a table cell shortened, never wrapped in the middle of an id."""
+    out: dict[str, str] = {}
+    unique = sorted(set(names))
+    longest = max((len(n) for n in unique), default=0)
+    for w in range(width, max(width, longest) + 1):
+        head = w // 3
+        out = {n: n if len(n) <= w else n[:head] + "…" + n[len(n) - (w - head - 1) :] for n in unique}
+        if len(set(out.values())) == len(unique):
+            break
+    return out

@@ -12,7 +12,7 @@ from typing import TextIO
 
 from rich import box
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from voice_coach.bank.model import Bank
 from voice_coach.history.store import PRACTICE, Attempt, Store, short_ids
@@ -23,6 +23,7 @@ from voice_coach.report.progress import COLUMNS, LAST, per_principle
 from voice_coach.report.progress import _fmt as fmt
 from voice_coach.report.terminal import render, render_summary
 from voice_coach.scoring.model import AnswerReport
+from voice_coach.units import mmss, shorten
 
 SHOWN = 200  # attempts listed in the table; --json and --csv list all
 
@@ -91,17 +92,24 @@ def print_trends(console: Console, rows: list[Attempt], store: Store) -> None:
     if not groups:
         return
     table = Table(
-        "story", "attempts", "coverage", "wpm", "fillers/min", "length (s)", title="trend per story"
+        Column("story", no_wrap=True),
+        "n",
+        "coverage",
+        "wpm",
+        "fillers/min",
+        "length (s)",
+        title="trend per story (first→latest)",
     )
+    names = shorten(list(groups), width=22)
     for name, rs in sorted(groups.items()):
         first, last = rs[0], rs[-1]
         table.add_row(
-            name,
+            names[name],
             str(len(rs)),
-            f"{fmt(first.coverage, '.0%')} -> {fmt(last.coverage, '.0%')}",
-            f"{fmt(first.wpm, '.0f')} -> {fmt(last.wpm, '.0f')}",
-            f"{fmt(first.fillers_per_min, '.1f')} -> {fmt(last.fillers_per_min, '.1f')}",
-            f"{fmt(first.duration_s, '.0f')} -> {fmt(last.duration_s, '.0f')}",
+            f"{fmt(first.coverage, '.0%')}→{fmt(last.coverage, '.0%')}",
+            f"{fmt(first.wpm, '.0f')}→{fmt(last.wpm, '.0f')}",
+            f"{fmt(first.fillers_per_min, '.1f')}→{fmt(last.fillers_per_min, '.1f')}",
+            f"{fmt(first.duration_s, '.0f')}→{fmt(last.duration_s, '.0f')}",
         )
     console.print(table)
 
@@ -115,22 +123,30 @@ def print_history(
         console.print("no attempts yet: try `voice-coach demo`, then `voice-coach practice`")
         return
     # the session id starts with its date and time: 20261125-142233
-    table = Table(box=box.SIMPLE, pad_edge=False)
-    table.add_column("session", no_wrap=True)  # an id cut short could match two sessions
-    table.add_column("kind", no_wrap=True)
-    for name in ("question", "story"):
-        table.add_column(name, overflow="fold", ratio=1)
-    for name in ("length", "wpm", "coverage"):
-        table.add_column(name, no_wrap=True, justify="right")
+    table = Table(box=box.SIMPLE, pad_edge=False, collapse_padding=True, show_edge=False)
     ids = short_ids([r.session_id for r in rows])
+    # the session id whole (a prefix cut short could match two sessions); question and story ids
+    # shortened in the middle to what the width leaves them, never wrapped
+    session_w = max(map(len, ids.values()))
+    table.add_column("session", no_wrap=True, min_width=session_w)
+    table.add_column("kind", no_wrap=True, min_width=8)
+    # what is left of the width (12 for the gaps between 7 columns and 2 to spare, 8 + 4 + 3 + 4 for
+    # kind, length, wpm, cov), shared by the question and story ids
+    name_w = max(10, (console.width - 14 - 19 - session_w) // 2)
+    names = shorten([x for r in rows for x in (r.question_id, r.story_id) if x], width=name_w)
+    for name, key in (("question", "question_id"), ("story", "story_id")):
+        widest = max((len(names.get(getattr(r, key) or "", "-")) for r in rows), default=1)
+        table.add_column(name, no_wrap=True, width=max(len(name), widest))
+    for name in ("len", "wpm", "cov"):
+        table.add_column(name, no_wrap=True, justify="right")
     for r in rows[-SHOWN:]:
         status = "interrupted" if r.interrupted else r.status
         table.add_row(
             ids[r.session_id],
             r.kind or "-",
-            r.question_id or "-",
-            r.story_id or "-",
-            f"{r.duration_s:.0f} s" if r.duration_s else "-",
+            names.get(r.question_id or "", "-"),
+            names.get(r.story_id or "", "-"),
+            mmss(r.duration_s) if r.duration_s else "-",
             f"{r.wpm:.0f}" if r.wpm else "-",
             f"{r.coverage:.0%}" if status == "done" and r.coverage is not None else status,
         )
