@@ -15,6 +15,7 @@ import soundfile as sf
 from voice_coach.audio.capture import FileSource, MicSource, Recorder, StopRules
 from voice_coach.audio.files import load_audio
 from voice_coach.speech.tts import synthesize
+from voice_coach.units import mmss
 
 pytestmark = pytest.mark.audio
 
@@ -181,11 +182,15 @@ def test_replay_plays_the_answer_from_a_star_part(pulse, vc_env, tmp_path):
         out = run_cli(["replay", "--answer", "1", "--part", "result"], env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "played 1 answer(s)" in out.stdout
-    result_words = [w["word"] for w in report["transcript"]["words"] if w["start"] >= result_start]
-    assert " ".join(result_words[:3]) in out.stdout  # the transcript advanced from the Result
-    opening = " ".join(w["word"] for w in report["transcript"]["words"][:4])
-    assert opening not in out.stdout  # it started at the Result, not at the beginning
-    assert " ".join(w["word"] for w in second["transcript"]["words"][:4]) not in out.stdout  # answer 1 only
+    # issue 30: words broke across lines ("to / gether"), no clock, no keys
+    assert "space pause" in out.stdout and f"[{mmss(result_start)}]" in out.stdout
+    assert max(len(line) for line in out.stdout.splitlines()) <= 80
+    flat = " ".join(out.stdout.split())
+    result_words = [w["word"].strip() for w in report["transcript"]["words"] if w["start"] >= result_start]
+    assert " ".join(result_words[:3]) in flat, flat  # the transcript advanced from the Result
+    opening = " ".join(w["word"].strip() for w in report["transcript"]["words"][:4])
+    assert opening not in flat  # it started at the Result, not at the beginning
+    assert " ".join(w["word"].strip() for w in second["transcript"]["words"][:4]) not in flat  # answer 1 only
     heard = load_audio(captured)
     tail = recorded[int(max(0.0, result_start - 0.2) * 16000) :]
     assert piecewise_correlation(tail, heard) >= 0.8

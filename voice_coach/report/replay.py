@@ -18,8 +18,32 @@ from voice_coach.errors import UserError
 from voice_coach.history.store import Attempt
 from voice_coach.report.terminal import PART_STYLE
 from voice_coach.scoring.model import LETTER, AnswerReport
+from voice_coach.units import mmss
 
 KEY_PART = {letter.lower(): part for part, letter in LETTER.items()}
+KEYS = "space pause · n next · s/t/a/r jump to a part · q quit"
+
+
+class Line:
+    """Words printed as they are heard, wrapped between words (a terminal's own wrap broke "to /
+    gether"): a word that would not fit starts the next line."""
+
+    def __init__(self, console: Console) -> None:
+        self.console, self.col = console, 0
+
+    def add(self, text: Text) -> None:
+        if text.plain.startswith("\n"):
+            self.console.print()
+            self.col = 0
+            text = text[1:]
+        if self.col and self.col + 1 + len(text.plain) > self.console.width:
+            self.console.print()
+            self.col = 0
+        if self.col:
+            self.console.print(" ", end="")
+            self.col += 1
+        self.console.print(text, end="")
+        self.col += len(text.plain)
 
 
 def part_start(report: AnswerReport, part: str) -> float | None:
@@ -79,9 +103,13 @@ def replay(
                 else:
                     player.seek(max(0.0, at - 0.2))
             console.rule(Text(f"answer {n}: {report.question.text}"))
+            console.print(Text(f"{mmss(len(audio) / 16000)} · {KEYS}", style="dim"))
             parts = report.word_parts()
             words = [(w, parts[i]) for i, w in enumerate(report.transcript.words) if w.start is not None]
+            opens = {id(report.transcript.words[s.first]) for s in report.sentences if s.first < s.last + 1}
+            last_mark = ""
             shown = next((i for i, (w, _) in enumerate(words) if w.start >= player.seconds - 0.2), len(words))
+            line = Line(console)
             player.start()
             action = None
             try:
@@ -89,11 +117,11 @@ def replay(
                     now = player.seconds
                     while shown < len(words) and (words[shown][0].start or 0.0) <= now:
                         word, word_part = words[shown]
-                        console.print(
-                            Text(word.word + " ", style=PART_STYLE.get(word_part or "", "")),
-                            end="",
-                            soft_wrap=True,
-                        )
+                        mark = f"[{mmss(word.start)}]"
+                        if id(word) in opens and mark != last_mark:  # a sentence opens with its moment
+                            line.add(Text(mark, style="dim"))
+                            last_mark = mark
+                        line.add(Text(word.word.strip(), style=PART_STYLE.get(word_part or "", "")))
                         shown += 1
                     k = key()
                     if k == " ":
@@ -106,7 +134,7 @@ def replay(
                         if at is not None:
                             player.seek(at)
                             shown = next((i for i, (w, _) in enumerate(words) if w.start >= at), len(words))
-                            console.print(f"\n[bold]-> {KEY_PART[k]}[/bold] ", end="")
+                            line.add(Text(f"\n-> {KEY_PART[k]}", style="bold"))
                     time.sleep(0.03)
                 time.sleep(0.3)  # let the device drain its buffer
             finally:
