@@ -91,6 +91,7 @@ class Interview:
         open to be picked up at its next question."""
         s = self.session
         s.start()
+        s.emit(ev.Notice(f"recordings: {s.folder}"))  # once: the lines after name only the file
         total = sum(len(seat.turns) for seat in seats)
         n = len(s.store.attempts(s.session_id))
         asked = 0

@@ -68,7 +68,8 @@ class TerminalEvents:
         self.console.print(Text(f"recording ({e.source})...", style="dim"))
 
     def _Recorded(self, e: ev.Recorded) -> None:
-        self.console.print(Text(f"recorded {e.duration_s:.1f} s ({e.stopped_by}) -> {e.path}", style="dim"))
+        shown = f"{e.path.parent.name}/{e.path.name}"  # the session folder and file: a full path wraps
+        self.console.print(Text(f"recorded {e.duration_s:.1f} s ({e.stopped_by}) -> {shown}", style="dim"))
 
     def _Transcribing(self, e: ev.Transcribing) -> None:
         if not e.done:
