@@ -348,3 +348,20 @@ def test_shorten_keeps_short_names_and_tells_long_ones_apart():
     assert shorten(["my-backbone-1", "a"], 16) == {"my-backbone-1": "my-backbone-1", "a": "a"}
     twins = shorten(["disagreed-and-things-went-your-way", "disagreed-and-things-did-not-go-your-way"], 12)
     assert len(set(twins.values())) == 2 and all("…" in v for v in twins.values())
+
+
+def test_a_session_page_shows_progress_as_it_stood_then(vc_env, tmp_path):
+    """Issue 30: a session page's "Progress per principle" showed attempts from later sessions."""
+    for n in (1, 2):
+        (tmp_path / f"{n}.txt").write_text(ANSWER)
+        assert invoke("analyze", "--text", str(tmp_path / f"{n}.txt"), "-q", "frugality-saved").exit_code == 0
+    db = sqlite3.connect(Path(vc_env["VOICE_COACH_DATA_DIR"]) / "history.sqlite3")
+    with db:
+        db.execute("UPDATE sessions SET kind = 'practice'")
+    first = db.execute("SELECT id FROM sessions ORDER BY started_at LIMIT 1").fetchone()[0]
+    db.close()
+    for session, attempts in ((first, 1), (None, 2)):
+        page = tmp_path / f"{attempts}.html"
+        assert invoke("report", *([session] if session else []), "--html", str(page)).exit_code == 0
+        html = unescape(page.read_text())
+        assert f"<td>frugality</td><td>{attempts}</td>" in html, html[html.find("Progress") :][:600]

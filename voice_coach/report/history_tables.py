@@ -181,7 +181,9 @@ class SessionReports:
 
     def html(self) -> str:
         """A self-contained page, with the progress per principle over all practice."""
-        practice = self.store.history(kinds=PRACTICE)
+        # progress as it stood at this session's end: its own attempts and those before, never later
+        until = max((a.created_at for a in self.answers), default=float("inf"))
+        practice = [a for a in self.store.history(kinds=PRACTICE) if a.created_at <= until]
         return session_html(self.session_id, self.answers, practice, per_principle(practice, self.store))
 
     def markdown(self) -> str:
