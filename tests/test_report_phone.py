@@ -1,5 +1,6 @@
 """The HTML report on a phone (390 px) and at a desk (1280 px), in headless Chromium: the page never
-scrolls sideways (a wide table scrolls in its own box) and no id is broken over two lines (issue 30)."""
+scrolls sideways (a wide table scrolls in its own box), no id is broken over two lines, and every
+recording of an answer plays, its follow-up's too (issue 30)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ WRAPPED_IDS = """[...document.querySelectorAll('.id, table.progress td:first-chi
 
 
 def test_the_report_reads_on_a_phone_and_a_desk(vc_env, browser, tmp_path):  # noqa: F811
-    for question in ("dive-deep-metric", "frugality-saved"):
-        assert run_cli(["demo", "--question", question, "--follow-ups", "0"], vc_env).returncode == 0
+    for question, follow_ups in (("dive-deep-metric", "0"), ("frugality-saved", "1")):
+        assert run_cli(["demo", "--question", question, "--follow-ups", follow_ups], vc_env).returncode == 0
     db = sqlite3.connect(Path(vc_env["VOICE_COACH_DATA_DIR"]) / "history.sqlite3")
     with db:
         db.execute("UPDATE sessions SET kind = 'practice'")  # progress per principle is of practice
@@ -33,5 +34,10 @@ def test_the_report_reads_on_a_phone_and_a_desk(vc_env, browser, tmp_path):  # n
         assert page.evaluate("document.documentElement.scrollWidth") <= width  # was 540 at 390
         assert page.locator("table.progress").count() == 1
         assert page.evaluate(WRAPPED_IDS) == []
+        # every recording of the answer plays: the follow-up's answer too (issue 30: one <audio> only)
+        follow_up = page.locator("audio.follow-up")
+        assert follow_up.count() == 1 and follow_up.get_attribute("src").startswith("data:audio/")
+        follow_up.evaluate("a => a.load()")
+        page.wait_for_function("document.querySelector('audio.follow-up').duration > 1")
         page.screenshot(path=str(shots / f"report-{width}.png"))
         page.close()

@@ -96,6 +96,8 @@ def session_html(
             {
                 "report": r,
                 "audio_src": _audio_src(a.audio_path),
+                # each follow-up's answer playable too, beside its probe
+                "probe_srcs": [_audio_src(p.audio_path) for p in r.probes or []],
                 "length": mmss(r.audio.duration_s or None, tenths=True),
                 "sentences": _sentences(r),
                 "star_svg": "" if r.rubric else plots.star_split(r),
