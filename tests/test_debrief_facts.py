@@ -74,3 +74,44 @@ def test_missed_bullets_are_a_list_shortest_first():
     }
     text = to_markdown(debrief)
     assert "Missed:\n\n" + "\n".join(f"- {m}" for m in item["missed"]) in text
+
+
+def test_the_debrief_page_opens_with_a_line_per_principle_and_folds_the_evidence():
+    """Issue 30: the debrief page was 5,300 px tall with up to 24 red "missed" bullets per principle
+    and no summary. It opens with a line per principle (signal, the one next thing); the evidence and
+    the missed bullets are folded below it."""
+    import re
+
+    from voice_coach.report.debrief import to_html
+
+    row = {
+        "name": "Earn Trust",
+        "signal": "inclined",
+        "coverage": 0.5,
+        "reasons": ["a result with a number"],
+        "next": "tell the result first",
+        "answers": [
+            {
+                "interviewer": "Natesh",
+                "question": "Tell me about a time.",
+                "evidence": ["I asked."],
+                "missed": ["x"] * 24,
+            }
+        ],
+    }
+    page = to_html(
+        {
+            "session": "s1",
+            "loop": "",
+            "principles": [row, {**row, "name": "Dive Deep", "next": "name the metric"}],
+            "rubrics": [],
+            "story_reuse": [],
+        }
+    )
+    summary = page[page.index('<table class="summary">') : page.index("</table>")]
+    assert re.findall(r"<tr>.*?</tr>", summary, re.S) and summary.count("<tr>") == 2
+    assert "tell the result first" in summary and "name the metric" in summary and "inclined" in summary
+    first_section = page.index("<section")
+    assert page.index('<table class="summary">') < first_section  # the summary comes first
+    details = page[page.index("<details>") : page.index("</details>")]
+    assert "24 bullet(s) missed" in details and details.count("<li>x</li>") == 24
