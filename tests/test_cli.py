@@ -365,3 +365,23 @@ def test_a_session_page_shows_progress_as_it_stood_then(vc_env, tmp_path):
         assert invoke("report", *([session] if session else []), "--html", str(page)).exit_code == 0
         html = unescape(page.read_text())
         assert f"<td>frugality</td><td>{attempts}</td>" in html, html[html.find("Progress") :][:600]
+
+
+def test_the_trend_plot_runs_by_date(vc_env, tmp_path):
+    """Issue 30: the trend plot ran by attempt number with no dates. Attempts three days apart are
+    placed at their dates (the axis names the days), with the band each number should be in."""
+    for n in (1, 2, 3):
+        (tmp_path / f"{n}.txt").write_text(ANSWER)
+        assert invoke("analyze", "--text", str(tmp_path / f"{n}.txt"), "-q", "frugality-saved").exit_code == 0
+    db = sqlite3.connect(Path(vc_env["VOICE_COACH_DATA_DIR"]) / "history.sqlite3")
+    with db:
+        db.execute("UPDATE sessions SET kind = 'practice'")
+        for n, (aid,) in enumerate(db.execute("SELECT id FROM attempts ORDER BY id").fetchall()):
+            day = 1_764_000_000 + n * 3 * 86400  # 2025-11-24 16:00 UTC, then every three days
+            db.execute("UPDATE attempts SET created_at = ?, wpm = 150 WHERE id = ?", (day, aid))
+    db.close()
+    plot = tmp_path / "trend.svg"
+    assert invoke("history", "--plot", str(plot)).exit_code == 0
+    svg = plot.read_text()
+    assert "date of the attempt" in svg and ("Nov" in svg or "Dec" in svg), svg[:300]
+    assert "attempt of the principle" not in svg

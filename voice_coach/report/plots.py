@@ -84,43 +84,66 @@ def star_split(report: AnswerReport) -> str:
     return _svg(fig)
 
 
+# where a delivery number should sit, drawn as a band behind its lines (the defaults of the flags:
+# 130-160 wpm, about 1.2 fillers a minute reads as fluent, the 2:00 target of a question)
+BANDS = {"wpm": (130.0, 160.0), "fillers_per_min": (0.0, 1.2), "duration_s": (60.0, 120.0)}
+
+
 def _trend_figure(rows: list[Attempt]):
     rows = [r for r in rows if r.created_at]
     if len(rows) < 2:
         return None
+    from datetime import datetime
+
+    import matplotlib.dates as mdates
+
     from voice_coach.interview.planner import group_by
 
     by_principle = group_by(rows, "principle")  # progress per principle, not one line of everything
     series = [
         s
         for s in (
-            ("coverage", "coverage", "#31a354"),
-            ("wpm", "words per minute", "#2b8cbe"),
-            ("fillers_per_min", "fillers per minute", "#e6550d"),
-            ("duration_s", "length (s)", "#756bb1"),
+            ("coverage", "coverage"),
+            ("wpm", "words per minute"),
+            ("fillers_per_min", "fillers per minute"),
+            ("duration_s", "length (s)"),
         )
         if any(getattr(r, s[0]) is not None for r in rows)  # typed answers have no pace or length
     ]
     fig, _ = _figure(7, 1.5 * len(series))
     fig.clf()
-    for i, (key, label, _colour) in enumerate(series, start=1):
-        ax = fig.add_subplot(len(series), 1, i)
+    first = None
+    for i, (key, label) in enumerate(series, start=1):
+        ax = fig.add_subplot(len(series), 1, i, sharex=first)  # one date axis, labelled once
+        first = first or ax
+        if key in BANDS:
+            ax.axhspan(*BANDS[key], color="#31a354", alpha=0.12, linewidth=0)
         for name, rs in sorted(by_principle.items()):
-            points = [(n, getattr(r, key)) for n, r in enumerate(rs, start=1) if getattr(r, key) is not None]
+            # a point per attempt, at its date: progress over days, not attempt numbers
+            points = [(datetime.fromtimestamp(r.created_at), getattr(r, key)) for r in rs]
+            points = [p for p in points if p[1] is not None]
             if points:
-                ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=name)
+                ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=4, label=name)
         ax.set_ylabel(label, fontsize=8)
         ax.spines[["top", "right"]].set_visible(False)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-    fig.axes[-1].set_xlabel("attempt of the principle", fontsize=8)
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # labels that never overlap
+        ax.tick_params(labelsize=7)
+        ax.margins(x=0.05)
+    for ax in fig.axes[:-1]:
+        ax.tick_params(labelbottom=False)
+        ax.xaxis.offsetText.set_visible(False)
+    fig.axes[-1].set_xlabel("date of the attempt (band: where it should be)", fontsize=8)
     if by_principle:
         fig.axes[0].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    fig.tight_layout()
     return fig
 
 
 def trends(rows: list[Attempt]) -> str | None:
-    """Coverage, words per minute, fillers per minute and length, a line per principle, attempt by
-    attempt (oldest first)."""
+    """Coverage, words per minute, fillers per minute and length over the days, a line per principle,
+    a point per attempt, a band where each should be."""
     fig = _trend_figure(rows)
     return _svg(fig) if fig is not None else None
 
