@@ -108,8 +108,14 @@ def plan_next(
                 )
             )
         else:
+            due = time.strftime("%a %d %b", time.localtime(max(r.created_at for r in rows) + interval * DAY))
             scored.append(
-                (0.0, pid, f"doing well (coverage {mean:.0%}); next review in {interval - since:.0f} day(s)")
+                (
+                    0.0,
+                    pid,
+                    f"doing well (coverage {mean:.0%}); "
+                    f"next review in {interval - since:.0f} day(s), due {due}",
+                )
             )
     scored.sort(key=lambda s: (-s[0], place.get(s[1], len(place)), s[1]))
     asked: dict[str, tuple[int, float]] = {}
