@@ -82,3 +82,14 @@ def test_the_pause_fix_counts_the_pauses_the_delivery_flag_counts():
         fixes = [f.text for f in _delivery_fixes(report) if "pause" in f.text]
         assert flagged == counted and bool(fixes) == counted, (gap, report.delivery.flags, fixes)
         assert all("2.5 s or more" in f for f in fixes)
+
+
+def test_the_report_names_each_filler_at_its_moment():
+    """Issue 29: the report shows the fillers as heard, the word and the moment (the HTML timeline's
+    ticks are drawn from the same list)."""
+    from voice_coach.report.terminal import fillers_heard
+
+    report = analyze(spoken("So, um, we looked past the averages, uh, at the slowest requests."), BANK, Q)
+    assert fillers_heard(report) == "so 0:00 · um 0:00 · uh 0:02"  # word 7, 0.4 s a word
+    many = analyze(spoken(with_fillers(SITUATION + ACTIONS, every=3)), BANK, Q)
+    assert fillers_heard(many).endswith(f"· {many.delivery.fillers.count - 6} more")

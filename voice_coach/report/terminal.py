@@ -96,6 +96,13 @@ def print_line(console: Console, text: Text | str) -> None:
     console.print(text, no_wrap=True, overflow="ellipsis", crop=True)
 
 
+def fillers_heard(report: AnswerReport, most: int = 6) -> str:
+    """The fillers as heard, each with its moment: "um 0:12 · so 0:31 · uh 1:02" (typed: no moment)."""
+    items = report.delivery.fillers.items
+    said = [f"{f.word} {mmss(f.start)}" if f.start is not None else f.word for f in items[:most]]
+    return " · ".join(said) + (f" · {len(items) - most} more" if len(items) > most else "")
+
+
 def render_summary_of(report: AnswerReport, console: Console) -> None:
     """At most a screen: the verdict, what to fix first (with its moment), the STAR bar, delivery.
     The question is not repeated: it was on screen while it was asked."""
@@ -113,6 +120,8 @@ def render_summary_of(report: AnswerReport, console: Console) -> None:
         line.append("  " + " ".join(f"{LETTER[p]} {report.star.part(p).share:.0%}" for p in PARTS))
         print_line(console, line)
     print_line(console, _delivery_line(report))
+    if report.delivery.fillers.items:
+        print_line(console, _one_line("fillers heard: " + fillers_heard(report)))
     if report.probes:
         print_line(
             console,
@@ -155,6 +164,8 @@ def render(report: AnswerReport, console: Console | None = None, full: bool = Fa
             + _actions_i_we(report)
         )
     )
+    if d.fillers.items:
+        console.print(Text("fillers heard: " + fillers_heard(report, most=40)))
     if not report.rubric:  # a rubric prompt is judged by its points, not by STAR
         line = Text("STAR  ")
         line.append_text(star_bar(star))
