@@ -87,3 +87,21 @@ def test_without_a_terminal_a_plain_line_every_ten_seconds():
     assert [line.split(" ")[0] for line in progress] == ["0:00", "0:10", "0:20", "0:30"]
     assert sum("No sound is heard" in line for line in lines) == 1
     assert "\x1b" not in out.getvalue()
+
+
+def test_the_fillers_heard_so_far_show_while_answering():
+    """Issue 29: the live screen shows the fillers as heard (the word, the moment): each transcribed
+    stretch reaches the desk through the interview's events."""
+    import voice_coach.interview.events as ev
+    from voice_coach.report.desk import DeskTake
+    from voice_coach.report.live import TerminalEvents
+    from voice_coach.transcript import Word
+
+    shown = TerminalEvents(Console(file=io.StringIO()), Console(file=io.StringIO()))
+    shown.desk = DeskTake(shown.console)
+    shown.desk.view = view()
+    words = [Word(w, t, t + 0.3) for t, w in enumerate("So, um, I asked, uh, for a week.".split())]
+    shown(ev.StretchTranscribed(tuple(words)))
+    text = screen_text(shown.desk.view)
+    assert "fillers so far: 3: so 0:00 · um 0:01 · uh 0:04" in text, text
+    assert max(len(line) for line in text.splitlines()) <= 80

@@ -170,7 +170,13 @@ class Session:
 
                 # transcribe finished stretches while the user is still speaking
                 streamer = StreamingTranscriber(self.engine, speech_dbfs=rules.speech_dbfs)
-                streamer.on_words = _warm_scorer(streamer)
+                warm = _warm_scorer(streamer)
+
+                def heard(words: list, warm=warm) -> None:
+                    self.emit(ev.StretchTranscribed(tuple(words)))  # the desk shows the fillers so far
+                    warm(words)
+
+                streamer.on_words = heard
                 recorder.listeners.append(streamer.feed)
             self.emit(ev.Recording(source.name))
             recording = take(recorder, prompt)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from voice_coach.scoring.followups import Probe
 from voice_coach.scoring.model import AnswerReport
+from voice_coach.transcript import Word
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,13 @@ class CandidateTelling(Event):
 @dataclass(frozen=True)
 class Recording(Event):
     source: str  # "microphone", "file"
+
+
+@dataclass(frozen=True)
+class StretchTranscribed(Event):
+    """While the answer is spoken: the words heard so far (on the transcriber's thread)."""
+
+    words: tuple[Word, ...]
 
 
 @dataclass(frozen=True)

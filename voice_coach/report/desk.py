@@ -57,6 +57,7 @@ class AnswerView:
     paused: bool = False
     show_help: bool = False
     note: str = ""
+    fillers: str = ""  # the fillers heard so far, each at its moment
 
     def update(self, tick: Tick) -> None:
         self.elapsed_s, self.level_dbfs, self.silence_s = tick.elapsed_s, tick.level_dbfs, tick.silence_s
@@ -119,6 +120,10 @@ class AnswerView:
         parts: list[RenderableType] = [Panel(Text(self.question), title=title, title_align="left"), status]
         if self.no_sound:
             parts.append(Text(NO_SOUND, style="yellow"))
+        if self.fillers:
+            parts.append(
+                Text(f"fillers so far: {self.fillers}", style="dim", no_wrap=True, overflow="ellipsis")
+            )
         if self.note:
             parts.append(Text(self.note, style="bold"))
         parts.append(Text(HELP if self.show_help else KEYS, style="dim"))
@@ -219,6 +224,16 @@ class DeskTake:
 
     def __init__(self, console: Console) -> None:
         self.console = console
+        self.view: AnswerView | None = None
+
+    def heard(self, words: list) -> None:
+        """The words transcribed so far: the fillers among them show on the screen as they come."""
+        from voice_coach.scoring.delivery import find_fillers
+
+        found = find_fillers(words)
+        if self.view is not None and found:
+            shown = [f"{f.word} {mmss(f.start)}" if f.start is not None else f.word for f in found[-6:]]
+            self.view.fillers = f"{len(found)}: " + " · ".join(shown)
 
     def __call__(self, recorder: Recorder, prompt: Prompt) -> Recording:
         view = AnswerView(
@@ -229,6 +244,7 @@ class DeskTake:
             prompt.silence_s,
             prompt.interviewer,
         )
+        self.view = view
         presses = [0]
 
         def on_sigint(signum, frame) -> None:

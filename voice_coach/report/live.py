@@ -33,8 +33,13 @@ class TerminalEvents:
         self.out = out or Console()
         self.console = console or Console(stderr=True)
         self._status: Status | None = None
+        self.desk = None  # the desk's take (report.desk.DeskTake), shown the words as they come
 
     def __call__(self, event: ev.Event) -> None:
+        if isinstance(event, ev.StretchTranscribed):  # the transcriber's thread: no printing
+            if self.desk is not None:
+                self.desk.heard(list(event.words))
+            return
         if self._status is not None:
             self._status.stop()
             self._status = None

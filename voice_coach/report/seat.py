@@ -26,4 +26,5 @@ def status(text: str) -> Status:
 
 def terminal_seat(device: str | int | None = None) -> tuple[TerminalEvents, Microphone]:
     shown = TerminalEvents()
-    return shown, Microphone(device, take=DeskTake(shown.console))
+    shown.desk = DeskTake(shown.console)
+    return shown, Microphone(device, take=shown.desk)
