@@ -117,6 +117,19 @@ def vc_env(tmp_path, cache_dir, monkeypatch) -> dict:
     return {**os.environ, **env}
 
 
+def invoke_cli(args: list[str], env: dict[str, str] | None = None):
+    """The CLI run in this process (click's CliRunner): for a command that needs no audio device
+    and loads no speech model, a fraction of run_cli's interpreter start. Call it from a test that
+    uses vc_env (its folders are in os.environ); env holds extra variables, set for this call only.
+    The result has .exit_code, .stdout and .stderr; an exception the CLI does not turn into a
+    message is raised, never hidden in the result."""
+    from click.testing import CliRunner
+
+    from voice_coach.cli import cli
+
+    return CliRunner().invoke(cli, args, env=env, catch_exceptions=False, prog_name="voice-coach")
+
+
 def run_cli(args: list[str], env: dict, timeout: float = 300, **kw) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "voice_coach", *args],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from conftest import run_cli
+from conftest import invoke_cli
 from contract import assert_contract
 
 ANSWER = """Before our spring launch the head of sales wanted every customer on an annual-only price plan,
@@ -18,10 +18,8 @@ Sign-ups fell by 35 percent in that half."""
 def test_text_answer_contract_story_and_coverage(vc_env, tmp_path):
     answer = tmp_path / "answer.txt"
     answer.write_text(ANSWER)
-    out = run_cli(
-        ["analyze", "--text", str(answer), "--question", "backbone-disagree-manager", "--json"], vc_env
-    )
-    assert out.returncode == 0, out.stderr
+    out = invoke_cli(["analyze", "--text", str(answer), "--question", "backbone-disagree-manager", "--json"])
+    assert out.exit_code == 0, out.stderr
     report = json.loads(out.stdout)
     assert_contract(report)
     assert report["question"]["id"] == "backbone-disagree-manager"
@@ -39,8 +37,8 @@ def test_text_answer_contract_story_and_coverage(vc_env, tmp_path):
 def test_free_answer_with_no_story_and_no_result(vc_env, tmp_path):
     answer = tmp_path / "answer.txt"
     answer.write_text("We talked about the weather. We had lunch together at the park.")
-    out = run_cli(["analyze", "--text", str(answer), "--json", "--no-history"], vc_env)
-    assert out.returncode == 0, out.stderr
+    out = invoke_cli(["analyze", "--text", str(answer), "--json", "--no-history"])
+    assert out.exit_code == 0, out.stderr
     report = json.loads(out.stdout)
     assert_contract(report)
     assert report["story"]["id"] is None and report["bullets"] == []

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
-from conftest import ROOT, need_shared, run_cli, wer
+from conftest import ROOT, invoke_cli, need_shared, run_cli, wer
 
 JFK = (
     "And so my fellow Americans ask not what your country can do for you ask what you can do for your country"
@@ -34,8 +35,10 @@ def transcode(src: Path, dst: Path, rate: int, layout: str, codec: str) -> Path:
     return dst
 
 
-def fails_clearly(out: subprocess.CompletedProcess, *needles: str) -> None:
-    assert out.returncode != 0, out.stdout
+def fails_clearly(out, *needles: str) -> None:
+    """A run of the CLI (a process, or in this process) that ends non-zero with a message and a fix."""
+    code = out.exit_code if hasattr(out, "exit_code") else out.returncode
+    assert code != 0, out.stdout
     assert "Traceback" not in out.stderr, out.stderr
     assert "fix:" in out.stderr, out.stderr
     for needle in needles:
@@ -95,7 +98,7 @@ def test_silence_only_says_no_speech(vc_env, tmp_path):
 def test_broken_files_are_refused(vc_env, tmp_path, content, needle):
     path = tmp_path / "answer.wav"
     path.write_bytes(content)
-    fails_clearly(run_cli(["analyze", str(path)], vc_env), needle, str(path))
+    fails_clearly(invoke_cli(["analyze", str(path)]), needle, str(path))
 
 
 def test_two_hour_file_is_refused_with_bounded_memory(vc_env, tmp_path):
@@ -140,21 +143,23 @@ def test_decoding_stops_at_the_limit_when_the_header_does_not_say(monkeypatch):
 def test_huge_notes_are_refused(vc_env, tmp_path):
     notes = tmp_path / "vault.md"
     notes.write_text("## Bias for Action\n" + "- A question about acting fast?\n" * 100_000, encoding="utf-8")
-    fails_clearly(run_cli(["bank", "import", str(notes)], vc_env), "MB", str(notes))
+    fails_clearly(invoke_cli(["bank", "import", str(notes)]), "MB", str(notes))
 
 
 def test_binary_notes_without_nul_bytes_are_refused(vc_env, tmp_path):
     notes = tmp_path / "notes.md"
     notes.write_bytes(bytes(np.random.default_rng(3).integers(1, 256, 50_000, dtype=np.uint8)))
-    fails_clearly(run_cli(["bank", "import", str(notes)], vc_env), "not a text file")
+    fails_clearly(invoke_cli(["bank", "import", str(notes)]), "not a text file")
 
 
 def test_deeply_nested_notes_import_quickly(vc_env, tmp_path):
     lines = ["## Earn Trust", "### Story: Deep"] + ["  " * i + f"- level {i}" for i in range(1000)]
     notes = tmp_path / "deep.md"
     notes.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    out = run_cli(["bank", "import", str(notes), "--into", str(tmp_path / "bank")], vc_env, timeout=60)
-    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+    started = time.monotonic()
+    out = invoke_cli(["bank", "import", str(notes), "--into", str(tmp_path / "bank")])
+    assert time.monotonic() - started < 60  # the limit the process run had
+    assert out.exit_code == 0 and "Traceback" not in out.stderr, out.stderr
     assert "1000 bullets" in out.stdout, out.stdout
 
 
@@ -167,16 +172,16 @@ def test_html_script_and_markup_in_notes_are_shown_as_text(vc_env, tmp_path):
         encoding="utf-8",
     )
     bank = tmp_path / "bank"
-    out = run_cli(["bank", "import", str(notes), "--into", str(bank)], vc_env)
-    assert out.returncode == 0, out.stderr
-    env = {**vc_env, "VOICE_COACH_BANK_DIR": str(bank)}
-    shown = run_cli(["bank", "list", "--principle", "earn-trust"], env)
-    assert shown.returncode == 0 and "Traceback" not in shown.stderr, shown.stderr
+    out = invoke_cli(["bank", "import", str(notes), "--into", str(bank)])
+    assert out.exit_code == 0, out.stderr
+    env = {"VOICE_COACH_BANK_DIR": str(bank)}
+    shown = invoke_cli(["bank", "list", "--principle", "earn-trust"], env)
+    assert shown.exit_code == 0 and "Traceback" not in shown.stderr, shown.stderr
     assert "[bold red]a time[/]" in shown.stdout  # terminal markup printed, not interpreted
     assert "<script" not in shown.stdout and "onerror" not in (bank / "evil.yaml").read_text()
-    assert run_cli(["bank", "validate"], env).returncode == 0
+    assert invoke_cli(["bank", "validate"], env).exit_code == 0
     # the question spoken and printed in a session: its brackets are text, not terminal markup
     qid = next(line.split()[0] for line in shown.stdout.splitlines() if "[bold red]" in line)
-    demo = run_cli(["demo", "--question", qid, "--follow-ups", "0"], env)
+    demo = run_cli(["demo", "--question", qid, "--follow-ups", "0"], {**vc_env, **env})
     assert demo.returncode == 0 and "Traceback" not in demo.stderr, demo.stderr[-2000:]
     assert "[bold red]a time[/]" in demo.stdout

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import need_shared, run_cli
+from conftest import invoke_cli, need_shared
 from voice_coach.bank.files import read_bank
 from voice_coach.bank.notes import count_bullets, read_notes
 from voice_coach.config import shipped_bank_dir
@@ -23,8 +23,8 @@ def imported(into: Path, stem: str = "amazon-sdm-loop-prep") -> dict:
 def test_users_notes_import_exactly(vc_env, tmp_path):
     notes = need_shared("user-notes/amazon-sdm-loop-prep.md")
     into = tmp_path / "bank"
-    out = run_cli(["bank", "import", str(notes), "--into", str(into)], vc_env)
-    assert out.returncode == 0, out.stderr
+    out = invoke_cli(["bank", "import", str(notes), "--into", str(into)])
+    assert out.exit_code == 0, out.stderr
     doc = imported(into)
     # the loop: five interviews and the principles each owns (counted by hand from the notes)
     (loop,) = doc["loops"]
@@ -95,11 +95,11 @@ def test_reimport_is_a_no_op_and_edits_are_never_overwritten_silently(vc_env, tm
     notes = tmp_path / "prep.md"
     notes.write_text(notes_src.read_text())
     into = tmp_path / "bank"
-    assert run_cli(["bank", "import", str(notes), "--into", str(into)], vc_env).returncode == 0
+    assert invoke_cli(["bank", "import", str(notes), "--into", str(into)]).exit_code == 0
     target = into / "prep.yaml"
     before = target.read_bytes()
-    again = run_cli(["bank", "import", str(notes), "--into", str(into)], vc_env)
-    assert again.returncode == 0 and "no changes" in again.stdout
+    again = invoke_cli(["bank", "import", str(notes), "--into", str(into)])
+    assert again.exit_code == 0 and "no changes" in again.stdout
     assert target.read_bytes() == before
 
     # the user edits one question in the bank; the notes change another and the same one
@@ -111,20 +111,20 @@ def test_reimport_is_a_no_op_and_edits_are_never_overwritten_silently(vc_env, tm
         .replace("strongly disagreed with your manager", "strongly disagreed with your boss")
         .replace("**an** **unpopular**", "**a** **very** **unpopular**")
     )
-    dry = run_cli(["bank", "import", str(notes), "--into", str(into), "--dry-run"], vc_env)
+    dry = invoke_cli(["bank", "import", str(notes), "--into", str(into), "--dry-run"])
     assert "conflict: question my-backbone-1" in dry.stdout and "nothing written" in dry.stdout
     assert yaml.safe_load(target.read_text())["questions"][1]["text"].startswith(
         "Describe a time when you took an"
     )
-    out = run_cli(["bank", "import", str(notes), "--into", str(into)], vc_env)
-    assert out.returncode == 0
+    out = invoke_cli(["bank", "import", str(notes), "--into", str(into)])
+    assert out.exit_code == 0
     assert "conflict: question my-backbone-1" in out.stdout and "your edit is kept" in out.stdout
     assert "updated: question my-backbone-2" in out.stdout
     after = {q["id"]: q["text"] for q in yaml.safe_load(target.read_text())["questions"]}
     assert after["my-backbone-1"] == "My own sharper wording."
     assert after["my-backbone-2"].startswith("Describe a time when you took a very unpopular stance")
     # still reported on the next import, still kept
-    third = run_cli(["bank", "import", str(notes), "--into", str(into)], vc_env)
+    third = invoke_cli(["bank", "import", str(notes), "--into", str(into)])
     assert "conflict: question my-backbone-1" in third.stdout
     assert {q["id"]: q["text"] for q in yaml.safe_load(target.read_text())["questions"]}[
         "my-backbone-1"
@@ -196,16 +196,16 @@ def test_other_layouts(newline):
 def test_binary_and_missing_notes_are_refused(vc_env, tmp_path):
     binary = tmp_path / "notes.md"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
-    out = run_cli(["bank", "import", str(binary), "--into", str(tmp_path / "b")], vc_env)
-    assert out.returncode != 0 and "not a text file" in out.stderr and "Traceback" not in out.stderr
-    out = run_cli(["bank", "import", str(tmp_path / "nope.md")], vc_env)
-    assert out.returncode != 0 and "cannot read the notes" in out.stderr
+    out = invoke_cli(["bank", "import", str(binary), "--into", str(tmp_path / "b")])
+    assert out.exit_code != 0 and "not a text file" in out.stderr and "Traceback" not in out.stderr
+    out = invoke_cli(["bank", "import", str(tmp_path / "nope.md")])
+    assert out.exit_code != 0 and "cannot read the notes" in out.stderr
 
 
 def test_imported_bank_serves_practice_and_lists(vc_env, tmp_path):
     notes = need_shared("user-notes/amazon-sdm-loop-prep.md")
-    assert run_cli(["bank", "import", str(notes)], vc_env).returncode == 0  # into the user bank
-    listing = json.loads(run_cli(["bank", "list", "--json"], vc_env).stdout)
+    assert invoke_cli(["bank", "import", str(notes)]).exit_code == 0  # into the user bank
+    listing = json.loads(invoke_cli(["bank", "list", "--json"]).stdout)
     assert len(listing["principles"]) == 16
     ids = {q["id"] for q in listing["questions"]}
     assert "my-hire-and-develop-10" in ids and "backbone-disagree-manager" in ids
@@ -216,9 +216,9 @@ def test_imported_bank_serves_practice_and_lists(vc_env, tmp_path):
         story["parts_inferred"] and story["bullets"][0]["tag"] == "S" and story["bullets"][-1]["tag"] == "R"
     )
     assert story["parts"] == {"S": 9, "T": 4, "A": 10, "R": 3}
-    screen = run_cli(["bank", "list"], {**vc_env, "COLUMNS": "200"}).stdout
+    screen = invoke_cli(["bank", "list"], {"COLUMNS": "200"}).stdout
     assert "parts S 9 T 4 A 10 R 3 guessed" in screen and "correct the 'S:' ... 'R:' tags" in screen
-    matrix = json.loads(run_cli(["bank", "matrix", "--json"], vc_env).stdout)
+    matrix = json.loads(invoke_cli(["bank", "matrix", "--json"]).stdout)
     # the user's own stories only: the shipped examples no longer fill the gaps of the user's loop
     assert {st["id"] for st in matrix["stories"]} == {
         "disagreed-and-things-went-your-way",
@@ -246,23 +246,23 @@ def test_imported_bank_serves_practice_and_lists(vc_env, tmp_path):
         "The customers had explored drag-and-drop screen builders but found them too limiting. "
         "They let me take ownership of the product direction, a JavaScript framework with a low-code UI."
     )
-    out = run_cli(["analyze", "--text", str(answer), "--question", "my-backbone-4", "--json"], vc_env)
-    assert out.returncode == 0, out.stderr
+    out = invoke_cli(["analyze", "--text", str(answer), "--question", "my-backbone-4", "--json"])
+    assert out.exit_code == 0, out.stderr
     report = json.loads(out.stdout)
     assert report["story"]["id"] == "disagreed-and-things-did-not-go-your-way"
     assert sum(b["covered"] for b in report["bullets"]) >= 4
 
 
 def test_validate_command_exit_codes(vc_env, tmp_path):
-    out = run_cli(["bank", "validate"], vc_env)
-    assert out.returncode == 0 and "0 error(s)" in out.stdout
+    out = invoke_cli(["bank", "validate"])
+    assert out.exit_code == 0 and "0 error(s)" in out.stdout
     bank = Path(vc_env["VOICE_COACH_DATA_DIR"]) / "bank"
     bank.mkdir(parents=True)
     (bank / "mine.yaml").write_text(
         "questions:\n  - id: x\n    principle: ownership\n    text: Hi\n    stories: [no-such-story]\n"
     )
-    out = run_cli(["bank", "validate"], vc_env)
-    assert out.returncode == 1
+    out = invoke_cli(["bank", "validate"])
+    assert out.exit_code == 1
     assert "mine.yaml:5: error: question 'x' links unknown story 'no-such-story'" in out.stderr
 
 
@@ -271,10 +271,10 @@ def test_the_users_stories_come_first(vc_env, tmp_path):
     much like the user's own) never compete: an answer telling the user's story is named as theirs,
     and `next` proposes only principles of the user's loop."""
     notes = need_shared("user-notes/amazon-sdm-loop-prep.md")
-    before = json.loads(run_cli(["bank", "list", "--json"], vc_env).stdout)
+    before = json.loads(invoke_cli(["bank", "list", "--json"]).stdout)
     assert before["stories"] and all(st["example"] for st in before["stories"])  # examples, marked
-    assert "(example)" in run_cli(["bank", "list"], vc_env).stdout
-    assert run_cli(["bank", "import", str(notes)], vc_env).returncode == 0
+    assert "(example)" in invoke_cli(["bank", "list"]).stdout
+    assert invoke_cli(["bank", "import", str(notes)]).exit_code == 0
     answer = tmp_path / "a.txt"  # the user's Story 1, told in other words (held out: never tuned on)
     answer.write_text(
         "At an offsite our chief executive and a director we had just hired showed us a new direction "
@@ -286,18 +286,18 @@ def test_the_users_stories_come_first(vc_env, tmp_path):
         "idea; nine said it went against why they had picked us. Leadership went back to serving "
         "professional developers."
     )
-    out = run_cli(["analyze", "--text", str(answer), "--json", "--no-history"], vc_env)
+    out = invoke_cli(["analyze", "--text", str(answer), "--json", "--no-history"])
     report = json.loads(out.stdout)
     assert report["story"]["id"] == "disagreed-and-things-went-your-way", report["story"]
-    listing = json.loads(run_cli(["bank", "list", "--json"], vc_env).stdout)
+    listing = json.loads(invoke_cli(["bank", "list", "--json"]).stdout)
     assert not any(st["example"] for st in listing["stories"])
     loop_principles = {
         p
-        for person in json.loads(run_cli(["bank", "matrix", "--json"], vc_env).stdout)["principles"]
+        for person in json.loads(invoke_cli(["bank", "matrix", "--json"]).stdout)["principles"]
         if person["in_loops"]
         for p in [person["id"]]
     }
-    picks = run_cli(["next", "--count", "5"], vc_env).stdout.splitlines()[1:]
+    picks = invoke_cli(["next", "--count", "5"]).stdout.splitlines()[1:]
     assert len(picks) == 5
     assert all(line.split("(")[1].split(")")[0] in loop_principles for line in picks), (
         picks,

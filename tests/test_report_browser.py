@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IN_CI, ROOT, run_cli
+from conftest import IN_CI, ROOT, invoke_cli, run_cli
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -53,8 +53,8 @@ def open_page(browser, path: Path):
 def test_demo_report_player_and_clickable_words(vc_env, browser, tmp_path):
     assert run_cli(["demo", "--question", "dive-deep-metric"], vc_env).returncode == 0
     html = tmp_path / "r.html"
-    out = run_cli(["report", "--html", str(html)], vc_env)
-    assert out.returncode == 0, out.stderr
+    out = invoke_cli(["report", "--html", str(html)])
+    assert out.exit_code == 0, out.stderr
     page, errors, _ = open_page(browser, html)
     page.wait_for_function("document.querySelector('audio').readyState >= 1")
     assert page.evaluate("document.querySelector('audio').duration") > 10
@@ -99,10 +99,10 @@ def test_hostile_text_renders_as_text(vc_env, browser, tmp_path):
     )
     answer = tmp_path / "a.txt"
     answer.write_text(HOSTILE)
-    assert run_cli(["analyze", "--text", str(answer), "--story", "evil"], vc_env).returncode == 0
+    assert invoke_cli(["analyze", "--text", str(answer), "--story", "evil"]).exit_code == 0
     html = tmp_path / "evil.html"
     md = tmp_path / "evil.md"
-    assert run_cli(["report", "--html", str(html), "--markdown", str(md)], vc_env).returncode == 0
+    assert invoke_cli(["report", "--html", str(html), "--markdown", str(md)]).exit_code == 0
     source = html.read_text()
     assert "<script>alert" not in source and "<img src=x" not in source
     page, errors, dialogs = open_page(browser, html)
@@ -116,12 +116,12 @@ def test_hostile_text_renders_as_text(vc_env, browser, tmp_path):
 def test_report_json_and_unknown_session(vc_env, tmp_path):
     answer = tmp_path / "a.txt"
     answer.write_text("I tagged every resource by team and published a weekly cost report.")
-    assert run_cli(["analyze", "--text", str(answer)], vc_env).returncode == 0
-    out = run_cli(["report", "--json"], vc_env)
+    assert invoke_cli(["analyze", "--text", str(answer)]).exit_code == 0
+    out = invoke_cli(["report", "--json"])
     data = json.loads(out.stdout)
     assert len(data["answers"]) == 1 and data["answers"][0]["story"]["id"] == "cloud-costs"
-    bad = run_cli(["report", "nope"], vc_env)
-    assert bad.returncode != 0 and "no session 'nope'" in bad.stderr and "Traceback" not in bad.stderr
+    bad = invoke_cli(["report", "nope"])
+    assert bad.exit_code != 0 and "no session 'nope'" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_history_filters_csv_and_plot(vc_env, tmp_path):
@@ -132,20 +132,20 @@ def test_history_filters_csv_and_plot(vc_env, tmp_path):
     for name, text in texts.items():
         (tmp_path / f"{name}.txt").write_text(text)
         q = "frugality-saved" if name == "cloud" else "dive-deep-metric"
-        assert run_cli(["analyze", "--text", str(tmp_path / f"{name}.txt"), "-q", q], vc_env).returncode == 0
-    rows = json.loads(run_cli(["history", "--json"], vc_env).stdout)
+        assert invoke_cli(["analyze", "--text", str(tmp_path / f"{name}.txt"), "-q", q]).exit_code == 0
+    rows = json.loads(invoke_cli(["history", "--json"]).stdout)
     assert [r["story_id"] for r in rows] == ["cloud-costs", "latency-incident"]
-    only = json.loads(run_cli(["history", "--json", "--principle", "Dive Deep"], vc_env).stdout)
+    only = json.loads(invoke_cli(["history", "--json", "--principle", "Dive Deep"]).stdout)
     assert [r["question_id"] for r in only] == ["dive-deep-metric"]
-    csv_out = run_cli(["history", "--csv"], vc_env).stdout.splitlines()
+    csv_out = invoke_cli(["history", "--csv"]).stdout.splitlines()
     assert csv_out[0].startswith("id,session_id,kind,question_id") and len(csv_out) == 3
     plot = tmp_path / "trend.png"
-    refused = run_cli(["history", "--plot", str(plot)], vc_env)  # analyzed answers are not practice
-    assert refused.returncode == 2 and "two practice answers" in refused.stderr and not plot.exists()
+    refused = invoke_cli(["history", "--plot", str(plot)])  # analyzed answers are not practice
+    assert refused.exit_code == 2 and "two practice answers" in refused.stderr and not plot.exists()
     db = sqlite3.connect(Path(vc_env["VOICE_COACH_DATA_DIR"]) / "history.sqlite3")
     with db:
         db.execute("UPDATE sessions SET kind = 'practice'")
     db.close()
-    out = run_cli(["history", "--plot", str(plot)], vc_env)
-    assert out.returncode == 0 and plot.read_bytes()[:4] == b"\x89PNG"
+    out = invoke_cli(["history", "--plot", str(plot)])
+    assert out.exit_code == 0 and plot.read_bytes()[:4] == b"\x89PNG"
     assert "never practised:" in out.stdout and "Think Big" in out.stdout

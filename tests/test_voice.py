@@ -11,7 +11,7 @@ import sys
 import pytest
 import soundfile as sf
 
-from conftest import run_cli, wer
+from conftest import invoke_cli, run_cli, wer
 from voice_coach.audio.files import load_audio
 from voice_coach.speech import piper, tts
 
@@ -73,13 +73,13 @@ def test_doctor_and_voices_name_the_voice(vc_env):
     checks = json.loads(run_cli(["doctor", "--json"], vc_env).stdout)
     (speech,) = [c for c in checks if c["check"] == "text to speech"]
     assert speech["ok"] and "neural voice joe (Piper, onnxruntime)" in speech["detail"], speech
-    out = run_cli(["voices"], vc_env)
-    assert out.returncode == 0 and "joe  en_US-joe-medium.onnx" in out.stdout and "CC0" in out.stdout
+    out = invoke_cli(["voices"])
+    assert out.exit_code == 0 and "joe  en_US-joe-medium.onnx" in out.stdout and "CC0" in out.stdout
     espeak = json.loads(run_cli(["doctor", "--json"], {**vc_env, "VOICE_COACH_VOICE": "espeak"}).stdout)
     assert "espeak-ng via pyttsx3" in [c for c in espeak if c["check"] == "text to speech"][0]["detail"]
-    bad = run_cli(["demo", "--voice", "no such"], vc_env)
-    assert bad.returncode == 2 and "voice must be auto, espeak" in bad.stderr
-    for spec in ("joe:0", "joe:abc"):
+    bad = invoke_cli(["demo", "--voice", "no such"])
+    assert bad.exit_code == 2 and "voice must be auto, espeak" in bad.stderr
+    for spec in ("joe:0", "joe:abc"):  # a process: --play asks PortAudio for a speaker first
         bad = run_cli(["voices", "--play", spec], vc_env)
         assert bad.returncode == 2 and "must be a number from 0.7 to 1.4" in bad.stderr, bad.stderr
         assert "Traceback" not in bad.stderr
