@@ -385,3 +385,14 @@ def test_the_trend_plot_runs_by_date(vc_env, tmp_path):
     svg = plot.read_text()
     assert "date of the attempt" in svg and ("Nov" in svg or "Dec" in svg), svg[:300]
     assert "attempt of the principle" not in svg
+
+
+def test_practice_names_a_close_principle(vc_env):
+    """Issue 30: `practice --principle "Earn Trst"` had no "did you mean" (history had); every
+    lookup of the bank now gives one, before any device is opened."""
+    typo = invoke("practice", "--principle", "Earn Trst")
+    assert typo.exit_code == ExitCode.BAD_INPUT and "did you mean 'Earn Trust'" in typo.stderr
+    story = invoke("practice", "--story", "cloud-cost")
+    assert story.exit_code == ExitCode.BAD_INPUT and "did you mean 'cloud-costs'" in story.stderr
+    rubric = invoke("practice", "--rubric", "why-amazn")
+    assert rubric.exit_code == ExitCode.BAD_INPUT and "did you mean 'why-amazon'" in rubric.stderr
