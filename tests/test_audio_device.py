@@ -208,9 +208,9 @@ def test_doctor_passes_with_the_virtual_sound_card(pulse, vc_env, tmp_path):
     mic = {c["check"]: c for c in json.loads(out.stdout)}["microphone"]
     assert out.returncode != 0 and not mic["ok"] and "sends silence" in mic["detail"]
     assert "unmute" in mic["fix"]
-    # with a voice playing into it, every check passes
-    voice = tmp_path / "voice.wav"
-    sf.write(voice, 0.3 * np.sin(2 * np.pi * 220 * np.arange(16000 * 30) / 16000), 16000)
+    # with a quiet room's hum playing into it (about -70 dBFS: a real microphone, no voice), it passes
+    voice = tmp_path / "room.wav"
+    sf.write(voice, 0.0005 * np.sin(2 * np.pi * 220 * np.arange(16000 * 30) / 16000), 16000)
     player = subprocess.Popen(["paplay", "--device=micfeed", str(voice)], env=pulse)
     try:
         time.sleep(0.5)

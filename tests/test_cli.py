@@ -396,3 +396,22 @@ def test_practice_names_a_close_principle(vc_env):
     assert story.exit_code == ExitCode.BAD_INPUT and "did you mean 'cloud-costs'" in story.stderr
     rubric = invoke("practice", "--rubric", "why-amazn")
     assert rubric.exit_code == ExitCode.BAD_INPUT and "did you mean 'why-amazon'" in rubric.stderr
+
+
+def test_unknown_names_read_right_and_list_what_bank_list_does_not():
+    """Review: "unknown storie id"; loops and rubrics are not in `bank list`, so the error names them."""
+    from voice_coach.api import load_bank
+    from voice_coach.errors import UserError
+
+    bank = load_bank()
+    with pytest.raises(UserError) as story:
+        bank.require("stories", "cloud-cost")
+    assert str(story.value).startswith("unknown story id 'cloud-cost'")
+    with pytest.raises(UserError) as loop:
+        bank.require("loops", "nope")
+    assert "your loops: example-sdm-loop" in str(loop.value)
+    from voice_coach.bank.notes.lines import timing
+
+    # a time inside a question is its words, not its target
+    assert timing("What happened in the first (30 seconds)? Tell me.")[1] is None
+    assert timing("Is your response time: 5 minutes or less?")[1] is None

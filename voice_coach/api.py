@@ -360,6 +360,8 @@ def choose_practice(
     from voice_coach.interview.planner import next_picks
 
     rubrics = [bank.require("rubrics", r) for r in rubric_ids]
+    if story:
+        bank.require("stories", story)  # before the answer is recorded, not when it is scored
     if by_need:
         picks = next_picks(bank, store, count)
         return PracticeChoice([p.question for p in picks], rubrics, picks)

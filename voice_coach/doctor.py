@@ -39,10 +39,13 @@ def _run(name: str, fn: Callable[[], str], fix: str, needed: bool = True) -> Che
         return Check(name, False, f"{type(exc).__name__}: {exc}", fix, needed)
 
 
+MUTED_DBFS = -90.0  # below any real microphone's noise floor
+
+
 def _microphone() -> str:
     import numpy as np
 
-    from voice_coach.audio.capture import SOUND_DBFS, MicSource, level_dbfs
+    from voice_coach.audio.capture import MicSource, level_dbfs
     from voice_coach.audio.devices import check_input
 
     name = check_input()
@@ -57,7 +60,9 @@ def _microphone() -> str:
     finally:
         gen.close()
     level = level_dbfs(np.concatenate(chunks))
-    if level <= SOUND_DBFS:  # "ok microphone: ... -120 dBFS (silent)" said ok to a muted microphone
+    # digital silence is a muted or dead input ("ok microphone: ... -120 dBFS" said ok to it); a quiet
+    # room with a real microphone stays above it
+    if level <= MUTED_DBFS:
         raise UserError(
             f"{name} sends silence ({level:.0f} dBFS): is it muted?",
             fix="unmute it, or choose another input (`pactl list short sources`), then run doctor again",

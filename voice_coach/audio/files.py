@@ -44,6 +44,12 @@ def iter_audio(path: str | Path, chunk_s: float = 0.1, sr: int = SAMPLE_RATE) ->
         raise _bad_file(path, "the file is empty (0 bytes)")
     try:
         container = av.open(str(path), mode="r", metadata_errors="ignore")
+    except PermissionError as exc:  # the file is fine: reading it is not allowed
+        raise UserError(
+            "cannot read the audio file: permission denied",
+            where=str(path),
+            fix="check its permissions (chmod u+r)",
+        ) from exc
     except (av.error.FFmpegError, OSError, ValueError) as exc:
         raise _bad_file(path, _decoder_says(exc)) from exc
     chunk = max(1, int(chunk_s * sr))

@@ -175,9 +175,14 @@ class Bank:
             return found
         close = self.close_names(kind, ref)
         hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+        singular = {"stories": "story", "principles": "principle"}.get(kind, kind.rstrip("s"))
+        where = (  # `bank list` shows no loops or rubrics: name them here
+            f"your {kind}: {', '.join(getattr(self, kind)) or 'none'}"
+            if kind in ("loops", "rubrics")
+            else f"see the {kind} with `voice-coach bank list`"
+        )
         raise UserError(
-            f"unknown {kind.rstrip('s')}{'' if kind == 'principles' else ' id'} '{ref}'",
-            fix=f"{hint}see the {kind} with `voice-coach bank list`",
+            f"unknown {singular}{'' if kind == 'principles' else ' id'} '{ref}'", fix=f"{hint}{where}"
         )
 
     def principle_id(self, name_or_id: str) -> str | None:

@@ -36,7 +36,11 @@ def analyze(file, text_file, question, story, model, as_json, no_history, full, 
         file, text_file, question, story, settings, seat.dim_progress(), not no_history
     )
     c.output(
-        report.to_dict(), as_json, lambda: c.Lazy("voice_coach.report.terminal").render(report, full=full)
+        report.to_dict(),
+        as_json,
+        lambda: c.Lazy("voice_coach.report.terminal").render(
+            report, full=full, more="the same command with --full"
+        ),
     )
 
 

@@ -128,9 +128,10 @@ class Interview:
                     break
             if seat.name and not self.stopped:
                 s.emit(ev.InterviewerDone(seat.name, clock.show() if clock else ""))
-        if self.stopped and resumable:
+        left = total > asked  # a loop stopped at its last question has nothing to resume
+        if self.stopped and resumable and left:
             s.emit(ev.Notice("loop stopped: `voice-coach loop` resumes it at the next question"))
-        s.summary(finish=not (resumable and self.stopped))
+        s.summary(finish=not (resumable and self.stopped and left))
 
     def _ask(
         self, n: int, asked: int, total: int, seat: Seat, turn: Turn, clock: Clock | None, left_after: int
@@ -152,7 +153,11 @@ class Interview:
             steps = len(seat.turns) + seat.answered
             limit = max(
                 WRAP_UP_S,
-                min(settings.hard_limit_s, clock.left_s - reserve_s(clock.box_s, steps, left_after)),
+                min(
+                    question.hard_limit_s
+                    or settings.hard_limit_s,  # its own limit ("Why Amazon? (1 minute)")
+                    clock.left_s - reserve_s(clock.box_s, steps, left_after),
+                ),
             )
         seconds = None
         if limit is not None:  # told in the time there is, leaving some for the follow-ups

@@ -114,6 +114,9 @@ def print_trends(console: Console, rows: list[Attempt], store: Store) -> None:
     console.print(table)
 
 
+STATUS_WORD = {"interrupted": "stopped", "transcribing": "pending"}
+
+
 def print_history(
     rows: list[Attempt], practice: list[Attempt], bank: Bank, store: Store, console: Console | None = None
 ) -> None:
@@ -125,30 +128,51 @@ def print_history(
     # the session id starts with its date and time: 20261125-142233
     table = Table(box=box.SIMPLE, pad_edge=False, collapse_padding=True, show_edge=False)
     ids = short_ids([r.session_id for r in rows])
-    # the session id whole (a prefix cut short could match two sessions); question and story ids
-    # shortened in the middle to what the width leaves them, never wrapped
-    session_w = max(map(len, ids.values()))
-    table.add_column("session", no_wrap=True, min_width=session_w)
-    table.add_column("kind", no_wrap=True, min_width=8)
-    # what is left of the width (12 for the gaps between 7 columns and 2 to spare, 8 + 4 + 3 + 4 for
-    # kind, length, wpm, cov), shared by the question and story ids
-    name_w = max(10, (console.width - 14 - 19 - session_w) // 2)
-    names = shorten([x for r in rows for x in (r.question_id, r.story_id) if x], width=name_w)
-    for name, key in (("question", "question_id"), ("story", "story_id")):
-        widest = max((len(names.get(getattr(r, key) or "", "-")) for r in rows), default=1)
-        table.add_column(name, no_wrap=True, width=max(len(name), widest))
-    for name in ("len", "wpm", "cov"):
-        table.add_column(name, no_wrap=True, justify="right")
-    for r in rows[-SHOWN:]:
-        status = "interrupted" if r.interrupted else r.status
-        table.add_row(
+    shown = rows[-SHOWN:]
+    # every cell but the question's and the story's, as printed: their widths are what they need
+    cells = [
+        (
             ids[r.session_id],
             r.kind or "-",
-            names.get(r.question_id or "", "-"),
-            names.get(r.story_id or "", "-"),
             mmss(r.duration_s) if r.duration_s else "-",
             f"{r.wpm:.0f}" if r.wpm else "-",
-            f"{r.coverage:.0%}" if status == "done" and r.coverage is not None else status,
+            f"{r.coverage:.0%}"
+            if r.status == "done" and not r.interrupted and r.coverage is not None
+            else ("interrupted" if r.interrupted else r.status),
+        )
+        for r in shown
+    ]
+    # an unfinished attempt's status in a word that fits the column
+    cells = [(*c[:4], STATUS_WORD.get(c[4], c[4])) for c in cells]
+    fixed = [
+        max(len(h), *(len(c[i]) for c in cells))
+        for i, h in enumerate(("session", "kind", "len", "wpm", "cov"))
+    ]
+    # the session id whole (a prefix cut short could match two sessions); question and story ids
+    # shortened in the middle to what the width leaves them (12 between 7 columns, 2 to spare)
+    room = console.width - 14 - sum(fixed)
+    stories = shorten([r.story_id for r in shown if r.story_id], width=max(10, room // 2))
+    story_w = max((len(v) for v in stories.values()), default=5)
+    names = {
+        **shorten([r.question_id for r in shown if r.question_id], width=max(8, room - story_w)),
+        **stories,
+    }
+    for name, width in zip(("session", "kind"), fixed[:2], strict=True):
+        table.add_column(name, no_wrap=True, min_width=width)
+    for name, key in (("question", "question_id"), ("story", "story_id")):
+        widest = max((len(names.get(getattr(r, key) or "", "-")) for r in shown), default=1)
+        table.add_column(name, no_wrap=True, width=max(len(name), widest))
+    for name, width in zip(("len", "wpm", "cov"), fixed[2:], strict=True):
+        table.add_column(name, no_wrap=True, justify="right", min_width=width)
+    for r, (session, kind, length, wpm, cov) in zip(shown, cells, strict=True):
+        table.add_row(
+            session,
+            kind,
+            names.get(r.question_id or "", "-"),
+            names.get(r.story_id or "", "-"),
+            length,
+            wpm,
+            cov,
         )
     console.print(table)
     if len(rows) > SHOWN:
@@ -192,5 +216,5 @@ class SessionReports:
     def print(self) -> None:
         """Each answer's report, then one line per answer and the session's averages."""
         for r in self.reports:
-            render(r, full=self.full)
+            render(r, full=self.full, more=f"voice-coach report {self.session_id} --full")
         render_summary(self.session_id, self.reports)

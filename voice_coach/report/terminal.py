@@ -13,7 +13,7 @@ from voice_coach.scoring.coaching import fix_first
 from voice_coach.scoring.followups import action_pronouns
 from voice_coach.scoring.model import LETTER, PARTS, AnswerReport, Delivery, Star
 from voice_coach.scoring.relevance import describe
-from voice_coach.units import mmss
+from voice_coach.units import mmss, shorten
 
 PART_STYLE = dict(zip(PARTS, ("cyan", "magenta", "green", "yellow"), strict=True))
 
@@ -103,7 +103,9 @@ def fillers_heard(report: AnswerReport, most: int = 6) -> str:
     return " · ".join(said) + (f" · {len(items) - most} more" if len(items) > most else "")
 
 
-def render_summary_of(report: AnswerReport, console: Console) -> None:
+def render_summary_of(
+    report: AnswerReport, console: Console, more: str = "voice-coach report --full"
+) -> None:
     """At most a screen: the verdict, what to fix first (with its moment), the STAR bar, delivery.
     The question is not repeated: it was on screen while it was asked."""
     q = report.question
@@ -130,14 +132,20 @@ def render_summary_of(report: AnswerReport, console: Console) -> None:
                 f"(answer alone {report.coverage:.0%})"
             ),
         )
-    print_line(console, _one_line("every bullet and the transcript: voice-coach report --full", "dim"))
+    print_line(console, _one_line(f"every bullet and the transcript: {more}", "dim"))
 
 
-def render(report: AnswerReport, console: Console | None = None, full: bool = False) -> None:
-    """The report: a summary that fits a screen, or (full) every bullet, its evidence and the transcript."""
+def render(
+    report: AnswerReport,
+    console: Console | None = None,
+    full: bool = False,
+    more: str = "voice-coach report --full",
+) -> None:
+    """The report: a summary that fits a screen, or (full) every bullet, its evidence and the transcript;
+    `more` says the command that shows it all."""
     console = console or Console()
     if not full:
-        render_summary_of(report, console)
+        render_summary_of(report, console, more)
         return
     q, d, star, story = report.question, report.delivery, report.star, report.story
     console.rule(_one_line(f"{q.id} {q.principle or ''}".strip(), "bold"))
@@ -225,12 +233,13 @@ def render_summary(session_id: str, reports: list[AnswerReport], console: Consol
     if not reports:
         console.print("no answers were scored")
         return
+    ids = shorten([r.question.id for r in reports], width=26)  # a long id cut in its middle, aligned
     for r in reports:
         d = r.delivery
         print_line(
             console,
             Text(
-                f"{r.question.id:<26} {mmss(r.audio.duration_s):>5}  "
+                f"{ids[r.question.id]:<26} {mmss(r.audio.duration_s):>5}  "
                 f"{f'{d.wpm:.0f}' if d.wpm is not None else '-':>3} wpm  "
                 f"fillers {d.fillers.count:>2}  coverage {r.coverage:>4.0%}  "
                 + ("rubric" if r.rubric else f"STAR {r.star.letters()}")

@@ -159,9 +159,10 @@ def sentences(text: str) -> list[str]:
 # the time an answer should take, as notes say it: "(2 minutes)", "[60 s]", "- 90 seconds" at the
 # end, "Time: 2 min"; never "an outage fixed in 5 minutes" inside the question's own words
 _UNIT = r"(\d{1,3}(?:\.\d)?)\s*(minutes?|mins?|m|seconds?|secs?|s)\b"
+_AT_END = r"(?=[.?!]?\s*$)"  # a time is said at the end: "What happened in the first (30 seconds)?" is none
 _TIMING = re.compile(
-    rf"\s*(?:[(\[]\s*(?:~|about\s+|target:?\s*|time:?\s*)?{_UNIT}\s*[)\]]"
-    rf"|\s[-–—]\s*{_UNIT}\s*(?=[.?!]?\s*$)|\b(?:time|target|timebox|time box)\s*:\s*{_UNIT})",
+    rf"\s*(?:[(\[]\s*(?:~|about\s+|target:?\s*|time:?\s*)?{_UNIT}\s*[)\]]{_AT_END}"
+    rf"|\s[-–—]\s*{_UNIT}\s*{_AT_END}|\b(?:time|target|timebox|time box)\s*:\s*{_UNIT}\s*{_AT_END})",
     re.I,
 )
 LIMIT_OVER_TARGET = 1.75  # the shipped default: a 2:00 target stops at 3:30
