@@ -75,6 +75,8 @@ def test_users_notes_import_exactly(vc_env, tmp_path):
     assert stories["When running RampEX"]["principles"] == ["hire-and-develop"]
     rubrics = {r["id"]: r for r in doc["rubrics"]}
     assert len(rubrics["why-amazon"]["points"]) == 3 and rubrics["why-amazon"]["prompt"] == "Why Amazon?"
+    # an acronym kept as written (issue 28: "AWS" became "Aws"; a SHOUTED heading still calms down)
+    assert any("(AWS for professional" in p for p in rubrics["why-amazon"]["points"])
     assert rubrics["system-design"]["points"][:3] == [
         "Step 1. Receive prompt",
         "Step 2. Clarifying questions",

@@ -68,6 +68,12 @@ def section_interview(
     return entry
 
 
+def _unshout(m: re.Match) -> str:
+    """A SHOUTED phrase in its sentence case; an acronym ("AWS", "HTTP") kept as written."""
+    shouted = m.group(1)
+    return shouted if " " not in shouted and len(shouted) <= 5 else shouted.capitalize()
+
+
 def section_rubric(section: Section) -> RubricEntity:
     """A rubric from a "Why ...?" or "System Design" section: its items and bold lines are the points."""
     points = []
@@ -78,7 +84,7 @@ def section_rubric(section: Section) -> RubricEntity:
             continue
         if not m and not re.fullmatch(r"\*\*(.+?)\*\*", ln.raw):
             continue  # prose between steps is not a point
-        body = re.sub(r"\b([A-Z]{3,}(?: [A-Z]{2,})*)\b", lambda x: x.group(1).capitalize(), body)  # SHOUTING
+        body = re.sub(r"\b([A-Z]{3,}(?: [A-Z]{2,})*)\b", _unshout, body)
         points.append(body)
     rid = section.kind.split(":", 1)[1]
     title, target = timing(section.title)
