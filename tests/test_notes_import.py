@@ -374,3 +374,16 @@ def test_notes_give_a_question_and_a_rubric_its_time(tmp_path):
     words = [Word(w, i * 0.45, i * 0.45 + 0.3) for i, w in enumerate(text.split())]
     report = analyze(Transcript(text, words, 90.0, "test", "none"), bank, asked, rubric=rubric)
     assert any(f.startswith("long: 90 s against a target of 60 s") for f in report.delivery.flags)
+
+
+def test_a_wiki_link_in_a_sentence_keeps_its_name():
+    """Issue 28: "Data management via [[MongoDB]], [[MySQL]], [[Excel]]." became "via , , .". A link
+    alone on its line is still a link to another note, left out."""
+    from voice_coach.bank.markup import clean
+
+    assert clean("Data management via [[MongoDB]], [[MySQL]], [[Excel]].") == (
+        "Data management via MongoDB, MySQL, Excel."
+    )
+    assert clean("[[distributed systems]]") == ""
+    assert clean("[[leadership-principles#Ownership]]") == "Ownership"
+    assert clean("see [[notes|my notes]] here") == "see my notes here"

@@ -18,9 +18,11 @@ _HTML = re.compile(r"<[^>\n]{1,200}>")
 def clean(text: str) -> str:
     """Markup out, words kept: images, wiki links, links, bold, HTML tags, odd spacing."""
     text = _IMAGE.sub("", text)
-    # [[note#Heading]] reads as the heading, [[note|alias]] as the alias; a bare [[note]] is a link
-    # to another note and is left out
-    text = _WIKI.sub(lambda m: (m.group(3) or m.group(2) or "").strip(), text)
+    # [[note#Heading]] reads as the heading, [[note|alias]] as the alias; a bare [[note]] alone is a
+    # link to another note and is left out, but in a sentence it is a word of it ("Data management
+    # via [[MongoDB]], [[MySQL]]": the names, not "via , .")
+    alone = not re.sub(r"[\W_]+", "", _WIKI.sub("", text))
+    text = _WIKI.sub(lambda m: (m.group(3) or m.group(2) or ("" if alone else m.group(1))).strip(), text)
     text = _LINK.sub(lambda m: m.group(1), text)
     text = _URL.sub("", text)
     text = BOLD_JOIN.sub(lambda m: m.group(1) or " ", text)
