@@ -34,10 +34,13 @@ def test_the_report_reads_on_a_phone_and_a_desk(vc_env, browser, tmp_path):  # n
         assert page.evaluate("document.documentElement.scrollWidth") <= width  # was 540 at 390
         assert page.locator("table.progress").count() == 1
         assert page.evaluate(WRAPPED_IDS) == []
-        # every recording of the answer plays: the follow-up's answer too (issue 30: one <audio> only)
-        follow_up = page.locator("audio.follow-up")
-        assert follow_up.count() == 1 and follow_up.get_attribute("src").startswith("data:audio/")
-        follow_up.evaluate("a => a.load()")
-        page.wait_for_function("document.querySelector('audio.follow-up').duration > 1")
+        # every recording of an answer plays, on one player and one timeline: the follow-up's answer
+        # after the answer, a band of its own (issue 30: only the answer could be played)
+        assert page.locator("audio").count() == 1  # the latest session: one answer, one player
+        band = page.locator(".timeline .mark.follow-up")
+        assert band.count() == 1 and "follow-up" in band.get_attribute("title")
+        page.wait_for_function("document.querySelector('audio').duration > 1")
+        at = float(band.get_attribute("data-start"))
+        assert at > 5 and page.evaluate("document.querySelector('audio').duration") > at + 1
         page.screenshot(path=str(shots / f"report-{width}.png"))
         page.close()

@@ -19,17 +19,35 @@ from voice_coach.scoring.model import AnswerReport
 from voice_coach.scoring.relevance import describe
 from voice_coach.units import mmss
 
+FOLLOW_UP_GAP_S = 1.0  # of silence between the answer and each follow-up's answer in the one player
 
-def _audio_src(path: str | None) -> str | None:
-    """The recording as a FLAC data URI (about half a WAV), so the page works when moved or shared."""
-    if not path or not Path(path).is_file():
-        return None
+
+def _recording(answer: Attempt, report: AnswerReport) -> tuple[str | None, float, list[dict]]:
+    """The answer and its follow-ups' answers as one recording, a second of silence between them:
+    one player and one timeline for all (its data URI, its length, where each follow-up is)."""
+    import numpy as np
     import soundfile as sf
 
-    data, sr = sf.read(path, dtype="int16")
+    parts: list[tuple[str, str]] = [("", answer.audio_path or "")]
+    parts += [(p.text, p.audio_path) for p in report.probes or [] if p.audio_path]
+    audio, spans, sr, at = [], [], 16000, 0.0
+    for k, (text, path) in enumerate(parts):
+        if not path or not Path(path).is_file():
+            if k == 0:
+                return None, 0.0, []
+            continue
+        data, sr = sf.read(path, dtype="int16")
+        if data.ndim > 1:
+            data = data.mean(axis=1).astype(np.int16)
+        if k:
+            audio.append(np.zeros(int(FOLLOW_UP_GAP_S * sr), dtype=np.int16))
+            at += FOLLOW_UP_GAP_S
+            spans.append({"start": at, "end": at + len(data) / sr, "label": f"follow-up: {text}"})
+        audio.append(data)
+        at += len(data) / sr
     buf = io.BytesIO()
-    sf.write(buf, data, sr, format="FLAC")
-    return "data:audio/flac;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    sf.write(buf, np.concatenate(audio), sr, format="FLAC")
+    return "data:audio/flac;base64," + base64.b64encode(buf.getvalue()).decode("ascii"), at, spans
 
 
 def _sentences(report: AnswerReport) -> list[dict]:
@@ -44,10 +62,13 @@ def _sentences(report: AnswerReport) -> list[dict]:
     ]
 
 
-def _marks(report: AnswerReport) -> list[dict]:
+def _marks(
+    report: AnswerReport, duration: float | None = None, follow_ups: list[dict] | None = None
+) -> list[dict]:
     """The timeline under the player: STAR parts as bands, pauses of 1 s or more and fillers as
-    marks, each placed by its time (percent of the answer) and seeking there when clicked."""
-    duration = report.audio.duration_s or 0.0
+    marks, each follow-up's answer as a band after the answer, each placed by its time (percent of
+    the recording) and seeking there when clicked."""
+    duration = duration or report.audio.duration_s or 0.0
     if duration <= 0:
         return []
 
@@ -72,6 +93,10 @@ def _marks(report: AnswerReport) -> list[dict]:
     for f in report.delivery.fillers.items:
         if f.start is not None:
             out.append(mark("filler", f.start, f.start + 0.3, f"'{f.word}' at {mmss(f.start)}"))
+    for span in follow_ups or []:
+        out.append(
+            mark("follow-up", span["start"], span["end"], f"{span['label']} (at {mmss(span['start'])})")
+        )
     return out
 
 
@@ -92,19 +117,18 @@ def session_html(
         r = a.report
         if r is None:
             continue
+        src, length, follow_ups = _recording(a, r)
         items.append(
             {
                 "report": r,
-                "audio_src": _audio_src(a.audio_path),
-                # each follow-up's answer playable too, beside its probe
-                "probe_srcs": [_audio_src(p.audio_path) for p in r.probes or []],
+                "audio_src": src,
                 "length": mmss(r.audio.duration_s or None, tenths=True),
                 "sentences": _sentences(r),
                 "star_svg": "" if r.rubric else plots.star_split(r),
                 "fixes": [{"text": f.text, "at": f.at_s, "when": mmss(f.at_s)} for f in fix_first(r)],
                 "relevance": describe(r.relevance, r.totals().addresses) if r.relevance else "",
                 "relevant": r.totals().addresses is not False,
-                "marks": _marks(r),
+                "marks": _marks(r, length, follow_ups),
                 "pace_svg": plots.pace(r),
             }
         )
