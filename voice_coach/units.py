@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 def mmss(seconds: float | None, tenths: bool = False) -> str:
     """'2:05' (or '2:05.3' with tenths; '1:02:05' past an hour); '-' for no value."""
@@ -13,6 +15,12 @@ def mmss(seconds: float | None, tenths: bool = False) -> str:
     whole = int(seconds)
     h, rest = divmod(whole, 3600)
     return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
+
+
+def in_session(path: Path) -> str:
+    """A recording as a person reads it: its session's folder and the file (the folder is said in
+    full once, when the session starts; a full path wraps mid-name at 80 columns)."""
+    return f"{path.parent.name}/{path.name}"
 
 
 def shorten(names: list[str], width: int = 24) -> dict[str, str]:

@@ -32,6 +32,7 @@ from voice_coach.scoring.coverage import default_scorer, warm_answer
 from voice_coach.scoring.followups import Probe, choose, merge
 from voice_coach.scoring.model import AnswerReport, Ending
 from voice_coach.speech.engines import Engine, engine_for
+from voice_coach.units import in_session
 
 ENDS_SESSION = ("quit", "interrupted")  # how an answer stopped when the user wants to stop practising
 STOPPED = {
@@ -98,11 +99,6 @@ class Session:
         # a process that ends while the model is still loading (Ctrl-C at the first question, a
         # quick script) waits for the load: ended mid-load, CTranslate2 aborts the interpreter
         atexit.register(self._loader.join, 60)
-
-    def shown(self, path: Path) -> str:
-        """A recording as a person reads it: the session's folder and the file (a full path wraps
-        mid-name at 80 columns); `voice-coach history` and the report say where the folder is."""
-        return f"{self.folder.name}/{path.name}" if path.parent == self.folder else str(path)
 
     # -- model loading overlaps with the question being spoken ----------------------------
     def _load(self) -> None:
@@ -186,7 +182,7 @@ class Session:
                 streamer.cancel()
             discarded = path.with_name(f"q{n}-answer-take{n_take}-discarded.wav")
             os.replace(path, discarded)
-            self.emit(ev.Notice(f"take {n_take} kept as {self.shown(discarded)}, not scored: answer again"))
+            self.emit(ev.Notice(f"take {n_take} kept as {in_session(discarded)}, not scored: answer again"))
             n_take += 1
         self.emit(
             ev.Recorded(path, recording.duration_s, STOPPED.get(recording.stopped_by, recording.stopped_by))
@@ -195,7 +191,7 @@ class Session:
             self.emit(
                 ev.Notice(
                     f"the disk filled while recording: the first {recording.duration_s:.1f} s are kept "
-                    f"in {self.shown(path)}; free some space before the next answer",
+                    f"in {in_session(path)}; free some space before the next answer",
                     "warn",
                 )
             )
@@ -209,7 +205,7 @@ class Session:
                 streamer.cancel()
             status, message = unscored
             self.store.set_status(attempt, status, recording.duration_s, error=message)
-            self.emit(ev.Notice(f"{message} ({self.shown(path)})", "warn"))
+            self.emit(ev.Notice(f"{message} ({in_session(path)})", "warn"))
             result = AnswerResult(attempt, None, path, recording.stopped_by, limit_s=rules.hard_limit_s)
             self.results.append(result)
             return result

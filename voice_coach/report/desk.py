@@ -228,12 +228,12 @@ class DeskTake:
 
     def heard(self, words: list) -> None:
         """The words transcribed so far: the fillers among them show on the screen as they come."""
+        from voice_coach.report.terminal import at_moments
         from voice_coach.scoring.delivery import find_fillers
 
         found = find_fillers(words)
         if self.view is not None and found:
-            shown = [f"{f.word} {mmss(f.start)}" if f.start is not None else f.word for f in found[-6:]]
-            self.view.fillers = f"{len(found)}: " + " · ".join(shown)
+            self.view.fillers = f"{len(found)}: {at_moments(found[-6:])}"
 
     def __call__(self, recorder: Recorder, prompt: Prompt) -> Recording:
         view = AnswerView(

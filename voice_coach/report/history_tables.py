@@ -138,12 +138,11 @@ def print_history(
             f"{r.wpm:.0f}" if r.wpm else "-",
             f"{r.coverage:.0%}"
             if r.status == "done" and not r.interrupted and r.coverage is not None
-            else ("interrupted" if r.interrupted else r.status),
+            # an unfinished attempt's status, in a word that fits the column
+            else STATUS_WORD.get("interrupted" if r.interrupted else r.status, r.status),
         )
         for r in shown
     ]
-    # an unfinished attempt's status in a word that fits the column
-    cells = [(*c[:4], STATUS_WORD.get(c[4], c[4])) for c in cells]
     fixed = [
         max(len(h), *(len(c[i]) for c in cells))
         for i, h in enumerate(("session", "kind", "len", "wpm", "cov"))

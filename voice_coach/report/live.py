@@ -5,25 +5,18 @@ Progress goes to stderr (dim), the interviewer's words and the reports to stdout
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rich.console import Console
 from rich.markup import escape
 from rich.status import Status
 from rich.text import Text
 
 import voice_coach.interview.events as ev
+from voice_coach.units import in_session
 
 NO_SOUND = (
     "No sound is heard from the microphone. Check its mute switch and that the right input device "
     "is chosen (--device, `pactl list short sources`), or run `voice-coach doctor`; then press r."
 )
-
-
-def _shown(path: Path) -> str:
-    """A recording as the session's folder and file (said in full once, when the session starts): a
-    full path wraps mid-name at 80 columns."""
-    return f"{path.parent.name}/{path.name}"
 
 
 class TerminalEvents:
@@ -75,14 +68,14 @@ class TerminalEvents:
         self.out.print(Text(e.text, style="bold"))  # on screen while it is spoken
 
     def _CandidateTelling(self, e: ev.CandidateTelling) -> None:
-        self.console.print(Text(f"candidate telling '{e.story}': {_shown(e.voice)}", style="dim"))
+        self.console.print(Text(f"candidate telling '{e.story}': {in_session(e.voice)}", style="dim"))
 
     def _Recording(self, e: ev.Recording) -> None:
         self.console.print(Text(f"recording ({e.source})...", style="dim"))
 
     def _Recorded(self, e: ev.Recorded) -> None:
         self.console.print(
-            Text(f"recorded {e.duration_s:.1f} s ({e.stopped_by}) -> {_shown(e.path)}", style="dim")
+            Text(f"recorded {e.duration_s:.1f} s ({e.stopped_by}) -> {in_session(e.path)}", style="dim")
         )
 
     def _Transcribing(self, e: ev.Transcribing) -> None:

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from voice_coach.scoring.coaching import fix_first
 from voice_coach.scoring.followups import action_pronouns
-from voice_coach.scoring.model import LETTER, PARTS, AnswerReport, Delivery, Star
+from voice_coach.scoring.model import LETTER, PARTS, AnswerReport, Delivery, Filler, Star
 from voice_coach.scoring.relevance import describe
 from voice_coach.units import mmss, shorten
 
@@ -57,11 +57,6 @@ def _actions_i_we(report: AnswerReport) -> str:
     return f"   I {i} / we {we} in actions" if i or we else ""
 
 
-def _one_line(text: str, style: str = "") -> Text:
-    """A line that is never wrapped (an id or a path broken in two reads as two): shortened with …"""
-    return Text(text, style=style, no_wrap=True, overflow="ellipsis")
-
-
 def _verdict(report: AnswerReport) -> Text:
     """The answer in one line: the story told, how much of it, whether it answers the question."""
     story, totals = report.story, report.totals()
@@ -69,38 +64,47 @@ def _verdict(report: AnswerReport) -> Text:
         told = sum(1 for b in report.bullets if b.covered)
         line = f"rubric: {told} of {len(report.bullets)} points"
     elif story.id:
-        told = sum(1 for b in report.bullets if b.id in set(totals.covered))
+        told = len(set(totals.covered))
         line = f"{story.title or story.id}: {told} of {len(report.bullets)} bullets ({totals.coverage:.0%})"
     else:
         line = "no story of yours matched" + (": it speaks in general" if story.general_talk else "")
     if totals.addresses is False:
         line += " · may not answer the question"
-    return _one_line(line, "bold")
+    return Text(line, style="bold")
 
 
 def _delivery_line(report: AnswerReport) -> Text:
     d = report.delivery
+    fillers = f"fillers {d.fillers.count}"
     if report.audio.duration_s is None:  # typed: no time to speak of
-        parts = ["typed (no timing)"]
+        parts = ["typed (no timing)", fillers]
     else:
-        parts = [f"{mmss(report.audio.duration_s)} of {mmss(d.target_s)}"]
-        parts += [f"{d.wpm:.0f} wpm ({_band(d)})" if d.wpm is not None else "pace -"]
-        parts += [f"long pauses {d.long_pauses if d.long_pauses is not None else '-'}"]
-    parts.insert(len(parts) - 1 if len(parts) > 1 else 1, f"fillers {d.fillers.count}")
-    i_we = _actions_i_we(report).strip().replace(" in actions", "")
-    return _one_line(" · ".join(parts + ([i_we] if i_we else [])))
+        parts = [
+            f"{mmss(report.audio.duration_s)} of {mmss(d.target_s)}",
+            f"{d.wpm:.0f} wpm ({_band(d)})" if d.wpm is not None else "pace -",
+            fillers,
+            f"long pauses {d.long_pauses if d.long_pauses is not None else '-'}",
+        ]
+    i, we = action_pronouns(report) if not report.rubric else (0, 0)
+    if i or we:
+        parts.append(f"I {i} / we {we}")
+    return Text(" · ".join(parts))
 
 
-def print_line(console: Console, text: Text | str) -> None:
+def print_line(console: Console, text: Text) -> None:
     """One line, never wrapped (an id or a path broken in two reads as two): shortened with …"""
     console.print(text, no_wrap=True, overflow="ellipsis", crop=True)
 
 
+def at_moments(fillers: list[Filler]) -> str:
+    """Fillers each with its moment: "um 0:12 · so 0:31 · uh 1:02" (typed: no moment)."""
+    return " · ".join(f"{f.word} {mmss(f.start)}" if f.start is not None else f.word for f in fillers)
+
+
 def fillers_heard(report: AnswerReport, most: int = 6) -> str:
-    """The fillers as heard, each with its moment: "um 0:12 · so 0:31 · uh 1:02" (typed: no moment)."""
+    """The report's fillers as heard, the first `most` of them, then how many more."""
     items = report.delivery.fillers.items
-    said = [f"{f.word} {mmss(f.start)}" if f.start is not None else f.word for f in items[:most]]
-    return " · ".join(said) + (f" · {len(items) - most} more" if len(items) > most else "")
+    return at_moments(items[:most]) + (f" · {len(items) - most} more" if len(items) > most else "")
 
 
 def render_summary_of(
@@ -109,7 +113,7 @@ def render_summary_of(
     """At most a screen: the verdict, what to fix first (with its moment), the STAR bar, delivery.
     The question is not repeated: it was on screen while it was asked."""
     q = report.question
-    console.rule(_one_line(f"{q.id} {q.principle or ''}".strip(), "bold"))
+    console.rule(Text(f"{q.id} {q.principle or ''}".strip(), style="bold"))
     print_line(console, _verdict(report))
     fixes = fix_first(report)
     if fixes:
@@ -117,22 +121,22 @@ def render_summary_of(
         for n, fix in enumerate(fixes, start=1):
             console.print(Text(f"  {n}. {fix}"))
     if not report.rubric:
-        line = Text("STAR  ", no_wrap=True, overflow="ellipsis")
+        line = Text("STAR  ")
         line.append_text(star_bar(report.star, width=32))
         line.append("  " + " ".join(f"{LETTER[p]} {report.star.part(p).share:.0%}" for p in PARTS))
         print_line(console, line)
     print_line(console, _delivery_line(report))
     if report.delivery.fillers.items:
-        print_line(console, _one_line("fillers heard: " + fillers_heard(report)))
+        print_line(console, Text("fillers heard: " + fillers_heard(report)))
     if report.probes:
         print_line(
             console,
-            _one_line(
+            Text(
                 f"follow-ups: {len(report.probes)} asked; coverage with them {report.totals().coverage:.0%} "
                 f"(answer alone {report.coverage:.0%})"
             ),
         )
-    print_line(console, _one_line(f"every bullet and the transcript: {more}", "dim"))
+    print_line(console, Text(f"every bullet and the transcript: {more}", style="dim"))
 
 
 def render(
@@ -148,7 +152,7 @@ def render(
         render_summary_of(report, console, more)
         return
     q, d, star, story = report.question, report.delivery, report.star, report.story
-    console.rule(_one_line(f"{q.id} {q.principle or ''}".strip(), "bold"))
+    console.rule(Text(f"{q.id} {q.principle or ''}".strip(), style="bold"))
     console.print(Text(q.text, style="bold"))
     fixes = fix_first(report)
     if fixes:
