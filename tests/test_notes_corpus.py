@@ -79,11 +79,11 @@ COUNTS = {
     "question-list-only.md": (
         [],
         [
-            ("Behavioral interview guide", "Tell me about a time you faced a hard problem.", False),
-            ("Behavioral interview guide", "Describe a conflict with someone on your team.", False),
-            ("Behavioral interview guide", "Tell me about a project you are proud of.", False),
+            ("Behavioral interview guide", "Tell me about a time you faced a hard problem", False),
+            ("Behavioral interview guide", "Describe a conflict with someone on your team", False),
+            ("Behavioral interview guide", "Tell me about a project you are proud of", False),
             ("Behavioral interview guide", "How do you handle tight deadlines?", False),
-            ("Behavioral interview guide", "Describe a time you failed.", False),
+            ("Behavioral interview guide", "Describe a time you failed", False),
         ],
         ["'STAR Method' explains the STAR method", "section 'Preparation Tips'"],
     ),
@@ -113,9 +113,9 @@ COUNTS = {
     "answer-in-code-block.md": (
         [],
         [
-            ("Conflict: disagreement", "Tell me about a time you disagreed with your manager.", False),
-            ("Conflict: disagreement", "Describe a conflict with a coworker.", False),
-            ("Conflict: disagreement", "Tell me about receiving hard feedback.", False),
+            ("Conflict: disagreement", "Tell me about a time you disagreed with your manager", False),
+            ("Conflict: disagreement", "Describe a conflict with a coworker", False),
+            ("Conflict: disagreement", "Tell me about receiving hard feedback", False),
         ],
         [
             "'Framework' explains the STAR method",
@@ -126,11 +126,11 @@ COUNTS = {
     "theme-document.md": (
         [("Tell me about a time you disagreed with a colleague", [S, T, A, A, R, R], 0)],
         [
-            ("Handling disagreements", "Tell me about a time you disagreed with a colleague.", True),
-            ("Handling disagreements", "Describe a time you had to defend your position.", False),
+            ("Handling disagreements", "Tell me about a time you disagreed with a colleague", True),
+            ("Handling disagreements", "Describe a time you had to defend your position", False),
             ("Handling disagreements", "How do you handle technical disagreements?", False),
-            ("Difficult people", "Tell me about a time you worked with someone difficult.", False),
-            ("Difficult people", "Describe a time you mediated a conflict between two others.", False),
+            ("Difficult people", "Tell me about a time you worked with someone difficult", False),
+            ("Difficult people", "Describe a time you mediated a conflict between two others", False),
         ],
         [],
     ),

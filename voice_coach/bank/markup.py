@@ -9,6 +9,7 @@ _IMAGE = re.compile(r"!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)")
 _WIKI = re.compile(r"\[\[([^\]|#]*)(?:#([^\]|]*))?(?:\|([^\]]*))?\]\]")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _URL = re.compile(r"https?://\S+")
+_BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")  # Obsidian's "^block-id" at the end of a line
 TAG_LINE = re.compile(r"^(#[\w/-]+\s*)+$")
 BOLD_JOIN = re.compile(r"\*\*(\s*)\*\*")
 BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
@@ -18,11 +19,9 @@ _HTML = re.compile(r"<[^>\n]{1,200}>")
 def clean(text: str) -> str:
     """Markup out, words kept: images, wiki links, links, bold, HTML tags, odd spacing."""
     text = _IMAGE.sub("", text)
-    # [[note#Heading]] reads as the heading, [[note|alias]] as the alias; a bare [[note]] alone is a
-    # link to another note and is left out, but in a sentence it is a word of it ("Data management
-    # via [[MongoDB]], [[MySQL]]": the names, not "via , .")
-    alone = not re.sub(r"[\W_]+", "", _WIKI.sub("", text))
-    text = _WIKI.sub(lambda m: (m.group(3) or m.group(2) or ("" if alone else m.group(1))).strip(), text)
+    text = _BLOCK_ID.sub("", text)
+    # a wiki link reads as its alias ([[note|alias]]), its heading ([[note#Heading]]) or its name
+    text = _WIKI.sub(lambda m: (m.group(3) or m.group(2) or m.group(1)).strip(), text)
     text = _LINK.sub(lambda m: m.group(1), text)
     text = _URL.sub("", text)
     text = BOLD_JOIN.sub(lambda m: m.group(1) or " ", text)
@@ -41,16 +40,18 @@ PART_LABELS = {
     "R": ("result", "results", "outcome", "outcomes", "impact", "the result", "results and impact"),
 }
 NOTE_LABELS = (
-    "lessons learned", "lesson learned", "lessons", "learnings", "what i learned", "learned",
+    "lessons learned", "lesson learned", "lessons", "lesson", "learnings", "what i learned", "learned",
     "what i would do differently", "what i'd do differently", "what i would change", "do differently",
     "takeaways", "takeaway", "key takeaways", "reflection", "reflections", "retrospective",
     "connection to the principle", "connection to principle", "connection to the lp", "connection to lp",
     "why this story", "why it fits", "principles", "principles demonstrated", "lps", "lps demonstrated",
-    "leadership principles", "tags", "notes", "team", "roster", "links", "references", "quick summary",
+    "leadership principles", "leadership principle", "principle", "lp", "best for",
+    "tags", "notes", "team", "roster", "links", "references", "quick summary",
     "summary", "talking time", "timing", "potential follow-ups i should prepare", "follow-ups to prepare",
     "what they're looking for", "what they are looking for", "what interviewers look for",
     "what they want", "what they want to hear", "good answer points", "answer points", "key points",
     "why this works", "tips", "tip", "avoid", "red flags", "common mistakes",
+    "tools", "tools used", "tech stack", "stack", "technologies", "technologies used",
 )  # fmt: skip
 # Labels that open a worked answer: what follows is the story, its parts unmarked unless labelled
 ANSWER_LABELS = (
@@ -58,8 +59,9 @@ ANSWER_LABELS = (
     "example response", "sample response", "my story", "structure", "star answer", "star example",
 )  # fmt: skip
 QUESTION_LABELS = (
-    "question", "questions", "example question", "example questions", "likely questions",
-    "possible questions", "sample questions", "variations", "question variations", "also answers",
+    "question", "questions", "q", "example question", "example questions", "likely questions",
+    "possible questions", "sample questions", "variations", "question variations",
+    "likely prompts", "prompts", "interview prompts", "question variants", "variants", "also answers",
     "use it for", "use for", "asked as", "answers", "usable for questions about", "good for",
     "example question", "sample question", "interview question",
 )  # fmt: skip
@@ -80,6 +82,8 @@ def label(text: str) -> tuple[str, str | None, str] | None:
     t = clean(text).strip()
     if not t:
         return None
+    t = re.sub(r"^\+\s*R\b", "Reflection", t)  # STAR+R: the "+R" line is the story's reflection
+    t = re.sub(r"^([*_])([A-Za-z][\w' ]{0,40}:?)\1(?=\s|:|$)", r"\2", t)  # "_Reflection:_ ..."
     t = re.sub(r"^([A-Za-z' ]{2,40}?)\s*\([^)]{0,40}\)\s*(?=:|$)", r"\1", t)  # "SITUATION (2 sentences)"
     m = _LETTER_PART.match(t)
     if m and (len(t) <= 2 or t[1:2] in ":)]-–—=. " or t[0] in "(["):

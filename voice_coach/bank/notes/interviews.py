@@ -7,6 +7,7 @@ the question to it.
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from voice_coach.bank.markup import clean
@@ -126,3 +127,42 @@ def link_notes(
             shared, sid = scored[0] if scored else (0, "")
             if shared >= min_shared and shared / len(want) >= threshold and sid not in q.get("stories", []):
                 q.setdefault("stories", []).append(sid)
+
+
+def _story_for(name: str, stories: list[StoryEntity]) -> str | None:
+    """The story a name in the notes means: its title, the start of it, or near it in spelling."""
+    want = slug(name)
+    words = set(content_tokens(name))
+    best, best_score = None, 0.0
+    for story in stories:
+        title = slug(story["title"])
+        have = set(content_tokens(story["title"]))
+        if want in (title, story["id"]):
+            return story["id"]
+        score = difflib.SequenceMatcher(None, want, title).ratio()
+        if title.startswith(want) or want.startswith(title) or (words and words <= have):
+            score = max(score, 0.9)
+        elif words and len(words & have) / len(words) >= 0.67:
+            score = max(score, 0.8)
+        if score > best_score:
+            best, best_score = story["id"], score
+    return best if best_score >= 0.8 else None
+
+
+def link_named(
+    questions: list[QuestionEntity], stories: list[StoryEntity], named: dict[str, list[str]]
+) -> list[str]:
+    """Link each question to the stories its notes name ("Primary story: X · Backup: Y"), primary
+    first; returns a line for each name that matches no story of the notes."""
+    unknown = []
+    for q in questions:
+        for name in named.get(q["id"], []):
+            sid = _story_for(name, stories)
+            if sid is None:
+                unknown.append(f"question '{q['text']}': its story '{name}' is not among the notes' stories")
+            elif sid not in q.get("stories", []):
+                q.setdefault("stories", []).append(sid)
+                story = next(s for s in stories if s["id"] == sid)
+                if q.get("principle") and q["principle"] not in story["principles"]:
+                    story["principles"].append(q["principle"])  # the notes say it answers this one
+    return unknown

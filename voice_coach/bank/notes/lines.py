@@ -39,8 +39,9 @@ def _front_matter(source: list[str]) -> None:
                 return
 
 
+_CALLOUT = re.compile(r"^\[![\w-]+\][+-]?\s*(.*)$")  # an Obsidian callout's first line
 _BOLD_LINE = re.compile(r"(\*\*|__).+?(\*\*|__)\s*(\([^)]{0,40}\))?\s*:?")
-_KEY_LINE = re.compile(r"^(\*\*|__)?[A-Za-z(][A-Za-z' )]{0,30}(\*\*|__)?\s*:(\*\*|__)?")
+_KEY_LINE = re.compile(r"^(\*\*|__|[*_])?(?:\+\s*R\b|[A-Za-z(])[A-Za-z' )]{0,30}(\*\*|__)?\s*:(\*\*|__)?")
 
 
 def _soft_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
@@ -120,7 +121,15 @@ def note_lines(text: str) -> list[Line]:
                     out.append(Line(start + k + 1, 0, raw.strip()))
         elif kind == "inline":
             no = (tok.map[0] + 1) if tok.map else 0
-            groups = _soft_lines(tok.content.split("\n"))
+            source_lines = tok.content.split("\n")
+            callout = _CALLOUT.match(source_lines[0].strip()) if row is None and heading is None else None
+            if callout:  # "> [!example] Title": the title a line of its own, the marker left out
+                if callout.group(1).strip():
+                    out.append(Line(no, 4 * depth, f"**{callout.group(1).strip()}**"))
+                source_lines, no = source_lines[1:], no + 1
+                if not "".join(source_lines).strip():
+                    continue
+            groups = _soft_lines(source_lines)
             if row is None and heading is None and len(groups) > 1:
                 # "Interviewer: Dana" / "Principles:" on lines of their own: separate facts
                 first = " ".join(groups[0][1])
@@ -132,7 +141,7 @@ def note_lines(text: str) -> list[Line]:
                     out.append(Line(no, 4 * depth, first))
                 out.extend(Line(n, 4 * depth, text) for n, text in rest)
                 continue
-            content = " ".join(part.strip() for part in tok.content.split("\n")).strip()
+            content = " ".join(part.strip() for part in source_lines).strip()
             if row is not None:
                 row.append(content)
             elif heading is not None:

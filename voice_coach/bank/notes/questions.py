@@ -12,9 +12,36 @@ from voice_coach.bank.markup import BOLD, BOLD_JOIN, clean, label
 from voice_coach.bank.notes.entities import QuestionEntity
 from voice_coach.bank.notes.lines import LIMIT_OVER_TARGET, SENTENCE, table_rows, timing
 from voice_coach.bank.notes.names import slug
-from voice_coach.bank.notes.sections import QUESTION_HEAD, STORY, Section, bare_title
+from voice_coach.bank.notes.sections import STORY, Section, asked_in, asks, bare_title
 
 _MANAGER = re.compile(r"\((manager|managers only)\)", re.I)
+# where the notes name the story that answers a question: "Primary story: X · Backup: Y", "Story: X"
+STORY_LINK = re.compile(
+    r"^(?:(?:primary|main|best|backup|secondary|alternate|alternative|alt|fallback|my)\s*)?"
+    r"(?:stor(?:y|ies)|examples?|answer with|use)?\s*(?:\(s\))?\s*[:→=]+\s*(.+)$"
+    r"|^(?:→|->|=>)\s*(?:stor(?:y|ies)\s*:?\s*)?(.+)$",
+    re.I,
+)
+_LINK_WORD = re.compile(
+    r"^(?:(?:primary|main|best|backup|secondary|alternate|alternative|alt|fallback)\s*(?:stor(?:y|ies))?|"
+    r"stor(?:y|ies)(?:\s*\(s\))?)\s*[:→=-]+\s*",
+    re.I,
+)
+
+
+def story_names(text: str) -> list[str]:
+    """The stories a link line names, primary first: "Primary story: SalesMart · Backup: Vendor" ->
+    ['SalesMart', 'Vendor']; [] when the line names none."""
+    t = clean(text)
+    first = STORY_LINK.match(t)
+    if not first or not _LINK_WORD.match(t) and not t.startswith(("→", "->", "=>")):
+        return []
+    names = []
+    for piece in re.split(r"\s*(?:[·•|;,/]|\s-\s|\bor\b)\s*", t):
+        piece = _LINK_WORD.sub("", piece.strip()).strip(" .\"“”'*_→=>-")
+        if piece and len(piece) <= 80:
+            names.append(piece)
+    return names
 
 
 def split_question(raw: str) -> tuple[str, list[str], list[str]]:
@@ -33,52 +60,62 @@ def split_question(raw: str) -> tuple[str, list[str], list[str]]:
         parts = SENTENCE.split(text, maxsplit=1)
         question, rest = parts[0], parts[1] if len(parts) > 1 else ""
     follow = [s.strip() for s in SENTENCE.split(rest) if len(s.strip()) > 2]
-    question = question.strip().strip('"“”').strip()
-    if question and question[-1] not in ".?!":
-        question += (
-            "?"
-            if re.match(r"(what|how|why|when|who|which|can|could|would|do|did|have)\b", question, re.I)
-            else "."
-        )
+    question = question.strip().strip('"“”').strip()  # as written: no mark added
     return question, follow, notes
 
 
-def section_questions(section: Section, counter: dict[str, int]) -> list[QuestionEntity]:
-    """The questions a principle's or theme's section lists: its top-level items (sub-items are a
-    question's notes), the questions after a "Question:" label, and the rows of a question table."""
+def section_questions(
+    section: Section, counter: dict[str, int], named: dict[str, list[str]] | None = None
+) -> list[QuestionEntity]:
+    """The questions a principle's or theme's section lists, in order: its top-level items that ask
+    (sub-items are a question's notes), the questions after a "Question:" / "Q:" label, and the rows
+    of a question table. A line that names the story answering the question above ("Primary story:
+    X · Backup: Y") goes into named (question id -> story names, primary first)."""
     items = [ln for ln in section.lines if ln.item and clean(ln.item.group(2) or "")]
     out: list[dict] = []
     top = min((ln.indent for ln in items), default=0)
-    for ln in items:
-        body = ln.item.group(2) or ""
-        if ln.indent > top:
-            if out:  # a sub-item under a question: the user's note ("Tell story about ...")
-                out[-1].setdefault("notes", []).append(clean(body))
+    for ln in section.lines:
+        body = (ln.item.group(2) or "") if ln.item else ln.raw.lstrip("> ")
+        if not clean(body):
             continue
-        if label(body) or STORY.match(clean(body)):
-            continue  # "Situation.", "Story: ..." are labels, never questions
+        top_item = ln.item is not None and ln.indent <= top
+        if STORY.match(clean(body)) and top_item:
+            continue  # "- Story: ..." among questions is a story's label, never a question
+        names = story_names(body)
+        if names and out:
+            out[-1]["names"].extend(names)
+            continue
+        if ln.item and not top_item:
+            if out:  # a sub-item under a question: the user's note ("Tell story about ...")
+                out[-1]["notes"].append(clean(body))
+            continue
+        found = label(body)
+        if found and found[0] == "question" and found[2]:
+            body = found[2]  # "**Question:** "Tell me ..."", "Q: ..."
+        elif found or not ln.item:
+            continue  # "Situation.", "Tips:" are labels; a paragraph asks only after a label
         body, target = timing(body)
         question, follow, notes = split_question(body)
-        if not question or len(question.split()) < 4:
-            continue  # a fragment under 4 words is not a question
-        out.append({"text": question, "follow_ups": follow, "notes": notes, "line": ln.no, "target": target})
-    for ln in section.lines:  # "**Example question:** Tell me about ..." in a paragraph
-        found = None if ln.item else label(ln.raw)
-        if found and found[0] == "question" and len(found[2].split()) >= 4:
-            out.append({"text": found[2], "follow_ups": [], "notes": [], "line": ln.no})
+        if not asks(question):
+            continue  # a tip, a link, a note to self: never made a question
+        entry = {"text": question, "follow_ups": follow, "notes": notes, "line": ln.no, "target": target}
+        out.append(entry | {"names": []})
     rows = table_rows(section.lines)
     if rows and any("question" in c.lower() for c in rows[0]):
         header = [c.lower() for c in rows[0]]
         qcol = next(i for i, c in enumerate(header) if "question" in c)
         fcol = next((i for i, c in enumerate(header) if "follow" in c), None)
+        scol = next((i for i, c in enumerate(header) if "stor" in c), None)
         for r in rows[1:]:
             if qcol < len(r) and clean(r[qcol]):
                 follow = (
                     [s for s in SENTENCE.split(clean(r[fcol]))] if fcol is not None and fcol < len(r) else []
                 )
+                stories = story_names(f"Story: {r[scol]}") if scol is not None and scol < len(r) else []
                 out.append(
-                    {"text": clean(r[qcol]), "follow_ups": [f for f in follow if f], "notes": [], "line": 0}
-                )
+                    {"text": clean(r[qcol]), "follow_ups": [f for f in follow if f], "notes": [], "line": 0,
+                     "names": stories}
+                )  # fmt: skip
     result: list[QuestionEntity] = []
     for q in out:
         entry = filed_question(q["text"], section.principle, section.theme, counter, q.get("target"))
@@ -86,6 +123,8 @@ def section_questions(section: Section, counter: dict[str, int]) -> list[Questio
             entry["follow_ups"] = q["follow_ups"]
         if q["notes"]:
             entry["notes"] = q["notes"]
+        if q["names"] and named is not None:
+            named[entry["id"]] = q["names"]
         result.append(entry)
     return result
 
@@ -112,7 +151,6 @@ def filed_question(
 
 
 def question_heading(title: str) -> str:
-    """The question a heading asks, without its numbering ("Q1. Tell me ..." -> "Tell me ...")."""
+    """The question a heading asks, without its numbering or label ("Q1. Tell me ..." -> "Tell me ...")."""
     bare = bare_title(title)
-    m = QUESTION_HEAD.match(bare)
-    return (m.group(1) if m else bare).strip().strip('"“”')
+    return asked_in(bare) or bare.strip().strip('"“”')

@@ -20,10 +20,10 @@ from voice_coach.bank.notes.entities import (
     RubricEntity,
     StoryEntity,
 )
-from voice_coach.bank.notes.interviews import link_notes, section_interview, section_rubric
+from voice_coach.bank.notes.interviews import link_named, link_notes, section_interview, section_rubric
 from voice_coach.bank.notes.lines import sentences, table_rows
 from voice_coach.bank.notes.names import new_id
-from voice_coach.bank.notes.questions import filed_question, question_heading, section_questions
+from voice_coach.bank.notes.questions import filed_question, question_heading, section_questions, story_names
 from voice_coach.bank.notes.sections import Section, sections, theme_name
 from voice_coach.bank.notes.stories import section_story
 
@@ -83,6 +83,12 @@ def _table_stories(section: Section, used: set[str]) -> list[StoryEntity]:
     return stories
 
 
+def _holds_more(section: Section, found: list[Section]) -> bool:
+    """Whether a section read after this one sits inside it (a story or question under a principle)."""
+    after = found[found.index(section) + 1 :]
+    return bool(after) and after[0].level > section.level
+
+
 def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
     """Parse one notes file into bank entities."""
     result = Notes()
@@ -92,9 +98,20 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
     used: set[str] = set()
     unknown: dict[str, str] = {}
     interviewers: list[InterviewEntity] = []
+    named: dict[str, list[str]] = {}  # question id -> the stories its notes name
+    listed: dict[int, list[QuestionEntity]] = {}  # id(theme section) -> the questions it lists
     for section in found:
         if section.kind in ("principle", "theme"):
-            result.questions.extend(section_questions(section, counter))
+            listed[id(section)] = section_questions(section, counter, named)
+            result.questions.extend(listed[id(section)])
+            if (
+                not listed[id(section)]
+                and not _holds_more(section, found)
+                and not _table_stories(section, set())
+            ):
+                result.skipped.append(
+                    f"line {section.line}: section '{section.title}' holds no question or story"
+                )
             result.stories.extend(_table_stories(section, used))
         elif section.kind in ("story", "question"):
             story, parts = section_story(section, used, principles)
@@ -103,17 +120,24 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
                 asked.insert(0, question_heading(section.title))
             if story:
                 result.stories.append(story)
+                for q in listed.get(id(section.parent), []) if section.parent else []:
+                    q.setdefault("stories", []).append(story["id"])
             elif section.kind == "story":
                 continue
             pid = story["principles"][0] if story and story["principles"] else section.principle
             # a question heading with no worked answer: what sits under it are the question's notes
-            kept = parts.notes + [node["text"] for node in parts.nodes if "text" in node]
+            kept = ([parts.first] if parts.first and not story else []) + parts.notes
+            kept += [node["text"] for node in parts.nodes if "text" in node]
+            names = [name for text in kept for name in story_names(text)]  # "**Primary:** X", "→ X"
+            kept = [text for text in kept if not story_names(text)]
             for n, text in enumerate(asked):
                 entry = filed_question(text, pid, section.theme or theme_name(title or "Notes"), counter)
                 if story:
                     entry["stories"] = [story["id"]]
                 elif n == 0 and kept:
                     entry["notes"] = kept
+                if n == 0 and names:
+                    named[entry["id"]] = names
                 result.questions.append(entry)
         elif section.kind == "interview":
             interviewers.append(section_interview(section, principles, unknown))
@@ -121,10 +145,21 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
             rubric = section_rubric(section)
             if rubric["points"]:
                 result.rubrics.append(rubric)
+            elif section.title.endswith("?"):  # "Why do you want to leave?" answered in prose: a question
+                entry = filed_question(
+                    section.title, section.principle, section.theme or theme_name(title or "Notes"), counter
+                )
+                prose = [clean(ln.raw) for ln in section.lines if clean(ln.raw)]
+                if prose:
+                    entry["notes"] = prose
+                result.questions.append(entry)
+            else:
+                result.skipped.append(f"line {section.line}: section '{section.title}' lists no point")
     if interviewers:
         result.loops.append({"id": loop_id, "title": title or loop_id, "interviewers": interviewers})
     for name, pid in unknown.items():
         result.principles.append({"id": pid, "name": name, "definition": ""})
+    result.skipped.extend(link_named(result.questions, result.stories, named))
     result.questions = _unique(result.questions)
     link_notes(result.questions, result.stories)
     return result

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from voice_coach.bank.markup import TAG_LINE, clean, label
 from voice_coach.bank.model import Principle
-from voice_coach.bank.notes.lines import Line, note_lines, timing
+from voice_coach.bank.notes.lines import SENTENCE, Line, note_lines, timing
 from voice_coach.bank.notes.names import match_principle, slug
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -63,6 +63,9 @@ class Section:
     principle: str | None = None  # principle id, for principle and story sections
     lines: list[Line] = field(default_factory=list)
     theme: str = ""  # the competency theme it sits under, when not a principle
+    prose: bool = False  # a write-up in paragraphs, no part marked: a bullet per sentence
+    qa: bool = False  # an "A: ..." answer to the question right above it, in a principle or theme
+    parent: Section | None = None  # the theme whose heading titles this story and whose questions it answers
 
 
 def bare_title(title: str) -> str:
@@ -83,7 +86,8 @@ def _classify(title: str, principles: list[Principle]) -> tuple[str, str | None]
     low = t.lower()
     if "system design" in low:
         return "rubric:system-design", None
-    if low.startswith("why ") and low.rstrip("?").strip():
+    asked = timing(t)[0].lower()  # "Why Amazon? (1 minute)"
+    if asked.startswith("why ") and (asked.endswith("?") or len(asked.split()) <= 3):
         return "rubric:" + slug(timing(t)[0]), None  # "Why Amazon? (1 minute)": why-amazon
     if _INTERVIEW.match(low) and "instruction" not in low:
         return "interview", None
@@ -92,12 +96,17 @@ def _classify(title: str, principles: list[Principle]) -> tuple[str, str | None]
     numbered = _NUMBERED.match(low)
     if numbered and 1 <= int(numbered.group(1)) <= len(principles):
         return "principle", principles[int(numbered.group(1)) - 1].id  # "LP 11", "Principle #3"
-    pid = match_principle(t, principles)
-    if pid:
-        return "principle", pid
+    if note_heading(t):
+        return "other", None  # "Tags: Leadership, Communication" names tags, not a theme
     bare = bare_title(t)
-    if QUESTION_HEAD.match(bare) or (bare.endswith("?") and len(bare.split()) >= 4):
-        return "question", None
+    pid = match_principle(t, principles)
+    if asked_in(bare):
+        return "question", pid  # "Customer Obsession: Tell me about ...", "STAR Question 4 : Tell me ..."
+    if pid:
+        core = _CORE_NOISE.sub(" ", re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", bare))
+        if match_principle(core, principles) == pid and len(_extra_words(core, pid, principles)) <= 1:
+            return "principle", pid
+        return "story", pid  # "Billing Dashboard (Customer Obsession)": a story titled so, of that principle
     if _GUIDE.match(bare):
         return "guide", None
     if _GENERIC.match(bare):
@@ -105,6 +114,43 @@ def _classify(title: str, principles: list[Principle]) -> tuple[str, str | None]
     if _THEME_WORDS.search(bare) and "principle" not in low:
         return "theme", None
     return "other", None
+
+
+_CORE_NOISE = re.compile(
+    r"\b(?:lp|lps|leadership|principles?|questions?|stories|story|examples?|answers?|notes?|prep)\b|[#:\-–—|]",
+    re.I,
+)
+
+
+def _extra_words(core: str, pid: str, principles: list[Principle]) -> set[str]:
+    """The words of a heading that are not its principle's name ("Billing Dashboard")."""
+    from voice_coach.tokens import content_tokens
+
+    principle = next(p for p in principles if p.id == pid)
+    named = set(content_tokens(principle.name)) | set(content_tokens(pid.replace("-", " ")))
+    return set(content_tokens(core)) - named
+
+
+def note_heading(title: str) -> bool:
+    """A heading that is a note label with its text ("Tags: Leadership, Communication")."""
+    found = label(title)
+    return bool(found and found[0] == "note" and found[2])
+
+
+def asked_in(bare: str) -> str:
+    """The question a heading asks, "" when it asks none: the whole heading, or what follows its
+    label ("STAR Question 4 : Tell me about ...", "Conflict: Describe a time ...")."""
+    m = QUESTION_HEAD.match(bare)
+    if m:
+        return m.group(1).strip().strip('"“”')
+    if bare.endswith("?") and len(bare.split()) >= 4 and not re.search(r"[:|]\s", bare):
+        return bare.strip('"“”')
+    parts = re.split(r"\s*(?::|\s[-–—|]\s)\s*", bare, maxsplit=1)
+    if len(parts) == 2 and len(parts[0].split()) <= 5:
+        m = QUESTION_HEAD.match(parts[1])
+        if m or (parts[1].endswith("?") and len(parts[1].split()) >= 4):
+            return (m.group(1) if m else parts[1]).strip().strip('"“”')
+    return ""
 
 
 def _context(stack: list[Section]) -> Section | None:
@@ -131,6 +177,8 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
     skipped: dict[int, str] = {}
     own: dict[int, list[Line]] = {}  # every section's own lines (id(section) -> lines)
     current: Section | None = None
+    asked: tuple[int, str] | None = None  # the question line just read (line number, text)
+    container: Section | None = None  # the principle or theme it was read in
     details: list[Section] = []  # open <details> blocks, as sections
     for line in note_lines(text):
         if line.code:
@@ -151,8 +199,9 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             continue
         heading = _HEADING.match(line.raw) if line.indent < 4 else None
         if heading and not TAG_LINE.match(line.raw):
-            level, name = len(heading.group(1)), heading.group(2)
-            if level == 1 and not title:
+            level, name = len(heading.group(1)), heading_text(heading.group(2))
+            is_title = level == 1 and not title
+            if is_title:
                 title = clean(name)
             found_label = label(name)
             # a note label heading ("#### Takeaways") belongs to a story it sits in, never to one above
@@ -174,8 +223,9 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                 theme = outer_theme or (theme_name(title) if title else "General")
             else:
                 theme = theme_name(name) if kind == "theme" else outer_theme
-            if kind in ("story", "question"):
+            if kind in ("story", "question") and pid is None:
                 pid = next((s.principle for s in reversed(stack) if s.kind == "principle"), None)
+            asked = None
             section = Section(kind, clean(name), level, line.no, pid, theme="" if pid else theme)
             stack.append(section)
             found.append(section)
@@ -189,12 +239,32 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                 skipped[line.no] = (
                     f"line {line.no}: section '{clean(name)}' explains the STAR method (a guide, not a story)"
                 )
-            elif current is None and level > 1:
+            elif current is None and not is_title:
                 skipped[line.no] = (
                     f"line {line.no}: section '{clean(name)}' "
                     "(not a principle, theme, story, interview or rubric)"
                 )
             continue
+        answer = _ANSWER.match(line.raw) if not line.item else None
+        if answer and asked is not None and container is None and stack and stack[-1].kind == "other":
+            container = stack[-1]  # "## Delivery" holding "Q: ..." / "A: ...": the questions' theme
+            container.kind, container.theme = "theme", theme_name(container.title)
+            container.lines = list(own[id(container)])
+            skipped.pop(container.line, None)
+        if answer and asked is not None and container is not None:  # "Q: ..." then "A: ...": a story
+            current = Section(
+                "question", asked[1], container.level + 0.5, asked[0], container.principle,
+                theme=container.theme, qa=True, lines=[Line(line.no, 0, "**Answer:** " + answer.group(1))],
+            )  # fmt: skip
+            found.append(current)
+            own[id(current)] = []
+            asked = None
+            continue
+        question = _question_line(line)
+        if question and (current is None or current.kind in ("principle", "theme") or current.qa):
+            if current is not None and current.qa:
+                current = container  # the next question of the list
+            asked, container = (line.no, question), current
         if stack:
             own[id(stack[-1])].append(line)
         if (current is None or current.kind in ("principle", "theme")) and stack and _opens_part(line):
@@ -204,6 +274,7 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             continue
         if current is not None:
             current.lines.append(line)
+    _prose_stories(found, own, skipped)
     for section in found:  # say which left-out sections look like stories, and why they were not read
         if section.kind == "theme" or (section.kind == "other" and section.line in skipped):
             why = _unread_story(own.get(id(section), []))
@@ -212,6 +283,93 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                     f"line {section.line}: possible story '{section.title}' not read: {why}"
                 )
     return title, [s for s in found if s.kind not in ("other", "guide")], list(skipped.values())
+
+
+_ANSWER = re.compile(r"^(?:\*\*|__)?A(?:\*\*|__)?\s*[:.)](?:\*\*|__)?\s+(.+)$")  # "A: ..." after a question
+# a question by its form: an imperative that asks for a story, or a question word and its verb
+_ASKS = re.compile(
+    r"^(?:tell (?:me|us)|describe|give (?:me |us )?(?:an? |one )?(?:example|instance)|walk (?:me|us) through|"
+    r"share (?:a|an|one|the)\b|talk (?:me |us )?(?:about|through)|explain|name (?:a|one) time|"
+    r"think (?:of|about) a time|recall a time|"
+    r"(?:what|how|why|when|where|who|which)(?:'s|’s)?\s+(?:is|was|are|were|do|does|did|would|will|has|have|"
+    r"had|can|could|should|makes?|made|kind|type|sort|part|\w+ (?:you|your|did|do|was|is|would)\b)|"
+    r"(?:can|could|would|have|has|do|did|are|were|is) (?:you|your|there)\b)",
+    re.I,
+)
+
+
+# a note to self ("What would I do differently?", "Tell me the question back in my own words")
+_TO_SELF = re.compile(r"\b(?:I|my|myself|mine)\b(?!['’]d like)")
+# a tip that quotes a question ('End with "Would you like more detail?"')
+_TIP = re.compile(
+    r"^(?:end|start|open|close|finish|say|lead|use|keep|have|remember|try|ask|avoid|don['’]t|do not|make|"
+    r"prepare|practi[cs]e|pick|record|write|bring|mention|repeat|review|check|note)\b",
+    re.I,
+)
+
+
+def asks(text: str) -> bool:
+    """A question by its form: it ends in "?" or opens as one ("Tell me about ...", "Describe ...",
+    "What was ..."); a tip ("Have details ready"), a note to self or a link never is."""
+    t = text.strip().strip("*_").strip()
+    if t[:1] in '"“' and t[-1:] in '"”':
+        t = t[1:-1].strip()  # a quoted question
+    if len(t.split()) < 4 or re.match(r"^\[[^\]]*\]\([^)]*\)\W*$", t) or _TO_SELF.search(t):
+        return False
+    if t.endswith("?") and not _TIP.match(t):
+        return True
+    return any(_ASKS.match(x) for x in SENTENCE.split(t))  # "Often, we decide as a group. Give me ..."
+
+
+def _question_line(line: Line) -> str:
+    """The question a list item or a "Q:" line asks ("" if it asks none)."""
+    body = line.item.group(2) or "" if line.item else line.raw
+    found = label(body)
+    if found and found[0] == "question" and found[2]:
+        body = found[2]
+    elif found or not line.item:
+        return ""
+    text = clean(body).strip('"“” ')
+    return text if asks(text) else ""
+
+
+_URL_LINK = re.compile(r"\[[^\]]*\]\((?:https?:|www\.)[^)]*\)")
+
+
+def heading_text(name: str) -> str:
+    """A heading as its title reads: a link to a web page beside the title left out ("2. [[natural
+    amenity regression]] // [repo](https://...)" -> "2. [[natural amenity regression]]")."""
+    kept = _URL_LINK.sub("", name)
+    kept = re.sub(r"(?:\s*(?://|[|·•–—-]))+\s*$", "", kept).strip()
+    return kept if clean(kept) else name
+
+
+def _prose(lines: list[Line]) -> bool:
+    """A write-up told in paragraphs: three sentences or more, forty words, in the first person."""
+    text = " ".join(clean(ln.raw) for ln in lines if not (ln.code or ln.item or ln.raw.startswith("|")))
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", text) if len(x.split()) >= 3]
+    first_person = len(re.findall(r"\b(?:I|we|my|our|We|My|Our)\b", text))
+    return len(sentences) >= 3 and len(text.split()) >= 40 and first_person >= 2
+
+
+def _prose_stories(found: list[Section], own: dict[int, list[Line]], skipped: dict[int, str]) -> None:
+    """Left-out sections that tell a story in prose (a project write-up) become stories with a bullet
+    per sentence, their parts inferred later; a "Tools used" list under one is kept as its notes."""
+    story: Section | None = None
+    for section in found:
+        lines = own.get(id(section), [])
+        if story is not None and section.level <= story.level:
+            story = None
+        left_out = section.kind == "other" and section.line in skipped
+        if left_out and story is None and _prose(lines):
+            section.kind, section.prose, section.lines = "story", True, list(lines)
+            section.title = bare_title(section.title)
+            skipped.pop(section.line)
+            story = section
+        elif left_out and story is not None and label(section.title) and label(section.title)[0] == "note":
+            listed = ", ".join(clean(ln.item.group(2) or "") if ln.item else clean(ln.raw) for ln in lines)
+            story.lines.append(Line(section.line, 0, f"**Notes:** {clean(section.title)}: {listed}"))
+            skipped.pop(section.line)
 
 
 def _unread_story(lines: list[Line]) -> str:
@@ -261,9 +419,13 @@ def _story_for_label(
         if section.kind in ("principle", "theme"):
             # half a level below the principle (or theme): the next part heading keeps it, the next
             # real heading (a new story or principle) closes it
+            # under a theme ("## CROSS-FUNCTIONAL INFLUENCE", "### [Failure] The widget") the
+            # heading is the story's title and the theme's questions ask for it
+            titled = section.kind == "theme"
             story = Section(
-                "story", "Story", section.level + 0.5, section.line, section.principle, theme=section.theme
-            )
+                "story", section.title if titled else "Story", section.level + 0.5, section.line,
+                section.principle, theme=section.theme, parent=section if titled else None,
+            )  # fmt: skip
             # the paragraphs right above the first label ("**Question:** ...") belong to the story,
             # and a "- Story: ..." item right above names it
             lead: list[Line] = []

@@ -22,9 +22,12 @@ from voice_coach.bank.notes.shape import yaml_shape
 _UNNAMED = re.compile(
     r"^(?:(?:an?|the|my)\s+)?(?:(?:example|sample|strong|star)\s+)*(?:answers?|story|response)$", re.I
 )
-_PRINCIPLE_LABEL = re.compile(r"^(leadership principles|principles( demonstrated)?|lps?( demonstrated)?)\b")
+_PRINCIPLE_LABEL = re.compile(
+    r"^(leadership principles?|principles?( demonstrated)?|lps?( demonstrated)?|best for)\b"
+)
 _NAME_LIKE = re.compile(r"^(?:me|[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*)?\s*(?:[-–—:(+,&/].{0,60})?$", re.I)
 _NAME_START = re.compile(r"^(?:Me\b|[A-Z])")
+_LETTER = re.compile(r"^(?:[-*+]\s+)?([STAR])\s*[:.)]\s")
 MAX_DEPTH = 12  # deeper nesting is flattened: notes are not trees of unbounded depth
 
 
@@ -42,7 +45,7 @@ class StoryParts:
     answered: bool = False  # a part label or an answer label ("Example answer:") was seen
 
 
-def story_parts(lines: list[Line]) -> StoryParts:
+def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
     """Nested bullets from paragraphs and list items. Labels are never bullets: a STAR part label
     tags what follows it (a paragraph part gives a bullet per sentence), a note label sends what
     follows to the notes, a question label to the questions; other bold labels only group."""
@@ -54,7 +57,7 @@ def story_parts(lines: list[Line]) -> StoryParts:
     principle_label = False  # the notes being read name the story's principles
     in_code = False
     seen_any = False
-    split = False  # after an answer label: a paragraph gives a bullet per sentence
+    split = prose  # after an answer label, or in a write-up: a paragraph gives a bullet per sentence
 
     def add(node: dict, indent: int | None) -> None:
         nonlocal stack
@@ -71,8 +74,14 @@ def story_parts(lines: list[Line]) -> StoryParts:
             stack = []
         stack.append((indent, node))
 
+    # "A: ..." with no S, T or R anywhere is the answer to a question (Q/A), not an Action
+    letters = {m.group(1) for ln in lines if (m := _LETTER.match(clean(ln.raw)))}
+    answer_only = letters == {"A"}
     for ln in lines:
         text = ln.raw
+        if answer_only and _LETTER.match(clean(text)):
+            text = "**Answer:** " + clean(text)[2:].lstrip(" :.)")
+            ln = Line(ln.no, ln.indent, text, ln.code)
         if text.startswith("```") or text.startswith("~~~"):
             in_code = not in_code  # a template in a code block is not a story
             continue
@@ -98,7 +107,11 @@ def story_parts(lines: list[Line]) -> StoryParts:
             if clean(raw).lower().startswith(("goal", "objective")):
                 found = ("note", None, found[2])  # "Goal: show that you learn", above the story: its aim
         if not m and re.fullmatch(r"\*[^*\s].*[^*\s]\*|_[^_\s].*[^_\s]_", raw.strip()):
-            out.notes.append(clean(raw.strip()[1:-1]))  # an italic remark ("*Be honest.*") is a note
+            remark = clean(raw.strip()[1:-1])  # an italic remark ("*Be honest.*") is a note
+            out.notes.append(remark)
+            said = label(remark)
+            if said and said[2] and _PRINCIPLE_LABEL.match(remark.lower()):
+                out.principles.append(said[2])  # "*Principle: Hire and Develop the Best*"
             continue
         bold_only = not m and re.fullmatch(r"(\*\*|__)(.+?)(\*\*|__):?", raw.strip())
         if found:
@@ -203,12 +216,13 @@ def section_story(
     """The story of a section, and what else it holds (the questions it lists, asked of this
     story). Its principles: its section's, and those it names under an "LPs:" / "Principles:"
     label. Under a question heading, a story needs a part or answer label; else it is none."""
-    parts = story_parts(section.lines)
+    parts = story_parts(section.lines, section.prose)
     nodes, first = parts.nodes, parts.first
     if section.kind == "question" and not parts.answered:
         return None, parts
     match = STORY.match(section.title)
     title = (match.group(1) or "").strip(" .") if match else section.title
+    title = re.sub(r"^\[[^\]]{1,30}\]\s*(?=\w)", "", title)  # "[Incident] The cache stampede": a theme tag
     if section.kind == "question":
         title = question_heading(section.title)
     elif _UNNAMED.match(bare_title(title)) and parts.questions:
