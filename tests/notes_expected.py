@@ -66,17 +66,24 @@ def check_file(path: Path, want: dict) -> Checked:
         if lacking:
             out.wrong.append(f"{path.name}: story '{story['title']}' lacks principles {sorted(lacking)}")
     wanted = {_key(q["text"]): q for q in want.get("questions") or []}
+
+    def asked(q: dict) -> set[str]:
+        # its text, or its text with the follow-ups split off it ("Give me ... missed. What did you cut?")
+        return {_key(q["text"]), _key(" ".join([q["text"], *q.get("follow_ups", [])]))}
+
     for q in notes.questions:
-        if _key(q["text"]) not in wanted:
+        if not asked(q) & wanted.keys():
             out.invented.append(f"{path.name}: question '{q['text']}'")
     for key, q in wanted.items():
         out.questions += 1
-        found_q = next((g for g in notes.questions if _key(g["text"]) == key), None)
+        found_q = next((g for g in notes.questions if key in asked(g)), None)
         if found_q is None:
             out.missed.append(f"{path.name}: question '{q['text']}'")
             continue
         out.questions_found += 1
-        if found_q["text"].rstrip(".?!") != q["text"].rstrip(".?!"):
+        if found_q["text"].rstrip(".?!") != q["text"].rstrip(".?!") and not q["text"].startswith(
+            found_q["text"]
+        ):
             out.wrong.append(f"{path.name}: question text '{found_q['text']}'")
         if q.get("stories"):
             out.links += 1

@@ -132,7 +132,9 @@ COUNTS = {
             ("Difficult people", "Tell me about a time you worked with someone difficult", False),
             ("Difficult people", "Describe a time you mediated a conflict between two others", False),
         ],
-        [],
+        [
+            "line 3: section 'Overview' holds no question or story"
+        ],  # its one line of prose is said, not dropped
     ),
 }
 

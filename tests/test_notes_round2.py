@@ -4,9 +4,10 @@ question's story, numbered Q&A, a STAR+R bank, Obsidian project write-ups, compe
 titles, and lines that only look like questions. Each folder's expected.yaml was counted by hand
 before the first run; tests/notes_expected.py compares an import with it.
 
-round2/ is for tuning: everything in it must come through. round2-heldout/ was written by another
-hand and never tuned on (the numbers it gave on first sight are in docs/measurements.md); it is held
-to what no import may do (invent a question) and to floors below its measured numbers.
+round2/ is for tuning: everything in it must come through. round2-heldout/ and round2-blind/ were
+written by other hands and run once before any change for them (the numbers they gave on first sight
+are in docs/measurements.md); they are held to what no import may do (invent a question) and to the
+issue's bar (90% of stories, questions and links), below their numbers after general fixes.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ def test_held_out_layouts_invent_nothing_and_find_most(folder):
         pytest.skip(f"{folder}/expected.yaml is absent")
     total = summary(check_folder(HERE / folder))
     assert total.invented == []
-    assert total.stories_found / total.stories >= 0.8, total.missed
-    assert total.questions_found / total.questions >= 0.65, total.missed
+    assert total.stories_found / total.stories >= 0.9, total.missed
+    assert total.questions_found / total.questions >= 0.9, total.missed
+    assert total.links_right / total.links >= 0.9, total.wrong
 
 
 def read(text: str):
@@ -114,3 +116,64 @@ def test_an_obsidian_write_up_becomes_a_story_with_its_tools_as_notes():
     assert story["title"] == "Churn Model"
     assert len(story["bullets"]) == 4 and not any("^churn" in b for b in story["bullets"])
     assert story["notes"] == ["Tools used: Python, BigQuery"]
+
+
+def test_links_and_lists_written_other_ways_come_through():
+    notes = read(
+        "# Prep\n"
+        "## Customer Obsession\n"
+        "1. Tell me about a time you went past what a customer asked for.\n"
+        "   → Clinic cutover\n"
+        "- Describe a request you turned down → [[Webhook sunset]]\n"
+        "- Tell me about a time you earned a customer's trust back.\n"
+        "  **Primary:** Clinic cutover **Backup:** Webhook sunset\n"
+        '- "Have you ever committed to a call you argued against?"\n'
+        "  _no story yet_\n"
+        "## RAPID FIRE\n"
+        "1. Give me an example of a goal you did not reach.\n"
+        "2. Why engineering management and not staff engineer?\n"
+        "## Questions to ask them\n"
+        "- What does success look like in six months?\n"
+        "- How is on-call shared?\n"
+        "## Clinic cutover\n"
+        "(LP: Deliver Results · Earn Trust)\n"
+        "**Situation** Forty clinics ran on a vendor scheduler.\n"
+        "**Task** I owned the move.\n"
+        "**Action** I paired each clinic with an engineer.\n"
+        "**Result** All forty moved with no lost booking.\n"
+        "## B. Webhook sunset\n"
+        "**S:** A partner asked to keep webhook v1.\n**A:** I offered two engineers to help them move.\n"
+        "**R:** They moved in five weeks.\n"
+        "## Tell me about your biggest hiring mistake\n"
+        "I hired for speed over collaboration. Within a quarter two teammates asked to move. "
+        "I worked with him on a plan and we parted ways. Now every loop I run has a pairing session.\n"
+    )
+    by_text = {q["text"]: q for q in notes.questions}
+    stories = {s["title"]: s for s in notes.stories}
+    assert set(stories) == {"Clinic cutover", "Webhook sunset", "Tell me about your biggest hiring mistake"}
+    assert by_text["Tell me about a time you went past what a customer asked for."]["stories"] == [
+        "clinic-cutover"
+    ]
+    assert by_text["Describe a request you turned down"]["stories"] == ["webhook-sunset"]
+    assert by_text["Tell me about a time you earned a customer's trust back."]["stories"] == [
+        "clinic-cutover", "webhook-sunset",
+    ]  # fmt: skip
+    assert "stories" not in by_text["Have you ever committed to a call you argued against?"]
+    assert by_text["Why engineering management and not staff engineer?"]["theme"] == "RAPID FIRE"
+    assert "What does success look like in six months?" not in by_text  # theirs to answer
+    clinic = stories["Clinic cutover"]
+    assert [b.split()[0] for b in clinic["bullets"]] == ["S:", "T:", "A:", "R:"]  # a bullet per part
+    assert {"deliver-results", "earn-trust", "customer-obsession"} <= set(clinic["principles"])
+    assert (
+        len(stories["Tell me about your biggest hiring mistake"]["bullets"]) == 4
+    )  # the paragraph's sentences
+
+
+def test_a_sub_section_that_holds_nothing_is_said():
+    notes = read(
+        "# Behavioral answers\n"
+        "## Conflict\n- Tell me about a time you disagreed with your manager.\n"
+        "### Delivery notes\n- Pause after the Result.\n- Keep it under two minutes.\n"
+    )
+    assert [q["text"] for q in notes.questions] == ["Tell me about a time you disagreed with your manager."]
+    assert any("'Delivery notes' holds no question or story" in line for line in notes.skipped)

@@ -72,6 +72,7 @@ _LABEL_OF.update({w: ("answer", None) for w in ANSWER_LABELS})
 _LETTER_PART = re.compile(
     r"^[(\[]?([STAR])[)\]]?\s*(?:[-–—=:.)]\s*(?:(?:situation|task|action|result)s?\b[:.]?\s*)?|$)(.*)$"
 )
+_BOLD_WORD = re.compile(r"^(\*\*|__)([A-Za-z][A-Za-z'’ ]{0,30}?)(\*\*|__)\s+(\w.*)$")
 _WORD_LABEL = re.compile(r"^([A-Za-z][A-Za-z'’ ]{0,40}?)\s*(?::|\s[-–—]\s|\s*$)\s*(.*)$")
 
 
@@ -82,6 +83,12 @@ def label(text: str) -> tuple[str, str | None, str] | None:
     t = clean(text).strip()
     if not t:
         return None
+    bold = _BOLD_WORD.match(text.strip())
+    if (
+        bold and bold.group(2).strip().lower() in _LABEL_OF
+    ):  # "**Situation** An outside agency ...": the bold ends it
+        kind, tag = _LABEL_OF[bold.group(2).strip().lower()]
+        return kind, tag, clean(bold.group(4)).strip()
     t = re.sub(r"^\+\s*R\b", "Reflection", t)  # STAR+R: the "+R" line is the story's reflection
     t = re.sub(r"^([*_])([A-Za-z][\w' ]{0,40}:?)\1(?=\s|:|$)", r"\2", t)  # "_Reflection:_ ..."
     t = re.sub(r"^([A-Za-z' ]{2,40}?)\s*\([^)]{0,40}\)\s*(?=:|$)", r"\1", t)  # "SITUATION (2 sentences)"

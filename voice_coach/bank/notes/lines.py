@@ -44,10 +44,13 @@ _BOLD_LINE = re.compile(r"(\*\*|__).+?(\*\*|__)\s*(\([^)]{0,40}\))?\s*:?")
 _KEY_LINE = re.compile(r"^(\*\*|__|[*_])?(?:\+\s*R\b|[A-Za-z(])[A-Za-z' )]{0,30}(\*\*|__)?\s*:(\*\*|__)?")
 
 
+_ITALIC_LINE = re.compile(r"\*[^*\s].*[^*\s]\*|_[^_\s].*[^_\s]_")
+
+
 def _soft_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
     """A paragraph's source lines grouped as read: one sentence running over lines stays one, but a
-    line that opens with a key ("Interviewer:", "**Task:**") or follows one ending in ":" starts
-    anew (Obsidian shows each line of a paragraph on its own)."""
+    line that opens with a key ("Interviewer:", "**Task** —"), an arrow or is all italic, or follows
+    one ending in ":", starts anew (Obsidian shows each line of a paragraph on its own)."""
     groups: list[tuple[int, list[str]]] = []
     for offset, raw in enumerate(lines):
         text = raw.strip()
@@ -55,9 +58,13 @@ def _soft_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
             continue
         prev = groups[-1][1][-1] if groups else ""
         opened = label(prev) if prev else None
+        part = label(text)
         if (
             not groups
             or _KEY_LINE.match(text)
+            or (part is not None and part[0] == "part" and bool(part[2]))  # "**Situation** — ..."
+            or text.startswith(("→", "->", "=>"))  # "→ Clinic cutover": the story for the line above
+            or _ITALIC_LINE.fullmatch(text)  # "_no story yet_": a remark of its own
             or prev.endswith(":")
             or (opened is not None and not opened[2])  # a label alone on its line
             or _BOLD_LINE.fullmatch(prev)  # "**SITUATION** (2-3 sentences)"

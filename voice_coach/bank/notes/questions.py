@@ -24,19 +24,35 @@ STORY_LINK = re.compile(
 )
 _LINK_WORD = re.compile(
     r"^(?:(?:primary|main|best|backup|secondary|alternate|alternative|alt|fallback)\s*(?:stor(?:y|ies))?|"
-    r"stor(?:y|ies)(?:\s*\(s\))?)\s*[:→=-]+\s*",
+    r"stor(?:y|ies)(?:\s*\(s\))?|use|answer with)\s*[:→=-]+\s*",
     re.I,
 )
+
+
+# a story named in a sentence: "I'd use the **Cross-team Data** story here: ..."
+_TOLD = re.compile(
+    r"\b(?:use|tell|pick|go with|answer with)\s+(?:the|my)\s+"
+    r"[\"“]?([A-Z][^.?!\"”]{2,60}?)[\"”]?\s+(?:story|example)\b"
+)
+# a link after the question on its own line: "Tell me about ... → [[oncall-handoff-bot]]"
+ARROW = re.compile(r"\s+(?:→|->|=>)\s+(?=\S)")
 
 
 def story_names(text: str) -> list[str]:
     """The stories a link line names, primary first: "Primary story: SalesMart · Backup: Vendor" ->
     ['SalesMart', 'Vendor']; [] when the line names none."""
     t = clean(text)
+    told = _TOLD.search(t)
+    if told:
+        return [told.group(1).strip()]
     first = STORY_LINK.match(t)
     if not first or not _LINK_WORD.match(t) and not t.startswith(("→", "->", "=>")):
         return []
     names = []
+    # "Primary: X Backup: Y": a second label starts a second name
+    t = re.sub(
+        r"\s+(?=(?:backup|secondary|alternate|alternative|alt|fallback)\b[\w ]{0,8}:)", " · ", t, flags=re.I
+    )
     for piece in re.split(r"\s*(?:[·•|;,/]|\s-\s|\bor\b)\s*", t):
         piece = _LINK_WORD.sub("", piece.strip()).strip(" .\"“”'*_→=>-")
         if piece and len(piece) <= 80:
@@ -95,11 +111,12 @@ def section_questions(
         elif found or not ln.item:
             continue  # "Situation.", "Tips:" are labels; a paragraph asks only after a label
         body, target = timing(body)
+        body, *link = ARROW.split(body, maxsplit=1)
         question, follow, notes = split_question(body)
         if not asks(question):
             continue  # a tip, a link, a note to self: never made a question
         entry = {"text": question, "follow_ups": follow, "notes": notes, "line": ln.no, "target": target}
-        out.append(entry | {"names": []})
+        out.append(entry | {"names": story_names("→ " + link[0]) if link else []})
     rows = table_rows(section.lines)
     if rows and any("question" in c.lower() for c in rows[0]):
         header = [c.lower() for c in rows[0]]

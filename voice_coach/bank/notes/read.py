@@ -22,7 +22,7 @@ from voice_coach.bank.notes.entities import (
 )
 from voice_coach.bank.notes.interviews import link_named, link_notes, section_interview, section_rubric
 from voice_coach.bank.notes.lines import sentences, table_rows
-from voice_coach.bank.notes.names import new_id
+from voice_coach.bank.notes.names import match_principle, new_id
 from voice_coach.bank.notes.questions import filed_question, question_heading, section_questions, story_names
 from voice_coach.bank.notes.sections import Section, sections, theme_name
 from voice_coach.bank.notes.stories import section_story
@@ -125,6 +125,10 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
             elif section.kind == "story":
                 continue
             pid = story["principles"][0] if story and story["principles"] else section.principle
+            if (
+                not story and not pid and parts.principles
+            ):  # "*Principle: Bias for Action*" under the question
+                pid = match_principle(parts.principles[0], principles)
             # a question heading with no worked answer: what sits under it are the question's notes
             kept = ([parts.first] if parts.first and not story else []) + parts.notes
             kept += [node["text"] for node in parts.nodes if "text" in node]

@@ -180,6 +180,7 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
     asked: tuple[int, str] | None = None  # the question line just read (line number, text)
     container: Section | None = None  # the principle or theme it was read in
     details: list[Section] = []  # open <details> blocks, as sections
+    inside: list[Section] = []  # unrecognized sub-sections read as part of the principle or theme above
     for line in note_lines(text):
         if line.code:
             if stack:
@@ -239,6 +240,8 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                 skipped[line.no] = (
                     f"line {line.no}: section '{clean(name)}' explains the STAR method (a guide, not a story)"
                 )
+            elif kind == "other" and current is not None and current.kind in ("principle", "theme"):
+                inside.append(section)  # its lines read as the principle's or theme's: said if they hold none
             elif current is None and not is_title:
                 skipped[line.no] = (
                     f"line {line.no}: section '{clean(name)}' "
@@ -275,6 +278,14 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
         if current is not None:
             current.lines.append(line)
     _prose_stories(found, own, skipped)
+    _question_lists(found, own, skipped)
+    _answered_headings(found, own)
+    for section in inside:  # read as the principle's or theme's lines: said when they hold nothing
+        lines = [ln for ln in own.get(id(section), []) if clean(ln.raw)]
+        if section.kind == "other" and lines and not any(map(_holds, lines)):
+            skipped[section.line] = (
+                f"line {section.line}: section '{section.title}' holds no question or story"
+            )
     for section in found:  # say which left-out sections look like stories, and why they were not read
         if section.kind == "theme" or (section.kind == "other" and section.line in skipped):
             why = _unread_story(own.get(id(section), []))
@@ -299,7 +310,7 @@ _ASKS = re.compile(
 
 
 # a note to self ("What would I do differently?", "Tell me the question back in my own words")
-_TO_SELF = re.compile(r"\b(?:I|my|myself|mine)\b(?!['’]d like)")
+_TO_SELF = re.compile(r"\b(?:I|my|myself|mine)\b(?!['’]d like)|(?i:\bwhich (?:of my )?(?:story|stories)\b)")
 # a tip that quotes a question ('End with "Would you like more detail?"')
 _TIP = re.compile(
     r"^(?:end|start|open|close|finish|say|lead|use|keep|have|remember|try|ask|avoid|don['’]t|do not|make|"
@@ -344,12 +355,13 @@ def heading_text(name: str) -> str:
     return kept if clean(kept) else name
 
 
-def _prose(lines: list[Line]) -> bool:
-    """A write-up told in paragraphs: three sentences or more, forty words, in the first person."""
+def _prose(lines: list[Line], least: int = 3, words: int = 40) -> bool:
+    """A write-up told in paragraphs: three sentences or more, forty words, in the first person
+    (under a question heading, an answer: two sentences will do)."""
     text = " ".join(clean(ln.raw) for ln in lines if not (ln.code or ln.item or ln.raw.startswith("|")))
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", text) if len(x.split()) >= 3]
     first_person = len(re.findall(r"\b(?:I|we|my|our|We|My|Our)\b", text))
-    return len(sentences) >= 3 and len(text.split()) >= 40 and first_person >= 2
+    return len(sentences) >= least and len(text.split()) >= words and first_person >= 2
 
 
 def _prose_stories(found: list[Section], own: dict[int, list[Line]], skipped: dict[int, str]) -> None:
@@ -369,6 +381,39 @@ def _prose_stories(found: list[Section], own: dict[int, list[Line]], skipped: di
         elif left_out and story is not None and label(section.title) and label(section.title)[0] == "note":
             listed = ", ".join(clean(ln.item.group(2) or "") if ln.item else clean(ln.raw) for ln in lines)
             story.lines.append(Line(section.line, 0, f"**Notes:** {clean(section.title)}: {listed}"))
+            skipped.pop(section.line)
+
+
+def _holds(line: Line) -> bool:
+    return bool(_question_line(line) or _opens_part(line))
+
+
+def _answered_headings(found: list[Section], own: dict[int, list[Line]]) -> None:
+    """A question heading answered in a first-person paragraph, no part marked ("### Tell me about
+    your biggest hiring mistake" + "I hired ... Now every loop I run ..."): a story, a bullet per sentence."""
+    for section in found:
+        lines = own.get(id(section), [])
+        if section.kind == "question" and not section.qa and not any(map(_opens_part, lines)):
+            section.prose = _prose(lines, 2, 15)
+
+
+# questions the candidate asks them, not questions to answer
+_FOR_THEM = re.compile(
+    r"\bask\b|\bfor (?:them|the interviewers?|my interviewers?|the panel)\b|\breverse\b", re.I
+)
+
+
+def _question_lists(found: list[Section], own: dict[int, list[Line]], skipped: dict[int, str]) -> None:
+    """A left-out section whose list is mostly questions ("## RAPID FIRE", "## Questions I still need
+    stories for") is a question list: a theme named by its heading."""
+    for section in found:
+        if section.kind != "other" or section.line not in skipped or _FOR_THEM.search(section.title):
+            continue
+        items = [ln for ln in own.get(id(section), []) if ln.item and ln.indent == 0]
+        asking = sum(1 for ln in items if _question_line(ln))
+        if asking >= 2 and asking * 2 >= len(items):
+            section.kind, section.theme = "theme", theme_name(section.title)
+            section.lines = list(own[id(section)])
             skipped.pop(section.line)
 
 

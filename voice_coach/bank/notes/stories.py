@@ -106,8 +106,8 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
         if found and found[0] == "part" and found[1] == "T" and not seen_any and not out.answered:
             if clean(raw).lower().startswith(("goal", "objective")):
                 found = ("note", None, found[2])  # "Goal: show that you learn", above the story: its aim
-        if not m and re.fullmatch(r"\*[^*\s].*[^*\s]\*|_[^_\s].*[^_\s]_", raw.strip()):
-            remark = clean(raw.strip()[1:-1])  # an italic remark ("*Be honest.*") is a note
+        if not m and re.fullmatch(r"\*[^*\s].*[^*\s]\*|_[^_\s].*[^_\s]_|\([^()]+\)", raw.strip()):
+            remark = clean(raw.strip()[1:-1])  # an italic or bracketed remark ("*Be honest.*") is a note
             out.notes.append(remark)
             said = label(remark)
             if said and said[2] and _PRINCIPLE_LABEL.match(remark.lower()):
@@ -215,13 +215,16 @@ def section_story(
 ) -> tuple[StoryEntity | None, StoryParts]:
     """The story of a section, and what else it holds (the questions it lists, asked of this
     story). Its principles: its section's, and those it names under an "LPs:" / "Principles:"
-    label. Under a question heading, a story needs a part or answer label; else it is none."""
+    label. Under a question heading, a story needs a part or answer label or a paragraph answer."""
     parts = story_parts(section.lines, section.prose)
     nodes, first = parts.nodes, parts.first
-    if section.kind == "question" and not parts.answered:
+    if section.kind == "question" and not parts.answered and not section.prose:
         return None, parts
     match = STORY.match(section.title)
     title = (match.group(1) or "").strip(" .") if match else section.title
+    title = re.sub(
+        r"^[A-Z][.)]\s+(?=\w+\s+\w)", "", title
+    )  # "A. Moving the fraud engine": a letter numbering it
     title = re.sub(r"^\[[^\]]{1,30}\]\s*(?=\w)", "", title)  # "[Incident] The cache stampede": a theme tag
     if section.kind == "question":
         title = question_heading(section.title)
@@ -236,7 +239,7 @@ def section_story(
     sid = new_id(title, used)
     named = [section.principle] if section.principle else []
     for text in parts.principles:
-        for name in re.split(r"[,;/]|\band\b(?= [A-Z])|#", text):
+        for name in re.split(r"[,;/·•|]|\band\b(?= [A-Z])|#", text):
             pid = match_principle(name, principles or [])
             if pid and pid not in named:
                 named.append(pid)
