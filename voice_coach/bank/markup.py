@@ -45,7 +45,8 @@ NOTE_LABELS = (
     "takeaways", "takeaway", "key takeaways", "reflection", "reflections", "retrospective",
     "connection to the principle", "connection to principle", "connection to the lp", "connection to lp",
     "why this story", "why it fits", "principles", "principles demonstrated", "lps", "lps demonstrated",
-    "leadership principles", "leadership principle", "principle", "lp", "best for",
+    "leadership principles", "leadership principle", "principle", "lp", "best for", "also fits",
+    "also fits principles", "fits",
     "tags", "notes", "team", "roster", "links", "references", "quick summary",
     "summary", "talking time", "timing", "potential follow-ups i should prepare", "follow-ups to prepare",
     "what they're looking for", "what they are looking for", "what interviewers look for",
@@ -63,7 +64,8 @@ QUESTION_LABELS = (
     "possible questions", "sample questions", "variations", "question variations",
     "likely prompts", "prompts", "interview prompts", "question variants", "variants", "also answers",
     "use it for", "use for", "asked as", "answers", "usable for questions about", "good for",
-    "example question", "sample question", "interview question",
+    "example question", "sample question", "interview question", "good for questions like",
+    "questions like", "use for questions like", "use it for questions like",
 )  # fmt: skip
 _LABEL_OF = {w: ("part", tag) for tag, words in PART_LABELS.items() for w in words}
 _LABEL_OF.update({w: ("note", None) for w in NOTE_LABELS})
@@ -72,7 +74,7 @@ _LABEL_OF.update({w: ("answer", None) for w in ANSWER_LABELS})
 _LETTER_PART = re.compile(
     r"^[(\[]?([STAR])[)\]]?\s*(?:[-–—=:.)]\s*(?:(?:situation|task|action|result)s?\b[:.]?\s*)?|$)(.*)$"
 )
-_BOLD_WORD = re.compile(r"^(\*\*|__)([A-Za-z][A-Za-z'’ ]{0,30}?)(\*\*|__)\s+(\w.*)$")
+_BOLD_WORD = re.compile(r"^(\*\*|__)([A-Za-z][A-Za-z'’ ]{0,30}?)\.?(\*\*|__)(?:\s+(\w.*))?$")
 _WORD_LABEL = re.compile(r"^([A-Za-z][A-Za-z'’ ]{0,40}?)\s*(?::|\s[-–—]\s|\s*$)\s*(.*)$")
 
 
@@ -88,7 +90,7 @@ def label(text: str) -> tuple[str, str | None, str] | None:
         bold and bold.group(2).strip().lower() in _LABEL_OF
     ):  # "**Situation** An outside agency ...": the bold ends it
         kind, tag = _LABEL_OF[bold.group(2).strip().lower()]
-        return kind, tag, clean(bold.group(4)).strip()
+        return kind, tag, clean(bold.group(4) or "").strip()
     t = re.sub(r"^\+\s*R\b", "Reflection", t)  # STAR+R: the "+R" line is the story's reflection
     t = re.sub(r"^([*_])([A-Za-z][\w' ]{0,40}:?)\1(?=\s|:|$)", r"\2", t)  # "_Reflection:_ ..."
     t = re.sub(r"^([A-Za-z' ]{2,40}?)\s*\([^)]{0,40}\)\s*(?=:|$)", r"\1", t)  # "SITUATION (2 sentences)"

@@ -62,7 +62,7 @@ def _soft_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
         if (
             not groups
             or _KEY_LINE.match(text)
-            or (part is not None and part[0] == "part" and bool(part[2]))  # "**Situation** — ..."
+            or (part is not None and part[0] == "part" and (bool(part[2]) or text.startswith(("*", "_"))))
             or text.startswith(("→", "->", "=>"))  # "→ Clinic cutover": the story for the line above
             or _ITALIC_LINE.fullmatch(text)  # "_no story yet_": a remark of its own
             or prev.endswith(":")

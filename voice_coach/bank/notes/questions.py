@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 
 from voice_coach.bank.markup import BOLD, BOLD_JOIN, clean, label
+from voice_coach.bank.model import Principle
 from voice_coach.bank.notes.entities import QuestionEntity
 from voice_coach.bank.notes.lines import LIMIT_OVER_TARGET, SENTENCE, table_rows, timing
-from voice_coach.bank.notes.names import slug
+from voice_coach.bank.notes.names import match_principle, slug
 from voice_coach.bank.notes.sections import STORY, Section, asked_in, asks, bare_title
 
 _MANAGER = re.compile(r"\((manager|managers only)\)", re.I)
@@ -38,6 +39,12 @@ _TOLD = re.compile(
 ARROW = re.compile(r"\s+(?:→|->|=>)\s+(?=\S)")
 
 
+_TAIL_LINK = re.compile(
+    r"\s*\((?:stor(?:y|ies)|use|primary)\s*:\s*([^)]+)\)\s*$|\s+[—–]\s+\*\*([^*]+)\*\*\s*$", re.I
+)
+_NONE_YET = re.compile(r"^(?:none|tbd|todo|n/?a|nothing|no story)\b", re.I)
+
+
 def story_names(text: str) -> list[str]:
     """The stories a link line names, primary first: "Primary story: SalesMart · Backup: Vendor" ->
     ['SalesMart', 'Vendor']; [] when the line names none."""
@@ -55,7 +62,7 @@ def story_names(text: str) -> list[str]:
     )
     for piece in re.split(r"\s*(?:[·•|;,/]|\s-\s|\bor\b)\s*", t):
         piece = _LINK_WORD.sub("", piece.strip()).strip(" .\"“”'*_→=>-")
-        if piece and len(piece) <= 80:
+        if piece and len(piece) <= 80 and not _NONE_YET.match(piece):
             names.append(piece)
     return names
 
@@ -81,7 +88,10 @@ def split_question(raw: str) -> tuple[str, list[str], list[str]]:
 
 
 def section_questions(
-    section: Section, counter: dict[str, int], named: dict[str, list[str]] | None = None
+    section: Section,
+    counter: dict[str, int],
+    named: dict[str, list[str]] | None = None,
+    principles: list[Principle] | None = None,
 ) -> list[QuestionEntity]:
     """The questions a principle's or theme's section lists, in order: its top-level items that ask
     (sub-items are a question's notes), the questions after a "Question:" / "Q:" label, and the rows
@@ -112,6 +122,9 @@ def section_questions(
             continue  # "Situation.", "Tips:" are labels; a paragraph asks only after a label
         body, target = timing(body)
         body, *link = ARROW.split(body, maxsplit=1)
+        tail = _TAIL_LINK.search(body)  # "... (story: Carrier portal freeze)", "... — **Duplicate invoices**"
+        if tail and not link:
+            body, link = body[: tail.start()], [tail.group(1) or tail.group(2)]
         question, follow, notes = split_question(body)
         if not asks(question):
             continue  # a tip, a link, a note to self: never made a question
@@ -122,20 +135,28 @@ def section_questions(
         header = [c.lower() for c in rows[0]]
         qcol = next(i for i, c in enumerate(header) if "question" in c)
         fcol = next((i for i, c in enumerate(header) if "follow" in c), None)
-        scol = next((i for i, c in enumerate(header) if "stor" in c), None)
+        scols = [i for i, c in enumerate(header) if re.search(r"stor|primary|backup|alternat", c)]
+        pcol = next(
+            (i for i, c in enumerate(header) if re.fullmatch(r"lps?|principles?|leadership principles?", c)),
+            None,
+        )
         for r in rows[1:]:
             if qcol < len(r) and clean(r[qcol]):
                 follow = (
                     [s for s in SENTENCE.split(clean(r[fcol]))] if fcol is not None and fcol < len(r) else []
                 )
-                stories = story_names(f"Story: {r[scol]}") if scol is not None and scol < len(r) else []
+                stories = [n for i in scols if i < len(r) for n in story_names(f"Story: {r[i]}")]
+                said = (
+                    match_principle(r[pcol], principles or []) if pcol is not None and pcol < len(r) else None
+                )
                 out.append(
                     {"text": clean(r[qcol]), "follow_ups": [f for f in follow if f], "notes": [], "line": 0,
-                     "names": stories}
+                     "names": stories, "principle": said}
                 )  # fmt: skip
     result: list[QuestionEntity] = []
     for q in out:
-        entry = filed_question(q["text"], section.principle, section.theme, counter, q.get("target"))
+        principle = q.get("principle") or section.principle  # a table's LP column, else the section's
+        entry = filed_question(q["text"], principle, section.theme, counter, q.get("target"))
         if q["follow_ups"]:
             entry["follow_ups"] = q["follow_ups"]
         if q["notes"]:

@@ -102,7 +102,7 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
     listed: dict[int, list[QuestionEntity]] = {}  # id(theme section) -> the questions it lists
     for section in found:
         if section.kind in ("principle", "theme"):
-            listed[id(section)] = section_questions(section, counter, named)
+            listed[id(section)] = section_questions(section, counter, named, principles)
             result.questions.extend(listed[id(section)])
             if (
                 not listed[id(section)]
@@ -175,10 +175,11 @@ def _unique(questions: list[QuestionEntity]) -> list[QuestionEntity]:
     seen: dict[str, QuestionEntity] = {}
     out = []
     for q in questions:
-        key = re.sub(r"[^a-z0-9]+", " ", q["text"].lower()).strip()
-        first = seen.get(key)
+        # its text, and its text with its follow-ups ("... a date." + "What did you leave out?")
+        keys = {_key(q["text"]), _key(" ".join([q["text"], *q.get("follow_ups", [])]))}
+        first = next((seen[k] for k in keys if k in seen), None)
         if first is None:
-            seen[key] = q
+            seen.update(dict.fromkeys(keys, q))
             out.append(q)
             continue
         for sid in q.get("stories", []):
@@ -186,3 +187,7 @@ def _unique(questions: list[QuestionEntity]) -> list[QuestionEntity]:
             if sid not in first["stories"]:
                 first["stories"].append(sid)
     return out
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from voice_coach.bank.markup import TAG_LINE, clean, label
 from voice_coach.bank.model import Principle
-from voice_coach.bank.notes.lines import SENTENCE, Line, note_lines, timing
+from voice_coach.bank.notes.lines import SENTENCE, Line, note_lines, table_rows, timing
 from voice_coach.bank.notes.names import match_principle, slug
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -100,6 +100,9 @@ def _classify(title: str, principles: list[Principle]) -> tuple[str, str | None]
         return "other", None  # "Tags: Leadership, Communication" names tags, not a theme
     bare = bare_title(t)
     pid = match_principle(t, principles)
+    head = re.split(r"\s*(?::|\s[-–—|]\s)\s*", bare, maxsplit=1)
+    if pid is None and len(head) == 2 and len(head[0].split()) <= 4:
+        pid = match_principle(head[0], principles)  # "Ownership: Saturday certificate expiry"
     if asked_in(bare):
         return "question", pid  # "Customer Obsession: Tell me about ...", "STAR Question 4 : Tell me ..."
     if pid:
@@ -181,7 +184,10 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
     container: Section | None = None  # the principle or theme it was read in
     details: list[Section] = []  # open <details> blocks, as sections
     inside: list[Section] = []  # unrecognized sub-sections read as part of the principle or theme above
+    from_bold: set[int] = set()  # principle sections opened by a bold line, not a heading
+    seen, asked_at = 0, -2  # lines read; the line the question just read was on
     for line in note_lines(text):
+        seen += 1
         if line.code:
             if stack:
                 own[id(stack[-1])].append(line)
@@ -198,6 +204,19 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                 stack.pop()
             current = next((s for s in reversed(stack) if s.kind != "other"), None)
             continue
+        bold = re.fullmatch(r"(?:\*\*|__)([^*_]{3,60}?):?(?:\*\*|__):?", line.raw.strip())
+        if (
+            bold
+            and not line.item
+            and label(line.raw) is None  # "**Action.**" is a part, never "Bias for Action"
+            and _classify(bold.group(1), principles)[0] == "principle"
+        ):
+            # "**Earn Trust**" on a line of its own, its questions below: a principle's heading
+            level = next((int(s.level) for s in reversed(stack) if id(s) not in from_bold), 0) + 1
+            line = Line(line.no, 0, "#" * min(6, level) + " " + bold.group(1))
+            made_bold = True
+        else:
+            made_bold = False
         heading = _HEADING.match(line.raw) if line.indent < 4 else None
         if heading and not TAG_LINE.match(line.raw):
             level, name = len(heading.group(1)), heading_text(heading.group(2))
@@ -231,6 +250,8 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             stack.append(section)
             found.append(section)
             own[id(section)] = []
+            if made_bold:
+                from_bold.add(id(section))
             if summary:
                 details.append(section)
             # body lines belong to the innermost recognized section (an unrecognized sub-heading
@@ -249,6 +270,8 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                 )
             continue
         answer = _ANSWER.match(line.raw) if not line.item else None
+        if answer is None and asked is not None and asked_at == seen - 1 and _told(line):
+            answer = _TOLD_ANSWER.match(clean(line.raw))  # a numbered question, its answer told below it
         if answer and asked is not None and container is None and stack and stack[-1].kind == "other":
             container = stack[-1]  # "## Delivery" holding "Q: ..." / "A: ...": the questions' theme
             container.kind, container.theme = "theme", theme_name(container.title)
@@ -267,7 +290,7 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
         if question and (current is None or current.kind in ("principle", "theme") or current.qa):
             if current is not None and current.qa:
                 current = container  # the next question of the list
-            asked, container = (line.no, question), current
+            asked, container, asked_at = (line.no, question), current, seen
         if stack:
             own[id(stack[-1])].append(line)
         if (current is None or current.kind in ("principle", "theme")) and stack and _opens_part(line):
@@ -384,6 +407,28 @@ def _prose_stories(found: list[Section], own: dict[int, list[Line]], skipped: di
             skipped.pop(section.line)
 
 
+_TOLD_ANSWER = re.compile(r"^(.+)$")
+
+
+def _told(line: Line) -> bool:
+    """A paragraph that tells what happened in the first person: the answer to the question above."""
+    text = clean(line.raw)
+    return (
+        not line.item
+        and label(line.raw) is None
+        and not line.raw.startswith(("|", "#"))
+        and len(text.split()) >= 12
+        and bool(re.search(r"\b(?:I|we|We|my|My|our|Our)\b", text))
+        and not asks(text)
+    )
+
+
+def _bold_title(line: Line) -> str:
+    """The title a bold line alone gives what follows it ("**Stale feature flags**"), "" if none."""
+    m = re.fullmatch(r"(\*\*|__)([^*_]{3,80})(\*\*|__)", line.raw.strip()) if not line.item else None
+    return m.group(2).strip() if m and label(m.group(2)) is None else ""
+
+
 def _holds(line: Line) -> bool:
     return bool(_question_line(line) or _opens_part(line))
 
@@ -411,7 +456,10 @@ def _question_lists(found: list[Section], own: dict[int, list[Line]], skipped: d
             continue
         items = [ln for ln in own.get(id(section), []) if ln.item and ln.indent == 0]
         asking = sum(1 for ln in items if _question_line(ln))
-        if asking >= 2 and asking * 2 >= len(items):
+        rows = table_rows(own.get(id(section), []))
+        if (asking >= 2 and asking * 2 >= len(items)) or (
+            rows and any("question" in c.lower() for c in rows[0])
+        ):
             section.kind, section.theme = "theme", theme_name(section.title)
             section.lines = list(own[id(section)])
             skipped.pop(section.line)
@@ -435,6 +483,10 @@ def _unread_story(lines: list[Line]) -> str:
 def _opens_part(line: Line) -> bool:
     """A body line that opens a STAR part ('**Situation:** ...', 'Task:', '- **Action**: ...')."""
     raw = line.item.group(2) or "" if line.item else line.raw
+    if raw.startswith("|"):  # "| **Situation** | During peak week ... |": a part in a table
+        cells = [c.strip() for c in raw.strip().strip("|").split("|")]
+        found = label(cells[0]) if len(cells) >= 2 and clean(cells[1]) else None
+        return bool(found and found[0] == "part")
     found = label(raw)
     return bool(
         found and found[0] == "part" and (found[2] or raw.strip().startswith(("*", "_")) or ":" in raw)
@@ -459,6 +511,9 @@ def _story_for_label(
                 if outer is not section and outer.kind != "other":
                     outer.lines = [ln for ln in outer.lines if ln not in lines]
             section.lines = list(lines)
+            titled = _bold_title(section.lines[0]) if section.lines else ""
+            if titled:  # "> [!example]- Stale feature flags" above the parts: the story's own title
+                section.title, section.lines = titled, section.lines[1:]
             skipped.pop(section.line, None)
             return section
         if section.kind in ("principle", "theme"):

@@ -23,7 +23,7 @@ _UNNAMED = re.compile(
     r"^(?:(?:an?|the|my)\s+)?(?:(?:example|sample|strong|star)\s+)*(?:answers?|story|response)$", re.I
 )
 _PRINCIPLE_LABEL = re.compile(
-    r"^(leadership principles?|principles?( demonstrated)?|lps?( demonstrated)?|best for)\b"
+    r"^(leadership principles?|principles?( demonstrated)?|lps?( demonstrated)?|best for|(?:also )?fits)\b"
 )
 _NAME_LIKE = re.compile(r"^(?:me|[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*)?\s*(?:[-–—:(+,&/].{0,60})?$", re.I)
 _NAME_START = re.compile(r"^(?:Me\b|[A-Z])")
@@ -151,7 +151,9 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
                 out.principles.append(body)
             continue
         if mode == "questions":
-            out.questions.extend(q for q in sentences(body) if len(q.split()) >= 4)
+            quoted = re.findall(r"[\"“]([^\"”]{12,})[\"”]", clean(raw))  # '"Tell me ..." / "When did ..."'
+            asked = quoted if len(quoted) >= 2 else sentences(body)
+            out.questions.extend(q.strip() for q in asked if len(q.split()) >= 4)
             continue
         if not m and not seen_any and out.first is None and not found_rest and part is None and not split:
             out.first = body
