@@ -230,3 +230,13 @@ def test_a_question_table_bold_principles_and_numbered_answers_come_through():
         "Tell me about a time you acted outside your area.",
         "When did you fix something nobody asked you to?",
     } <= set(by_text)
+
+
+def test_a_question_table_whose_first_column_is_the_question():
+    notes = read(
+        "# P\n## Bank\n| Question | LP |\n|---|---|\n"
+        "| Tell me about a time you owned a failure. | Ownership |\n"
+    )
+    assert [(q["text"], q["principle"]) for q in notes.questions] == [
+        ("Tell me about a time you owned a failure.", "ownership")
+    ]

@@ -44,6 +44,7 @@ _BOLD_LINE = re.compile(r"(\*\*|__).+?(\*\*|__)\s*(\([^)]{0,40}\))?\s*:?")
 _KEY_LINE = re.compile(r"^(\*\*|__|[*_])?(?:\+\s*R\b|[A-Za-z(])[A-Za-z' )]{0,30}(\*\*|__)?\s*:(\*\*|__)?")
 
 
+ARROWS = ("→", "->", "=>")  # "→ Clinic cutover": a link to the story that answers the question above
 _ITALIC_LINE = re.compile(r"\*[^*\s].*[^*\s]\*|_[^_\s].*[^_\s]_")
 
 
@@ -63,7 +64,7 @@ def _soft_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
             not groups
             or _KEY_LINE.match(text)
             or (part is not None and part[0] == "part" and (bool(part[2]) or text.startswith(("*", "_"))))
-            or text.startswith(("→", "->", "=>"))  # "→ Clinic cutover": the story for the line above
+            or text.startswith(ARROWS)  # "→ Clinic cutover": the story for the line above
             or _ITALIC_LINE.fullmatch(text)  # "_no story yet_": a remark of its own
             or prev.endswith(":")
             or (opened is not None and not opened[2])  # a label alone on its line
@@ -159,6 +160,12 @@ def note_lines(text: str) -> list[Line]:
             else:
                 out.append(Line(no, 4 * depth, content))
     return out
+
+
+def question_column(rows: list[list[str]]) -> int | None:
+    """The column of a table's questions (its header says "Question"), None if it lists none."""
+    header = [c.lower() for c in rows[0]] if rows else []
+    return next((i for i, c in enumerate(header) if "question" in c), None)
 
 
 def table_rows(lines: list[Line]) -> list[list[str]]:

@@ -11,7 +11,14 @@ import re
 from voice_coach.bank.markup import BOLD, BOLD_JOIN, clean, label
 from voice_coach.bank.model import Principle
 from voice_coach.bank.notes.entities import QuestionEntity
-from voice_coach.bank.notes.lines import LIMIT_OVER_TARGET, SENTENCE, table_rows, timing
+from voice_coach.bank.notes.lines import (
+    ARROWS,
+    LIMIT_OVER_TARGET,
+    SENTENCE,
+    question_column,
+    table_rows,
+    timing,
+)
 from voice_coach.bank.notes.names import match_principle, slug
 from voice_coach.bank.notes.sections import STORY, Section, asked_in, asks, bare_title
 
@@ -53,7 +60,7 @@ def story_names(text: str) -> list[str]:
     if told:
         return [told.group(1).strip()]
     first = STORY_LINK.match(t)
-    if not first or not _LINK_WORD.match(t) and not t.startswith(("→", "->", "=>")):
+    if not first or not _LINK_WORD.match(t) and not t.startswith(ARROWS):
         return []
     names = []
     # "Primary: X Backup: Y": a second label starts a second name
@@ -131,9 +138,9 @@ def section_questions(
         entry = {"text": question, "follow_ups": follow, "notes": notes, "line": ln.no, "target": target}
         out.append(entry | {"names": story_names("→ " + link[0]) if link else []})
     rows = table_rows(section.lines)
-    if rows and any("question" in c.lower() for c in rows[0]):
+    qcol = question_column(rows)
+    if qcol is not None:
         header = [c.lower() for c in rows[0]]
-        qcol = next(i for i, c in enumerate(header) if "question" in c)
         fcol = next((i for i, c in enumerate(header) if "follow" in c), None)
         scols = [i for i, c in enumerate(header) if re.search(r"stor|primary|backup|alternat", c)]
         pcol = next(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from voice_coach.bank.markup import TAG_LINE, clean, label
 from voice_coach.bank.model import Principle
-from voice_coach.bank.notes.lines import SENTENCE, Line, note_lines, table_rows, timing
+from voice_coach.bank.notes.lines import SENTENCE, Line, note_lines, question_column, table_rows, timing
 from voice_coach.bank.notes.names import match_principle, slug
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -269,9 +269,10 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                     "(not a principle, theme, story, interview or rubric)"
                 )
             continue
-        answer = _ANSWER.match(line.raw) if not line.item else None
+        said = _ANSWER.match(line.raw) if not line.item else None
+        answer = said.group(1) if said else None
         if answer is None and asked is not None and asked_at == seen - 1 and _told(line):
-            answer = _TOLD_ANSWER.match(clean(line.raw))  # a numbered question, its answer told below it
+            answer = clean(line.raw)  # a numbered question, its answer told below it
         if answer and asked is not None and container is None and stack and stack[-1].kind == "other":
             container = stack[-1]  # "## Delivery" holding "Q: ..." / "A: ...": the questions' theme
             container.kind, container.theme = "theme", theme_name(container.title)
@@ -280,7 +281,7 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
         if answer and asked is not None and container is not None:  # "Q: ..." then "A: ...": a story
             current = Section(
                 "question", asked[1], container.level + 0.5, asked[0], container.principle,
-                theme=container.theme, qa=True, lines=[Line(line.no, 0, "**Answer:** " + answer.group(1))],
+                theme=container.theme, qa=True, lines=[Line(line.no, 0, "**Answer:** " + answer)],
             )  # fmt: skip
             found.append(current)
             own[id(current)] = []
@@ -378,12 +379,15 @@ def heading_text(name: str) -> str:
     return kept if clean(kept) else name
 
 
+_FIRST_PERSON = re.compile(r"\b(?:I|we|my|our|We|My|Our)\b")
+
+
 def _prose(lines: list[Line], least: int = 3, words: int = 40) -> bool:
     """A write-up told in paragraphs: three sentences or more, forty words, in the first person
     (under a question heading, an answer: two sentences will do)."""
     text = " ".join(clean(ln.raw) for ln in lines if not (ln.code or ln.item or ln.raw.startswith("|")))
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", text) if len(x.split()) >= 3]
-    first_person = len(re.findall(r"\b(?:I|we|my|our|We|My|Our)\b", text))
+    first_person = len(_FIRST_PERSON.findall(text))
     return len(sentences) >= least and len(text.split()) >= words and first_person >= 2
 
 
@@ -407,9 +411,6 @@ def _prose_stories(found: list[Section], own: dict[int, list[Line]], skipped: di
             skipped.pop(section.line)
 
 
-_TOLD_ANSWER = re.compile(r"^(.+)$")
-
-
 def _told(line: Line) -> bool:
     """A paragraph that tells what happened in the first person: the answer to the question above."""
     text = clean(line.raw)
@@ -418,7 +419,7 @@ def _told(line: Line) -> bool:
         and label(line.raw) is None
         and not line.raw.startswith(("|", "#"))
         and len(text.split()) >= 12
-        and bool(re.search(r"\b(?:I|we|We|my|My|our|Our)\b", text))
+        and bool(_FIRST_PERSON.search(text))
         and not asks(text)
     )
 
@@ -456,10 +457,8 @@ def _question_lists(found: list[Section], own: dict[int, list[Line]], skipped: d
             continue
         items = [ln for ln in own.get(id(section), []) if ln.item and ln.indent == 0]
         asking = sum(1 for ln in items if _question_line(ln))
-        rows = table_rows(own.get(id(section), []))
-        if (asking >= 2 and asking * 2 >= len(items)) or (
-            rows and any("question" in c.lower() for c in rows[0])
-        ):
+        listed = question_column(table_rows(own.get(id(section), []))) is not None  # a question table
+        if (asking >= 2 and asking * 2 >= len(items)) or listed:
             section.kind, section.theme = "theme", theme_name(section.title)
             section.lines = list(own[id(section)])
             skipped.pop(section.line)
