@@ -75,8 +75,11 @@ def main() -> None:
             env={**os.environ, "CT2_FORCE_CPU_ISA": isa},
             capture_output=True,
             text=True,
-            check=True,
         )
+        if out.returncode:  # a kernel this CPU lacks (AVX512 on most desktops) cannot be forced
+            last = (out.stderr.strip().splitlines() or ["no output"])[-1]
+            print(f"CTranslate2 {isa}: not run here ({last[:100]})")
+            continue
         result = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"CTranslate2 {isa}: STAR agrees on {result['agreement']:.3f} of {result['words']} words")
 

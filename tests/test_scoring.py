@@ -379,3 +379,21 @@ def test_a_sentences_clauses_for_matching():
     ]
     assert clauses("I asked for a week.") == ["I asked for a week."]
     assert clauses("We shipped it, and then we waited.") == ["We shipped it, and then we waited."]
+
+
+def test_how_things_stood_before_any_action_is_the_situation_whatever_action_it_echoes():
+    """Whisper joined "We were short two engineers" and "one applicant impressed the interviewers"
+    at the slow pace only; the action bullet "I ... trained six interviewers" matched the pair on
+    one word. With no "I" in it and nothing done yet, it is the situation at both paces."""
+    sents = sentences(
+        _words(
+            "We were short two engineers, one applicant impressed the interviewers. "
+            "I said no because he could not explain his design. We hired two seniors."
+        )
+    )
+    matches = [_match("A", 0, 0), _match("A", 1, 1), _match("R", 2, 2)]
+    sims = np.array([[0.6, 0.2, 0.1], [0.2, 0.6, 0.1], [0.1, 0.1, 0.6]])
+    assert label_answer(sents, matches, sims) == ["S", "A", "R"]
+    # once an action was told, such a sentence is an action of the story ("We were then ...")
+    later = sentences(_words("I said no to him. We were short two engineers, one applicant stayed."))
+    assert label_answer(later, [_match("A", 0, 0), _match("A", 1, 1)], np.eye(2) * 0.6) == ["A", "A"]

@@ -89,6 +89,7 @@ _I_DID = re.compile(
     r"found|got|put|sat|spoke|began|drove|held|kept|left|paid|sought|taught|won|also \w+ed|quickly \w+ed)\b",
     re.I,
 )
+_I = re.compile(r"\bi\b", re.I)
 _MORE_OUTCOME = re.compile(r"\b(only (one|1)|back to|let me|adopted|agreed|sufficient|so far)\b", re.I)
 
 
@@ -206,6 +207,11 @@ def label_answer(
             elif tag in ("S", "A") and _STANCE.search(s.text) and not _OUTCOME_SAID.search(s.text):
                 # what the speaker thought or needed is the task, though it echoes a situation bullet
                 tag = "T"
+            elif tag == "A" and "A" not in labels and _COMPILED["S"].search(s.text) and not _I.search(s.text):
+                # before any action, how things stood with no "I" in it is the situation, though a
+                # word of it echoes an action ("we were short ..., one applicant impressed the
+                # interviewers" for "I ... trained six interviewers")
+                tag = "S"
             elif tag == "S" and "A" in labels and _COMPILED["R"].search(s.text):
                 # ("we brought on two senior people" after "we were short two engineers")
                 tag = "R"
