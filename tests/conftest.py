@@ -203,7 +203,7 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.slow)
 
 
-SLOW_FIXTURES = {"pulse", "engines", "wheel_venv", "browser"}
+SLOW_FIXTURES = {"pulse", "engines", "wheel_venv", "browser", "room"}
 # what a test calls that takes seconds: a process (the CLI, a demo, the browser), speech synthesis,
 # Whisper, a fuzzer's run
 SLOW_CALLS = {
@@ -220,6 +220,7 @@ SLOW_CALLS = {
     "Fuzz",
     "atheris",
     "render_fresh",
+    "sync_playwright",
 }
 
 

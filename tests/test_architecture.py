@@ -78,6 +78,7 @@ LAYERS = (
     ("interview",),
     ("report",),
     ("api", "doctor"),
+    ("web",),
     ("cli",),
     ("__main__",),
 )

@@ -36,6 +36,10 @@ def wheel_venv(tmp_path_factory) -> Path:
         "voice_coach/evaluation/labelled/labelled_answers.yaml",
         "voice_coach/scoring/answer_report.schema.json",
         "voice_coach/report/templates/session.html.j2",
+        "voice_coach/web/templates/room.html.j2",
+        "voice_coach/web/static/room.js",
+        "voice_coach/web/static/capture.js",
+        "voice_coach/web/static/room.css",
         "voice_coach/py.typed",
     ):
         assert needed in names, f"the wheel lacks {needed}"

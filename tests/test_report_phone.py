@@ -7,9 +7,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from test_report_browser import browser  # noqa: F401  (the fixture: one Chromium per module)
-
 from conftest import ROOT, run_cli
+from test_report_browser import browser  # noqa: F401  (the fixture: one Chromium per module)
 
 WRAPPED_IDS = """[...document.querySelectorAll('.id, table.progress td:first-child')]
   .filter(e => e.getClientRects().length > 1 || e.getBoundingClientRect().height > 1.6 *

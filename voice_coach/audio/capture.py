@@ -96,6 +96,42 @@ class FileSource:
         self._stopped.set()
 
 
+class PushSource:
+    """Audio pushed in by someone else as it arrives (the browser room posts the page's microphone):
+    the recorder reads it like a microphone. No audio for `idle_s` ends the take (a closed tab), so a
+    recording is never left waiting forever; what came before is kept and scored."""
+
+    name = "browser"
+
+    def __init__(self, idle_s: float = 10.0) -> None:
+        self.idle_s = idle_s
+        self._queue: queue.Queue[np.ndarray | None] = queue.Queue()
+        self._stopped = threading.Event()
+
+    def push(self, chunk: Chunk) -> None:
+        self._queue.put(np.asarray(chunk, dtype=np.float32))
+
+    def clear(self) -> None:
+        """Drop what is waiting (a new take starts with fresh audio), before the page is told to send."""
+        self._stopped.clear()
+        while not self._queue.empty():
+            self._queue.get_nowait()
+
+    def chunks(self) -> Iterator[Chunk]:
+        while not self._stopped.is_set():
+            try:
+                chunk = self._queue.get(timeout=self.idle_s)
+            except queue.Empty:
+                return
+            if chunk is None:
+                return
+            yield chunk
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._queue.put(None)
+
+
 class DiskFull(OSError):
     """The disk filled while recording; what was captured up to then is on disk and readable."""
 
@@ -257,7 +293,7 @@ class Recorder:
 
     def __init__(
         self,
-        source: MicSource | FileSource,
+        source: MicSource | FileSource | PushSource,
         path: Path,
         rules: StopRules | None = None,
         sr: int = SAMPLE_RATE,

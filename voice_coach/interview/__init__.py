@@ -5,7 +5,17 @@ from voice_coach.interview.answers import Answers, Candidate, Microphone, Prompt
 from voice_coach.interview.engine import ENDS_SESSION, AnswerResult, Session
 from voice_coach.interview.plan import Plan, Step, demo_questions, make_plan, pick_questions
 from voice_coach.interview.recover import recover
-from voice_coach.interview.run import Interview, Seat, Turn, demo, loop, practice, prepare
+from voice_coach.interview.run import (
+    Interview,
+    Seat,
+    Turn,
+    Voice,
+    demo,
+    loop,
+    practice,
+    practice_seat,
+    prepare,
+)
 
 __all__ = [
     "ENDS_SESSION",
@@ -20,6 +30,7 @@ __all__ = [
     "Session",
     "Step",
     "Turn",
+    "Voice",
     "demo",
     "demo_questions",
     "loop",
@@ -27,6 +38,7 @@ __all__ = [
     "pick_questions",
     "plain_take",
     "practice",
+    "practice_seat",
     "prepare",
     "recover",
 ]

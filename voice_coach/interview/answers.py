@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Protocol
 
 import voice_coach.interview.candidate as candidate
-from voice_coach.audio.capture import FileSource, MicSource, Recorder, Recording
+from voice_coach.audio.capture import FileSource, MicSource, PushSource, Recorder, Recording
 from voice_coach.bank.model import Rubric, Story
 from voice_coach.scoring.followups import Probe
 
-Source = MicSource | FileSource
+Source = MicSource | FileSource | PushSource
 
 
 @dataclass(frozen=True)

@@ -289,11 +289,18 @@ def practice(
 ) -> list[AnswerResult]:
     """Questions (rubric prompts first) asked at the desk, each answer followed up."""
     sound = check_devices(session, answers.device)
-    turns = [Turn(r.as_question(), r) for r in rubrics or []]
-    turns += [Turn(q, score_as=story_id) for q in questions]
     voice = Voice(session.settings.voice, session.settings.tts_rate, play=sound, cue=True)
-    Interview(session, answers, voice).run([Seat(turns)])
+    Interview(session, answers, voice).run([practice_seat(questions, story_id, rubrics)])
     return session.results
+
+
+def practice_seat(
+    questions: list[Question], story_id: str | None = None, rubrics: list[Rubric] | None = None
+) -> Seat:
+    """Practice's one seat, at the desk or in the browser room: rubric prompts first, then the
+    questions, each scored against `story_id` when one was named."""
+    turns = [Turn(r.as_question(), r) for r in rubrics or []]
+    return Seat(turns + [Turn(q, score_as=story_id) for q in questions])
 
 
 def demo(session: Session, questions: list[Question], answers: Candidate) -> list[AnswerResult]:

@@ -1,0 +1,191 @@
+"""The practice room in the browser (`voice-coach serve`): loopback and token only, and a practice
+answer end to end in headless Chromium whose microphone is a WAV (Chromium's fake capture device):
+the question, the recording, the transcript, the report and the history row."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from conftest import IN_CI, ROOT, invoke_cli, wer
+from test_report_browser import CHROMIUM, FLAGS
+
+ARTIFACTS = ROOT / "test-artifacts"
+ANSWER = (
+    "We were short two experienced engineers with a release only a quarter away. One applicant "
+    "impressed the interviewers, but I said no because he could not justify the choices in his own "
+    "architecture. I wrote a structured interview guide and trained six interviewers to use it. "
+    "Within ten weeks we hired two strong senior engineers, and both are still on the team."
+)
+
+
+def test_serve_refuses_an_address_other_than_loopback(vc_env):
+    out = invoke_cli(["serve", "--host", "0.0.0.0", "--no-browser"])
+    assert out.exit_code == 2
+    assert "loopback only" in out.stderr and "fix:" in out.stderr
+
+
+@pytest.fixture
+def room(vc_env, tmp_path):
+    """`voice-coach serve --no-browser` running; yields (base URL, URL with the token, env)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voice_coach", "serve", "--no-browser", "--follow-ups", "0"],
+        env=vc_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        line = proc.stdout.readline()
+        found = re.search(r"(http://127\.0\.0\.1:(\d+))/\?token=(\S+)", line)
+        assert found, line + proc.stderr.read() if proc.poll() is not None else line
+        yield found.group(1), found.group(0), int(found.group(2)), vc_env
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _get(port: int, path: str, headers: dict | None = None) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path, headers=headers or {})
+    r = conn.getresponse()
+    return r.status, r.read().decode(errors="replace")
+
+
+def test_every_request_needs_the_token_and_a_loopback_host(room):
+    base, url, port, _ = room
+    token = url.rsplit("=", 1)[1]
+    for path in ("/", "/history", "/api/events", "/media/x.wav", "/static/room.js"):
+        assert _get(port, path)[0] == 403, path
+    assert _get(port, "/?token=wrong")[0] == 403
+    # a page elsewhere that points a name at 127.0.0.1 (DNS rebinding) sends its own Host
+    assert _get(port, f"/?token={token}", {"Host": f"evil.example:{port}"})[0] == 403
+    status, _ = _get(port, f"/?token={token}")
+    assert status == 303  # the token becomes a cookie, and leaves the address bar
+    cookie = f"voice_coach_room={token}"
+    for path in ("/", "/history", "/bank", "/static/room.js"):
+        assert _get(port, path, {"Cookie": cookie})[0] == 200, path
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request(
+        "POST", "/api/control", body='{"action": "done"}', headers={"Content-Type": "application/json"}
+    )
+    assert conn.getresponse().status == 403  # another local user or a web page cannot drive it
+
+
+@pytest.fixture(scope="module")
+def spoken_answer(tmp_path_factory) -> Path:
+    """The answer in the neural voice (espeak-ng where it is missing), a second of silence before
+    it and six after: the room's silence rule ends the take."""
+    from voice_coach.speech import piper, tts
+
+    folder = tmp_path_factory.mktemp("room-mic")
+    if piper.installed():
+        voice = piper.load("joe")
+        audio, sr = voice.synthesize(ANSWER, tts.length_scale_for(165), vary=False), voice.sample_rate
+    else:
+        path = tts.synthesize(ANSWER, folder / "espeak.wav", rate=165, voice="espeak")
+        audio, sr = sf.read(path, dtype="float32")
+    audio = np.concatenate(
+        [np.zeros(sr, np.float32), np.asarray(audio, np.float32), np.zeros(6 * sr, np.float32)]
+    )
+    out = folder / "answer.wav"
+    sf.write(out, audio, sr, subtype="PCM_16")
+    return out
+
+
+def test_a_practice_answer_in_the_browser_end_to_end(room, spoken_answer):
+    if not CHROMIUM:
+        if IN_CI:
+            pytest.fail("chromium is not installed: CI must run the browser test (apt-get install chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    base, url, _, env = room
+    flags = [
+        *FLAGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={spoken_answer}%noloop",
+        "--autoplay-policy=no-user-gesture-required",
+    ]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=flags)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url)
+        assert page.url == base + "/"  # the token traded for a cookie
+        page.select_option("select[name=question]", "hire-develop-hiring-bar")
+        page.click("#start")
+        page.wait_for_selector("#question:has-text('held the bar')", timeout=60_000)
+        page.wait_for_function(
+            "document.querySelector('#status').textContent.startsWith('recording')", timeout=60_000
+        )
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "room-recording.png"))
+        page.wait_for_selector("#after:not([hidden])", timeout=150_000)
+        summary = page.inner_text("#summary")
+        assert "Filling two senior roles" in summary, summary
+        frame = page.frame_locator("#report")
+        frame.locator(".transcript").first.wait_for(timeout=30_000)
+        report_text = frame.locator("body").inner_text()
+        assert "structured interview guide" in report_text.lower()
+        page.screenshot(path=str(ARTIFACTS / "room-report-1280.png"))
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(ARTIFACTS / "room-report-390.png"))
+        page.click("#go-on")  # the last question: the session is done
+        page.wait_for_selector("#ended:not([hidden])", timeout=30_000)
+        assert errors == []
+        browser.close()
+
+    db = Path(env["VOICE_COACH_DATA_DIR"]) / "history.sqlite3"
+    with sqlite3.connect(db) as con:
+        rows = con.execute("select status, audio_path, duration_s, report_json from attempts").fetchall()
+    assert len(rows) == 1
+    status, audio_path, duration, report_json = rows[0]
+    assert status == "done" and Path(audio_path).is_file()
+    spoken = sf.info(str(spoken_answer)).duration - 7
+    assert spoken - 1 < duration < spoken + 9  # the answer and the silence that ended it
+    import json
+
+    text = json.loads(report_json)["transcript"]["text"]
+    assert wer(ANSWER, text) < 0.2, text
+
+
+def test_pushed_audio_is_recorded_like_a_microphone(tmp_path):
+    """The room's source: what the page posts is written to the WAV as it comes; a page that stops
+    sending (a closed tab) ends the take, and what came before is kept."""
+    from voice_coach.audio.capture import PushSource, Recorder
+
+    source = PushSource(idle_s=0.3)
+    for _ in range(5):
+        source.push(np.full(1600, 0.1, np.float32))
+    recording = Recorder(source, tmp_path / "a.wav").record()
+    assert recording.stopped_by == "end of input"
+    data, sr = sf.read(tmp_path / "a.wav")
+    assert sr == 16000 and len(data) == 8000 and abs(data.mean() - 0.1) < 0.01
+
+
+def test_the_room_refuses_an_unknown_key_and_a_second_session(vc_env):
+    from voice_coach.config import load_settings
+    from voice_coach.errors import UserError
+    from voice_coach.web.room import Room
+
+    room = Room(load_settings(), media_url=str)
+    with pytest.raises(UserError, match="unknown action 'explode'") as err:
+        room.control("explode")
+    assert "done" in err.value.fix
+    room.control("done")  # nothing recording: nothing to stop, no error
+    assert room.events(0, wait_s=0) == {"events": [], "next": 0, "tick": None, "busy": False}

@@ -1,0 +1,261 @@
+"""`voice-coach serve`: the practice room as a local web app (Starlette on uvicorn).
+
+It binds to loopback only, and every request must carry the token printed with the URL (the first
+page load trades it for a cookie), so neither another user of the machine nor a web page the user
+visits can drive it; a Host header other than loopback's is refused too (DNS rebinding). Pages are
+views over the same library as the CLI: the room runs the interview engine, the session page is the
+HTML report, history and bank read the same store and bank.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import socket
+import time
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from voice_coach import api
+from voice_coach.config import Settings
+from voice_coach.errors import UserError
+from voice_coach.history.store import Store
+from voice_coach.web.room import ACTIONS, Room
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+COOKIE = "voice_coach_room"
+MAX_AUDIO_POST = 1 << 20  # bytes in one post of audio (the page sends about 8 KB a quarter second)
+STATIC = {"room.js": "text/javascript", "capture.js": "text/javascript", "room.css": "text/css"}
+
+
+def check_host(host: str) -> str:
+    """Loopback only: the room plays and records the user's voice and reads their notes."""
+    if host not in LOOPBACK:
+        raise UserError(
+            f"serve binds to loopback only, not {host}",
+            fix="leave out --host (127.0.0.1), or use localhost or ::1",
+        )
+    return host
+
+
+def _templates():
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("voice_coach.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
+
+
+def create_app(settings: Settings, token: str):
+    """The ASGI app: the room's pages and API behind the token gate."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+    from starlette.routing import Route
+
+    recordings = settings.recordings_dir.resolve()
+
+    def media_url(path: Path) -> str:
+        return "/media/" + path.resolve().relative_to(recordings).as_posix()
+
+    room = Room(settings, media_url)
+    env = _templates()
+
+    def page(name: str, **values) -> HTMLResponse:
+        return HTMLResponse(env.get_template(name).render(**values))
+
+    def problem(exc: UserError, status: int = 400) -> JSONResponse:
+        return JSONResponse({"error": exc.what, "fix": exc.fix}, status_code=status)
+
+    def index(request: Request) -> Response:
+        bank = api.load_bank(settings)
+        choices = api.bank_listing(settings=settings)
+        with Store(settings.db_path) as store:
+            picks = api.choose_practice(bank, store, count=3, by_need=True).picks
+        return page(
+            "room.html.j2",
+            principles=choices["principles"],
+            questions=choices["questions"],
+            stories=choices["stories"],
+            picks=picks,
+            actions=ACTIONS,
+            follow_ups=settings.follow_ups,
+        )
+
+    def history(request: Request) -> Response:
+        from voice_coach.report import plots
+
+        bank = api.load_bank(settings)
+        with Store(settings.db_path) as store:
+            view = api.history_view(bank, store)
+            sessions = store.sessions()
+        answers: dict[str, list] = {}
+        for a in view.rows:
+            answers.setdefault(a.session_id, []).append(a)
+        return page(
+            "history.html.j2",
+            sessions=[s for s in reversed(sessions) if s.id in answers],
+            answers=answers,
+            trend_svg=plots.trends(view.practice) if view.practice else "",
+            when=lambda t: time.strftime("%Y-%m-%d %H:%M", time.localtime(t)),
+        )
+
+    def bank_page(request: Request) -> Response:
+        return page("bank.html.j2", bank=api.bank_listing(settings=settings))
+
+    def session_page(request: Request) -> Response:
+        from voice_coach.report.history_tables import SessionReports
+
+        with Store(settings.db_path) as store:
+            try:
+                sid, answers = api.session_answers(store, request.path_params["sid"])
+            except UserError as exc:
+                return HTMLResponse(f"<p>{exc}</p>", status_code=404)
+            return HTMLResponse(SessionReports(store, sid, answers).html())
+
+    def media(request: Request) -> Response:
+        path = (recordings / request.path_params["path"]).resolve()
+        if not path.is_relative_to(recordings) or not path.is_file() or path.suffix != ".wav":
+            return Response("not found", status_code=404)
+        return FileResponse(path, media_type="audio/wav")
+
+    def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in STATIC:
+            return Response("not found", status_code=404)
+        body = resources.files("voice_coach.web").joinpath("static", name).read_bytes()
+        return Response(body, media_type=STATIC[name])
+
+    async def start(request: Request) -> Response:
+        body = await request.json()
+        try:
+            room.start(
+                [p for p in body.get("principles", []) if p],
+                [q for q in body.get("questions", []) if q],
+                body.get("story") or None,
+                bool(body.get("next")),
+                int(body.get("count") or 1),
+            )
+        except UserError as exc:
+            return problem(exc, 409 if room.busy else 400)
+        return JSONResponse({"ok": True})
+
+    async def audio(request: Request) -> Response:
+        body = await request.body()
+        if len(body) > MAX_AUDIO_POST:
+            return Response("too much audio in one post", status_code=413)
+        room.push_audio(body)
+        return Response(status_code=204)
+
+    async def control(request: Request) -> Response:
+        try:
+            room.control((await request.json()).get("action", ""))
+        except UserError as exc:
+            return problem(exc)
+        return Response(status_code=204)
+
+    async def played(request: Request) -> Response:
+        room.played()
+        return Response(status_code=204)
+
+    def events(request: Request) -> Response:
+        try:
+            since = int(request.query_params.get("since", "0"))
+        except ValueError:
+            since = 0
+        return JSONResponse(room.events(since))
+
+    app = Starlette(
+        routes=[
+            Route("/", index),
+            Route("/history", history),
+            Route("/bank", bank_page),
+            Route("/session/{sid}", session_page),
+            Route("/media/{path:path}", media),
+            Route("/static/{name}", static),
+            Route("/api/start", start, methods=["POST"]),
+            Route("/api/audio", audio, methods=["POST"]),
+            Route("/api/control", control, methods=["POST"]),
+            Route("/api/played", played, methods=["POST"]),
+            Route("/api/events", events),
+            Route("/favicon.ico", lambda request: Response(status_code=204)),
+        ]
+    )
+    app.state.room = room
+    return TokenGate(app, token)
+
+
+class TokenGate:
+    """ASGI middleware: a request without the token (query or cookie) or with a foreign Host is
+    refused with 403. A page load with the token in its URL sets the cookie and redirects to the
+    same URL without it, so the token leaves the address bar and the history."""
+
+    def __init__(self, app, token: str) -> None:
+        self.app, self.token = app, token
+        self.room = app.state.room
+
+    async def __call__(self, scope, receive, send) -> None:
+        from starlette.requests import Request
+        from starlette.responses import PlainTextResponse, RedirectResponse
+
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        host = request.headers.get("host", "").rsplit(":", 1)[0].strip("[]")
+        if host not in LOOPBACK:
+            await PlainTextResponse("forbidden: not a loopback host", status_code=403)(scope, receive, send)
+            return
+        given = request.query_params.get("token", "")
+        if given and hmac.compare_digest(given, self.token):
+            if request.method == "GET":
+                clean = request.url.remove_query_params("token")
+                response = RedirectResponse(str(clean.path) + (f"?{clean.query}" if clean.query else ""), 303)
+                response.set_cookie(COOKIE, self.token, httponly=True, samesite="strict", path="/")
+                await response(scope, receive, send)
+                return
+        elif not hmac.compare_digest(request.cookies.get(COOKIE, ""), self.token):
+            await PlainTextResponse(
+                "forbidden: open the address `voice-coach serve` printed (it carries the room's token)",
+                status_code=403,
+            )(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def serve(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    open_browser: bool = True,
+    say: Callable[[str], None] = print,
+) -> None:
+    """Bind (a free port unless one is given), print the room's address and serve until Ctrl-C."""
+    import uvicorn
+
+    check_host(host)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise UserError(
+            f"cannot listen on {host}:{port}: {exc.strerror}", fix="leave out --port to take a free one"
+        ) from exc
+    sock.listen(128)  # a page opened at once waits in the queue until uvicorn takes it
+    port = sock.getsockname()[1]
+    token = secrets.token_urlsafe(24)
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/?token={token}"
+    say(f"voice-coach room: {url}")
+    say("Ctrl-C stops it; recordings and history are kept as at the desk")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    config = uvicorn.Config(create_app(settings, token), log_level="warning", lifespan="off")
+    uvicorn.Server(config).run(sockets=[sock])
