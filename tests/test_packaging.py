@@ -40,6 +40,7 @@ def wheel_venv(tmp_path_factory) -> Path:
         "voice_coach/web/static/room.js",
         "voice_coach/web/static/capture.js",
         "voice_coach/web/static/room.css",
+        "voice_coach/web/static/bank.js",
         "voice_coach/py.typed",
     ):
         assert needed in names, f"the wheel lacks {needed}"

@@ -105,23 +105,27 @@ def spoken_answer(tmp_path_factory) -> Path:
     return out
 
 
-def test_a_practice_answer_in_the_browser_end_to_end(room, spoken_answer):
+def _mic_flags(wav: Path) -> list[str]:
+    """Chromium with the WAV as its microphone (played once per capture) and sound allowed to play."""
     if not CHROMIUM:
         if IN_CI:
             pytest.fail("chromium is not installed: CI must run the browser test (apt-get install chromium)")
         pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    base, url, _, env = room
-    flags = [
+    return [
         *FLAGS,
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-audio-capture={spoken_answer}%noloop",
+        f"--use-file-for-fake-audio-capture={wav}%noloop",
         "--autoplay-policy=no-user-gesture-required",
     ]
+
+
+def test_a_practice_answer_in_the_browser_end_to_end(room, spoken_answer):
+    from playwright.sync_api import sync_playwright
+
+    base, url, _, env = room
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=flags)
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=_mic_flags(spoken_answer))
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -189,3 +193,117 @@ def test_the_room_refuses_an_unknown_key_and_a_second_session(vc_env):
     assert "done" in err.value.fix
     room.control("done")  # nothing recording: nothing to stop, no error
     assert room.events(0, wait_s=0) == {"events": [], "next": 0, "tick": None, "busy": False}
+
+
+def test_a_mock_loop_in_the_browser_stops_and_gives_its_debrief(room, spoken_answer):
+    """The loop's first interviewer: their intro and first question, an answer, then quit at the
+    second question: the loop stops (resumable) and its debrief is a page of the room."""
+    from playwright.sync_api import sync_playwright
+
+    base, url, _, env = room
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=_mic_flags(spoken_answer))
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url)
+        page.fill("#loop-form input[name=interviewer]", "1")
+        page.click("#start-loop")
+        recording = "document.querySelector('#status').textContent.startsWith('recording')"
+        page.wait_for_function(recording, timeout=60_000)
+        first = page.inner_text("#question")
+        page.wait_for_function(f"!({recording})", timeout=120_000)  # the answer ended by its silence
+        page.wait_for_function(
+            f"{recording} && document.querySelector('#question').textContent !== {first!r}", timeout=180_000
+        )
+        assert page.locator("#after").is_hidden()  # a loop shows no report between its questions
+        page.click("[data-action=quit]")
+        page.wait_for_selector("#ended:not([hidden])", timeout=60_000)
+        assert "resumes it" in page.inner_text("#ended-note")
+        page.click("#debrief-link")
+        page.wait_for_load_state("load")
+        assert "debrief" in page.inner_text("body").lower()
+        assert errors == []
+        browser.close()
+    db = Path(env["VOICE_COACH_DATA_DIR"]) / "history.sqlite3"
+    with sqlite3.connect(db) as con:
+        kinds = con.execute("select kind from sessions").fetchall()
+        statuses = [r[0] for r in con.execute("select status from attempts order by id")]
+    assert kinds == [("loop",)]
+    assert statuses[0] == "done" and len(statuses) == 2  # the quit answer is kept, not scored
+
+
+@pytest.fixture
+def app_port(vc_env):
+    """The room's app served in this process on a free loopback port (no model is loaded unless a
+    session starts); yields (port, token)."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    from voice_coach.config import load_settings
+    from voice_coach.web.server import create_app
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(load_settings(), "t0ken"), log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield sock.getsockname()[1], "t0ken"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def _post(port: int, path: str, body: str, token: str) -> tuple[int, dict | str]:
+    import json
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"Content-Type": "application/json", "Cookie": f"voice_coach_room={token}"}
+    conn.request("POST", path, body=body, headers=headers)
+    r = conn.getresponse()
+    text = r.read().decode()
+    return r.status, json.loads(text) if text.startswith("{") else text
+
+
+def test_bad_requests_get_a_message_and_a_fix_never_a_traceback(app_port):
+    port, token = app_port
+    status, body = _post(port, "/api/start", '{"principles": ["telepathy"]}', token)
+    assert status == 400 and "unknown principle 'telepathy'" in body["error"] and body["fix"]
+    status, body = _post(port, "/api/start", '{"count": "many"}', token)
+    assert status == 400 and "count" in body["error"]
+    status, body = _post(port, "/api/control", '{"action": "explode"}', token)
+    assert status == 400 and "explode" in body["error"] and "done" in body["fix"]
+    assert _post(port, "/api/loop", '{"loop": "no-such-loop"}', token)[0] == 400
+    assert _post(port, "/api/control", "not json", token)[0] == 400
+    cookie = {"Cookie": f"voice_coach_room={token}"}
+    for path in ("/media/../../../etc/passwd", "/media/%2e%2e/x.wav", "/static/server.py", "/session/nope"):
+        assert _get(port, path, cookie)[0] == 404, path
+
+
+def test_notes_dropped_on_the_bank_page_are_imported(app_port):
+    port, token = app_port
+    notes = (
+        "# My loop prep\n\n## Ownership\n\n### The pager storm\n"
+        "- S: Our on-call got forty pages a night\n- A: I deleted the alerts nobody acted on\n"
+        "- R: Pages fell to three a night within a month\n"
+    )
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    cookie = {"Cookie": f"voice_coach_room={token}"}
+    conn.request("POST", "/api/import?name=my-prep.md", body=notes.encode(), headers=cookie)
+    r = conn.getresponse()
+    import json
+
+    result = json.loads(r.read())
+    assert r.status == 200 and "error" not in result, result
+    assert any("story 'The pager storm': 3 bullets" in line for line in result["lines"]), result["lines"]
+    status, page = _get(port, "/bank", cookie)
+    assert status == 200 and "The pager storm" in page
+    conn.request("POST", "/api/import?name=photo.jpg", body=b"\xff\xd8", headers=cookie)
+    r = conn.getresponse()
+    assert r.status == 400 and "not a Markdown file" in json.loads(r.read())["error"]

@@ -315,13 +315,14 @@ def demo(session: Session, questions: list[Question], answers: Candidate) -> lis
     return session.results
 
 
-def loop(session: Session, plan: Plan, answers: Answers) -> None:
-    """Run (or resume) a planned mock loop: each interviewer's intro, questions, follow-ups, clock."""
+def loop(session: Session, plan: Plan, answers: Answers, voice: Voice | None = None) -> None:
+    """Run (or resume) a planned mock loop: each interviewer's intro, questions, follow-ups, clock.
+    `voice`: who plays what the interviewers say (default: the desk's speaker, devices checked)."""
     bank, store = session.bank, session.store
     sound = False
-    if answers.live:
+    if answers.live and voice is None:
         sound = check_devices(session, getattr(answers, "device", None))
-    else:
+    elif not answers.live:
         tts.preload(session.settings.voice)
         if isinstance(answers, Candidate):
             answers.voice = answers.voice or tts.candidate_voice(session.settings.voice)
@@ -360,5 +361,5 @@ def loop(session: Session, plan: Plan, answers: Answers) -> None:
                 len(steps) - len(turns),
             )
         )
-    voice = Voice(session.settings.voice, session.settings.tts_rate, play=sound)
+    voice = voice or Voice(session.settings.voice, session.settings.tts_rate, play=sound)
     Interview(session, answers, voice, numbered=False).run(seats, resumable=True)

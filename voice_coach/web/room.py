@@ -17,7 +17,7 @@ from voice_coach.audio.capture import PushSource, Recorder, Recording, Tick
 from voice_coach.config import Settings
 from voice_coach.errors import UserError, failure
 from voice_coach.history.store import Store
-from voice_coach.interview import Interview, Session, Voice, practice_seat
+from voice_coach.interview import Interview, Session, Voice, loop, practice_seat, prepare
 from voice_coach.interview.answers import Answer, Prompt
 from voice_coach.report.desk import STOP_KEYS
 from voice_coach.scoring.coaching import fix_first
@@ -104,9 +104,38 @@ class Room:
         bank = api.load_bank(self.settings)
         with Store(self.settings.db_path) as store:
             chosen = api.choose_practice(bank, store, principles, count, story, questions, (), by_need)
-        self._quit.clear()
         seat = practice_seat(chosen.questions, story, chosen.rubrics)
-        self._worker = threading.Thread(target=self._run, args=(bank, seat), daemon=True)
+
+        def run(store: Store) -> None:
+            session = Session(self.settings, bank, store, "practice", emit=self._emit)
+            self._started(session)
+            voice = RoomVoice(self.settings.voice, self.settings.tts_rate, room=self)
+            Interview(session, BrowserMic(self), voice).run([seat])
+
+        self._launch(run)
+
+    def start_loop(self, loop_id: str | None, interviewer: int | None, restart: bool) -> None:
+        """The mock loop as `voice-coach loop` runs it (an unfinished one resumed unless restart);
+        its debrief is a page of the room."""
+        if self.busy:
+            raise UserError("a session is already running in the room", fix="finish it, or press quit")
+        bank = api.load_bank(self.settings)
+        if loop_id:
+            bank.require("loops", loop_id)
+
+        def run(store: Store) -> None:
+            session, plan = prepare(
+                self.settings, bank, store, loop_id, interviewer, False, restart, self._emit
+            )
+            self._started(session)
+            voice = RoomVoice(self.settings.voice, self.settings.tts_rate, room=self)
+            loop(session, plan, BrowserMic(self), voice)
+
+        self._launch(run)
+
+    def _launch(self, run: Callable[[Store], None]) -> None:
+        self._quit.clear()
+        self._worker = threading.Thread(target=self._run, args=(run,), daemon=True)
         self._worker.start()
 
     def push_audio(self, pcm16: bytes) -> None:
@@ -153,14 +182,15 @@ class Room:
             }
 
     # -- the engine's side (worker thread) ------------------------------------------------------
-    def _run(self, bank, seat) -> None:
+    def _started(self, session: Session) -> None:
+        self.session_id = session.session_id
+        self._push({"type": "Started", "session": session.session_id, "kind": session.kind})
+
+    def _run(self, run: Callable[[Store], None]) -> None:
+        """The session on this worker thread, with a store of its own (SQLite: one per thread)."""
         try:
             with Store(self.settings.db_path) as store:
-                session = Session(self.settings, bank, store, "practice", emit=self._emit)
-                self.session_id = session.session_id
-                self._push({"type": "Started", "session": session.session_id})
-                voice = RoomVoice(self.settings.voice, self.settings.tts_rate, room=self)
-                Interview(session, BrowserMic(self), voice).run([seat])
+                run(store)
         except Exception as exc:  # the page says what failed; recordings and rows are kept as at the desk
             found = failure(exc)
             self._push({"type": "Failed", "text": found[0] if found else f"{type(exc).__name__}: {exc}"})
@@ -228,7 +258,7 @@ class Room:
             )
             return out
         if isinstance(event, ev.SessionEnded):
-            out.update(session=event.session_id, answers=len(event.reports))
+            out.update(session=event.session_id, answers=len(event.reports), finished=event.finished)
             return out
         if isinstance(event, ev.StretchTranscribed):
             words = list(event.words)

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from voice_coach import api
+from voice_coach.api import MAX_NOTES_BYTES
 from voice_coach.config import Settings
 from voice_coach.errors import UserError
 from voice_coach.history.store import Store
@@ -26,7 +27,7 @@ from voice_coach.web.room import ACTIONS, Room
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 COOKIE = "voice_coach_room"
 MAX_AUDIO_POST = 1 << 20  # bytes in one post of audio (the page sends about 8 KB a quarter second)
-STATIC = {"room.js": "text/javascript", "capture.js": "text/javascript", "room.css": "text/css"}
+STATIC = {name: "text/javascript" for name in ("room.js", "capture.js", "bank.js")} | {"room.css": "text/css"}
 
 
 def check_host(host: str) -> str:
@@ -51,6 +52,7 @@ def _templates():
 def create_app(settings: Settings, token: str):
     """The ASGI app: the room's pages and API behind the token gate."""
     from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
     from starlette.routing import Route
@@ -82,6 +84,10 @@ def create_app(settings: Settings, token: str):
             picks=picks,
             actions=ACTIONS,
             follow_ups=settings.follow_ups,
+            loops=choices["loops"],
+            # the page follows events from here: what happened before it opened is not replayed
+            since=room.events(0, wait_s=0)["next"],
+            busy=room.busy,
         )
 
     def history(request: Request) -> Response:
@@ -103,7 +109,41 @@ def create_app(settings: Settings, token: str):
         )
 
     def bank_page(request: Request) -> Response:
-        return page("bank.html.j2", bank=api.bank_listing(settings=settings))
+        from voice_coach.bank.views import matrix
+
+        bank = api.load_bank(settings)
+        return page(
+            "bank.html.j2",
+            here="bank",
+            bank=api.bank_listing(settings=settings),
+            matrix=matrix(bank),
+            titles={s.id: s.title for s in bank.stories.values()},
+        )
+
+    async def import_notes(request: Request) -> Response:
+        """A Markdown file dropped on the bank page, imported as `bank import` does; a copy of the
+        notes is kept in the data folder (imports/), which the import names as their source."""
+        name = Path(request.query_params.get("name", "")).name
+        if not name.lower().endswith((".md", ".markdown", ".txt")):
+            return problem(UserError(f"'{name}' is not a Markdown file", fix="drop your notes' .md file"))
+        body = await request.body()
+        if len(body) > MAX_NOTES_BYTES:
+            return problem(UserError("the file is too large to be notes", fix="drop one notes file"))
+        return JSONResponse(await run_in_threadpool(_import, name, body))
+
+    def _import(name: str, body: bytes) -> dict:
+        from voice_coach.private import private_dir
+        from voice_coach.report.bank_tables import import_lines
+
+        folder = settings.data_dir / "imports"
+        private_dir(folder, "data", "set VOICE_COACH_DATA_DIR to a folder you own")
+        path = folder / name
+        path.write_bytes(body)
+        try:
+            result = api.import_notes(path, settings=settings)
+        except UserError as exc:
+            return {"error": str(exc), "lines": []}
+        return {"lines": import_lines(result, False), "problems": result.problems}
 
     def session_page(request: Request) -> Response:
         from voice_coach.report.history_tables import SessionReports
@@ -128,19 +168,52 @@ def create_app(settings: Settings, token: str):
         body = resources.files("voice_coach.web").joinpath("static", name).read_bytes()
         return Response(body, media_type=STATIC[name])
 
-    async def start(request: Request) -> Response:
-        body = await request.json()
+    async def body_of(request: Request) -> dict:
+        """The posted JSON object; anything else reads as empty (the page only posts objects)."""
         try:
-            room.start(
+            body = await request.json()
+        except ValueError:
+            return {}
+        return body if isinstance(body, dict) else {}
+
+    async def start(request: Request) -> Response:
+        body = await body_of(request)
+        try:
+            await run_in_threadpool(
+                room.start,
                 [p for p in body.get("principles", []) if p],
                 [q for q in body.get("questions", []) if q],
                 body.get("story") or None,
                 bool(body.get("next")),
                 int(body.get("count") or 1),
             )
+        except (TypeError, ValueError):
+            return problem(UserError("the count is a number of questions", fix="e.g. 1"))
         except UserError as exc:
             return problem(exc, 409 if room.busy else 400)
-        return JSONResponse({"ok": True})
+        return JSONResponse({"ok": True, "kind": "practice"})
+
+    async def start_loop(request: Request) -> Response:
+        body = await body_of(request)
+        try:
+            who = int(body.get("interviewer") or 0) or None
+            await run_in_threadpool(room.start_loop, body.get("loop") or None, who, bool(body.get("restart")))
+        except (TypeError, ValueError):
+            return problem(UserError("the interviewer is a number", fix="1 for the first, or leave it empty"))
+        except UserError as exc:
+            return problem(exc, 409 if room.busy else 400)
+        return JSONResponse({"ok": True, "kind": "loop"})
+
+    def debrief_page(request: Request) -> Response:
+        from voice_coach.report import debrief
+
+        bank = api.load_bank(settings)
+        with Store(settings.db_path) as store:
+            try:
+                data = api.debrief(bank, store, request.path_params["sid"])
+            except UserError as exc:
+                return HTMLResponse(f"<p>{exc}</p>", status_code=404)
+        return HTMLResponse(debrief.to_html(data))
 
     async def audio(request: Request) -> Response:
         body = await request.body()
@@ -151,7 +224,7 @@ def create_app(settings: Settings, token: str):
 
     async def control(request: Request) -> Response:
         try:
-            room.control((await request.json()).get("action", ""))
+            room.control(str((await body_of(request)).get("action", "")))
         except UserError as exc:
             return problem(exc)
         return Response(status_code=204)
@@ -173,12 +246,15 @@ def create_app(settings: Settings, token: str):
             Route("/history", history),
             Route("/bank", bank_page),
             Route("/session/{sid}", session_page),
+            Route("/debrief/{sid}", debrief_page),
             Route("/media/{path:path}", media),
             Route("/static/{name}", static),
             Route("/api/start", start, methods=["POST"]),
+            Route("/api/loop", start_loop, methods=["POST"]),
             Route("/api/audio", audio, methods=["POST"]),
             Route("/api/control", control, methods=["POST"]),
             Route("/api/played", played, methods=["POST"]),
+            Route("/api/import", import_notes, methods=["POST"]),
             Route("/api/events", events),
             Route("/favicon.ico", lambda request: Response(status_code=204)),
         ]

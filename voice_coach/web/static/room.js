@@ -3,7 +3,7 @@
 "use strict";
 const $ = (id) => document.getElementById(id);
 const SEND_MS = 250;
-let since = 0, recording = false, gated = false, waiting = null, mic = null;
+let since = 0, recording = false, gated = false, waiting = null, mic = null, kind = "practice";
 
 function show(...ids) {
   for (const s of ["pick", "live", "after", "ended"]) $(s).hidden = !ids.includes(s);
@@ -77,7 +77,12 @@ function play(ev) {
 
 // -- the engine's events
 const handlers = {
+  Started: (e) => { kind = e.kind; },
   Notice: (e) => log(e.text, e.tone === "warn" ? "warn" : ""),
+  InterviewerStarted: (e) => log(`${e.name} · ${e.clock}`),
+  InterviewerDone: (e) => log(`${e.name} is done · ${e.clock}`),
+  ProbesSkipped: (e) => log(e.none_asked ? "no time for follow-ups" : `${e.count} follow-up(s) skipped for time`),
+  StoryReused: (e) => log(`you told the ${e.story} story again (${e.interviewers.join(", ")})`, "warn"),
   QuestionAsked: (e) => { $("heading").textContent = e.heading; $("question").textContent = e.text; },
   ProbeAsked: (e) => { $("heading").textContent = `Follow-up ${e.k}/${e.total}`; $("question").textContent = e.text; },
   Play: (e) => { if (gated) waiting = e; else play(e); },
@@ -100,6 +105,7 @@ const handlers = {
   Recorded: (e) => { recording = false; closeMic(); $("status").textContent = `recorded ${mmss(e.duration_s)} (${e.stopped_by})`; },
   Transcribing: (e) => { if (!e.done) $("status").textContent = "transcribing and scoring…"; },
   AnswerScored: (e) => {
+    if (kind.startsWith("loop")) { log(`answer scored: coverage ${Math.round(e.coverage * 100)}%`); return; }
     gated = true;
     show("after");
     const url = `/session/${e.session}`;
@@ -107,7 +113,15 @@ const handlers = {
       (e.fix ? ` · fix first: ${e.fix}` : "");
     $("report").src = url; $("report-link").href = url;
   },
-  SessionEnded: (e) => { gated = false; $("session-link").href = `/session/${e.session}`; },
+  SessionEnded: (e) => {
+    gated = false;
+    $("session-link").href = `/session/${e.session}`;
+    if (kind.startsWith("loop")) {
+      $("debrief-link").href = `/debrief/${e.session}`;
+      $("debrief-link").hidden = false;
+      $("ended-note").textContent = e.finished ? "The loop is over." : "The loop stopped: starting the loop again resumes it at its next question.";
+    }
+  },
   Failed: (e) => { log(e.text, "warn"); $("status").textContent = e.text; },
   Idle: () => { recording = false; closeMic(); if ($("after").hidden) show("ended"); else $("go-on").textContent = "Done"; },
 };
@@ -122,6 +136,10 @@ function tick(t) {
 }
 
 async function poll() {
+  // what happened before this page was opened is not replayed (an old report, an old question):
+  // the server wrote where to start into the page
+  since = Number($("pick").dataset.since || 0);
+  if ($("pick").dataset.busy) offerStop("A session is running in another tab or window.");
   for (;;) {
     try {
       const r = await fetch(`/api/events?since=${since}`);
@@ -136,6 +154,15 @@ async function poll() {
   }
 }
 
+function offerStop(text) {
+  const where = $("choose-error");
+  where.textContent = text + " ";
+  const stop = document.createElement("button");
+  stop.type = "button";
+  stop.textContent = "Stop it (its answers so far are kept)";
+  stop.onclick = () => { act("quit"); where.textContent = "stopping…"; };
+  where.append(stop);
+}
 function act(action) { post("/api/control", JSON.stringify({ action })); }
 
 $("choose").addEventListener("submit", async (e) => {
@@ -144,15 +171,22 @@ $("choose").addEventListener("submit", async (e) => {
   await begin({ principles: [f.get("principle")], questions: [f.get("question")], story: f.get("story"),
                 count: Number(f.get("count") || 1) });
 });
+if ($("loop-form")) $("loop-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const f = new FormData($("loop-form"));
+  begin({ loop: f.get("loop"), interviewer: f.get("interviewer"), restart: f.get("restart") === "on" }, "/api/loop");
+});
 $("next").addEventListener("click", () => begin({ next: true, count: Number(new FormData($("choose")).get("count") || 1) }));
-async function begin(body) {
+async function begin(body, url = "/api/start") {
   $("choose-error").textContent = "";
-  const r = await post("/api/start", JSON.stringify(body));
+  const r = await post(url, JSON.stringify(body));
   if (!r.ok) {
     const p = await r.json();
-    $("choose-error").textContent = `${p.error}${p.fix ? " — " + p.fix : ""}`;
+    if (r.status === 409) offerStop(p.error);
+    else $("choose-error").textContent = `${p.error}${p.fix ? " — " + p.fix : ""}`;
     return;
   }
+  kind = (await r.json()).kind;
   gated = false;
   show("live");
   $("status").textContent = "getting the question ready";
@@ -176,6 +210,12 @@ document.addEventListener("keydown", (e) => {
   const key = { Enter: "done", r: "restart", s: "skip", q: "quit" }[e.key];
   if (e.key === " ") { e.preventDefault(); pauseOrResume(); }
   else if (key) { e.preventDefault(); act(key); }
+});
+// the question list follows the principle chosen
+document.querySelector("select[name=principle]").addEventListener("change", (e) => {
+  const question = document.querySelector("select[name=question]");
+  for (const o of question.options) o.hidden = Boolean(o.value && e.target.value && o.dataset.principle !== e.target.value);
+  if (question.selectedOptions[0] && question.selectedOptions[0].hidden) question.value = "";
 });
 if (navigator.mediaDevices) fillDevices();
 poll();

@@ -1,0 +1,145 @@
+"""The browser room's latency and memory: `voice-coach serve` driven over HTTP as its page drives it.
+
+A 2-minute synthesized answer (bench/run's) is posted in quarter-second blocks of 16 kHz PCM, as the
+page sends the microphone, at --speed times real time; then "done" is pressed. Measured per run:
+from "done" to the AnswerScored event the page polls for, and to the session's report page fetched
+(what the page shows next, rendering in the browser not included). Last, the server's peak memory
+(VmHWM), to hold against bench/run's desk session (peak_rss_mb). Prints one line per run and one
+JSON object.
+  .venv/bin/python bench/room.py [--runs 3] [--speed 3] [--model base]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import ROOT, make_answer  # noqa: E402  (bench/run.py, beside this file)
+
+BLOCK_S = 0.25
+
+
+class Client:
+    def __init__(self, port: int, token: str) -> None:
+        self.port, self.headers = port, {"Cookie": f"voice_coach_room={token}"}
+        self.since = 0
+
+    def request(self, method: str, path: str, body: bytes | str | None = None, kind: str = "json"):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        ctype = "application/json" if kind == "json" else "application/octet-stream"
+        conn.request(method, path, body=body, headers={**self.headers, "Content-Type": ctype})
+        r = conn.getresponse()
+        data = r.read()
+        conn.close()
+        if r.status >= 400:
+            raise SystemExit(f"{method} {path}: {r.status} {data[:300]!r}")
+        return json.loads(data) if data.startswith(b"{") else data
+
+    def wait_for(self, kind: str, timeout: float = 600) -> dict:
+        """Poll events as the page does until one of this type; answer Play at once."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            got = self.request("GET", f"/api/events?since={self.since}")
+            self.since = got["next"]
+            for e in got["events"]:
+                if e["type"] == "Play":
+                    self.request("POST", "/api/played", "{}")
+                if e["type"] == "Failed":
+                    raise SystemExit(f"the room failed: {e['text']}")
+                if e["type"] == kind:
+                    return e
+        raise SystemExit(f"no {kind} event within {timeout:.0f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--speed", type=float, default=3.0)
+    parser.add_argument("--model", default="base")
+    args = parser.parse_args()
+    from voice_coach.audio.files import load_audio
+
+    folder = Path(tempfile.mkdtemp(prefix="vc-room-bench-"))
+    path, _script = make_answer(120, folder)
+    audio = load_audio(path)[: -5 * 16000]  # the answer without the silence after it: "done" ends it
+    env = {
+        **os.environ,
+        "VOICE_COACH_DATA_DIR": str(folder / "data"),
+        "VOICE_COACH_RECORDINGS_DIR": str(folder / "recordings"),
+        "VOICE_COACH_MODEL": args.model,
+        "XDG_CONFIG_HOME": str(folder / "config"),
+    }
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "voice-coach"), "serve", "--no-browser", "--follow-ups", "0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        found = re.search(r"127\.0\.0\.1:(\d+)/\?token=(\S+)", server.stdout.readline())
+        if not found:
+            raise SystemExit("serve printed no address")
+        client = Client(int(found.group(1)), found.group(2))
+        to_event, to_page = [], []
+        block = int(BLOCK_S * 16000)
+        for n in range(args.runs):
+            client.request("POST", "/api/start", json.dumps({"questions": ["backbone-disagree-manager"]}))
+            client.wait_for("Listening")
+            start = time.monotonic()
+            for k, i in enumerate(range(0, len(audio), block)):
+                pcm = (np.clip(audio[i : i + block], -1, 1) * 32767).astype("<i2").tobytes()
+                client.request("POST", "/api/audio", pcm, kind="pcm")
+                ahead = (k + 1) * BLOCK_S / args.speed - (time.monotonic() - start)
+                if ahead > 0:
+                    time.sleep(ahead)
+            done = time.perf_counter()
+            client.request("POST", "/api/control", json.dumps({"action": "done"}))
+            scored = client.wait_for("AnswerScored")
+            to_event.append(time.perf_counter() - done)
+            page = client.request("GET", f"/session/{scored['session']}")
+            to_page.append(time.perf_counter() - done)
+            client.wait_for("Idle")
+            print(
+                f"run {n + 1}: done -> scored {to_event[-1]:.2f} s, -> report page {to_page[-1]:.2f} s "
+                f"({len(page) / 1e6:.1f} MB page)",
+                flush=True,
+            )
+        with open(f"/proc/{server.pid}/status") as f:
+            peak = int(next(x for x in f if x.startswith("VmHWM")).split()[1]) / 1024
+    finally:
+        server.terminate()
+        server.wait(10)
+
+    def p95(xs: list[float]) -> float:
+        return sorted(xs)[max(0, int(round(0.95 * len(xs))) - 1)]
+
+    print(
+        json.dumps(
+            {
+                "answer_s": round(len(audio) / 16000, 1),
+                "speed": args.speed,
+                "runs": args.runs,
+                "done_to_scored_median_s": round(statistics.median(to_event), 2),
+                "done_to_scored_p95_s": round(p95(to_event), 2),
+                "done_to_report_page_p95_s": round(p95(to_page), 2),
+                "server_peak_rss_mb": round(peak),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
