@@ -68,12 +68,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--speed", type=float, default=3.0)
     parser.add_argument("--model", default="base")
+    parser.add_argument(
+        "--pause", type=float, default=0.0, help="seconds of silence sent after the last word, before done"
+    )
     args = parser.parse_args()
     from voice_coach.audio.files import load_audio
 
     folder = Path(tempfile.mkdtemp(prefix="vc-room-bench-"))
     path, _script = make_answer(120, folder)
-    audio = load_audio(path)[: -5 * 16000]  # the answer without the silence after it: "done" ends it
+    # the answer and --pause of the silence after it (a person reaching for "done"); done ends it
+    audio = load_audio(path)[: -5 * 16000 + int(args.pause * 16000)]
     env = {
         **os.environ,
         "VOICE_COACH_DATA_DIR": str(folder / "data"),
@@ -109,7 +113,7 @@ def main() -> None:
             client.request("POST", "/api/control", json.dumps({"action": "done"}))
             scored = client.wait_for("AnswerScored")
             to_event.append(time.perf_counter() - done)
-            page = client.request("GET", f"/session/{scored['session']}")
+            page = client.request("GET", f"/session/{scored['session']}?answer={scored['answer']}")
             to_page.append(time.perf_counter() - done)
             client.wait_for("Idle")
             print(
@@ -131,6 +135,7 @@ def main() -> None:
             {
                 "answer_s": round(len(audio) / 16000, 1),
                 "speed": args.speed,
+                "pause_s": args.pause,
                 "runs": args.runs,
                 "done_to_scored_median_s": round(statistics.median(to_event), 2),
                 "done_to_scored_p95_s": round(p95(to_event), 2),

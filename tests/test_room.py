@@ -180,6 +180,17 @@ def test_pushed_audio_is_recorded_like_a_microphone(tmp_path):
     assert recording.stopped_by == "end of input"
     data, sr = sf.read(tmp_path / "a.wav")
     assert sr == 16000 and len(data) == 8000 and abs(data.mean() - 0.1) < 0.01
+    # "done" pressed while the page has nothing more to send: the take ends at once, as done
+    import threading
+    import time
+
+    source = PushSource(idle_s=30)
+    recorder = Recorder(source, tmp_path / "b.wav")
+    source.push(np.full(1600, 0.1, np.float32))
+    threading.Timer(0.2, lambda: (recorder.request_stop("enter"), source.stop())).start()
+    start = time.monotonic()
+    assert recorder.record().stopped_by == "enter"
+    assert time.monotonic() - start < 5
 
 
 def test_the_room_refuses_an_unknown_key_and_a_second_session(vc_env):

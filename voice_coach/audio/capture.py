@@ -352,6 +352,9 @@ class Recorder:
                 if speech >= rules.min_speech_s and silence >= rules.silence_after_speech_s:
                     stopped_by = "silence"
                     break
+            else:
+                if self.stop_requested.is_set():  # a source that ends when asked to (the room's)
+                    stopped_by = self._stop_reason
         finally:
             gen.close()
             writer.close()

@@ -74,12 +74,13 @@ class Session:
     streaming: bool = True
     resume: bool = False  # an existing session (a loop picked up where it stopped)
     results: list[AnswerResult] = field(default_factory=list)
+    speech: Engine | None = None  # a speech engine to reuse, loaded or not (the room keeps one)
 
     def __post_init__(self) -> None:
         self.model = self.model or self.settings.model
         self.engine_name = self.engine_name or self.settings.engine
         self.folder = self.settings.recordings_dir / self.session_id
-        self.engine: Engine = engine_for(self.settings, self.engine_name, self.model)
+        self.engine: Engine = self.speech or engine_for(self.settings, self.engine_name, self.model)
         self._load_error: BaseException | None = None
         self._loader = threading.Thread(target=self._load, daemon=True)
         self.started = False

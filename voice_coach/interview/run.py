@@ -27,6 +27,7 @@ from voice_coach.interview.clock import (
 from voice_coach.interview.engine import ENDS_SESSION, AnswerResult, Session
 from voice_coach.interview.plan import Plan, demo_story, make_plan
 from voice_coach.speech import tts
+from voice_coach.speech.engines import Engine
 from voice_coach.speech.tts import panel
 
 
@@ -239,9 +240,11 @@ def prepare(
     demo: bool = False,
     restart: bool = False,
     emit: ev.Listener = ev.ignore,
+    speech: Engine | None = None,
 ) -> tuple[Session, Plan]:
     """The session and plan of a loop: the unfinished one of this loop (unless restart), else a new
-    plan (one interviewer, 1-based; a demo keeps the first two, 75 s a question)."""
+    plan (one interviewer, 1-based; a demo keeps the first two, 75 s a question). `speech`: a
+    speech engine to reuse (Session.speech)."""
     if not bank.loops:
         raise UserError(
             "the bank has no loop", fix="import your notes with `voice-coach bank import NOTES.md`"
@@ -252,7 +255,9 @@ def prepare(
     kind = "loop-demo" if demo else "loop"
     pending = None if restart else store.unfinished_loop(loop_id)
     if pending and pending.kind == kind and pending.plan:
-        resumed = Session(settings, bank, store, kind, emit=emit, session_id=pending.id, resume=True)
+        resumed = Session(
+            settings, bank, store, kind, emit=emit, session_id=pending.id, resume=True, speech=speech
+        )
         return resumed, Plan.from_dict(pending.plan)
     plan = make_plan(
         bank,
@@ -263,7 +268,7 @@ def prepare(
         seconds_per_step=75.0 if demo else None,
         voices=panel(settings.voice),
     )
-    return Session(settings, bank, store, kind, emit=emit), plan
+    return Session(settings, bank, store, kind, emit=emit, speech=speech), plan
 
 
 def check_devices(session: Session, device: str | int | None) -> bool:

@@ -30,6 +30,13 @@ def _figure(width: float, height: float):
     return plt.subplots(figsize=(width, height))
 
 
+def warm() -> None:
+    """Import matplotlib and draw once, so that the first report after an answer (the room's, shown
+    while the user waits) does not pay for it."""
+    fig, _ = _figure(1, 1)
+    _svg(fig)
+
+
 MIN_WINDOW_S = 10.0  # a shorter last window reads as a false slowdown (its words over 15 s)
 
 

@@ -23,8 +23,8 @@ from voice_coach.report.desk import STOP_KEYS
 from voice_coach.scoring.coaching import fix_first
 from voice_coach.scoring.delivery import find_fillers
 from voice_coach.speech import tts
+from voice_coach.speech.engines import Engine, engine_for
 
-SR = 16000
 KEEP_EVENTS = 2000  # a page that polls from further back starts again from the oldest kept
 ACTIONS = ("done", "pause", "resume", *STOP_KEYS.values())  # the desk's keys, as buttons
 
@@ -81,6 +81,14 @@ class Room:
         self._played = threading.Event()
         self._quit = threading.Event()
         self._worker: threading.Thread | None = None
+        self._speech: Engine | None = None
+        self._session: Session | None = None
+
+    def speech(self) -> Engine:
+        """One speech engine for every session of the room: the model loads once, not per session."""
+        if self._speech is None:
+            self._speech = engine_for(self.settings)
+        return self._speech
 
     # -- the page's requests ------------------------------------------------------------------
     @property
@@ -107,7 +115,7 @@ class Room:
         seat = practice_seat(chosen.questions, story, chosen.rubrics)
 
         def run(store: Store) -> None:
-            session = Session(self.settings, bank, store, "practice", emit=self._emit)
+            session = Session(self.settings, bank, store, "practice", emit=self._emit, speech=self.speech())
             self._started(session)
             voice = RoomVoice(self.settings.voice, self.settings.tts_rate, room=self)
             Interview(session, BrowserMic(self), voice).run([seat])
@@ -125,7 +133,7 @@ class Room:
 
         def run(store: Store) -> None:
             session, plan = prepare(
-                self.settings, bank, store, loop_id, interviewer, False, restart, self._emit
+                self.settings, bank, store, loop_id, interviewer, False, restart, self._emit, self.speech()
             )
             self._started(session)
             voice = RoomVoice(self.settings.voice, self.settings.tts_rate, room=self)
@@ -162,6 +170,7 @@ class Room:
         else:
             recorder.paused.clear()
             recorder.request_stop("enter" if action == "done" else action)
+            self.source.stop()  # at once, not at the page's next block of audio
 
     def played(self) -> None:
         """The page has played the last thing the interviewer said."""
@@ -183,7 +192,10 @@ class Room:
 
     # -- the engine's side (worker thread) ------------------------------------------------------
     def _started(self, session: Session) -> None:
-        self.session_id = session.session_id
+        self.session_id, self._session = session.session_id, session
+        from voice_coach.report import plots
+
+        threading.Thread(target=plots.warm, daemon=True).start()  # while the first question plays
         self._push({"type": "Started", "session": session.session_id, "kind": session.kind})
 
     def _run(self, run: Callable[[Store], None]) -> None:
@@ -224,7 +236,7 @@ class Room:
         self._recorder = recorder
         if self._quit.is_set():  # quit while the question played: keep nothing, ask nothing more
             recorder.request_stop("quit")
-            self.source.push(np.zeros(SR // 10, dtype=np.float32))
+            self.source.stop()
         self._push(
             {
                 "type": "Listening",
@@ -251,6 +263,9 @@ class Room:
             fixes = fix_first(r)
             out.update(
                 session=self.session_id,
+                answer=self._session.results[-1].attempt_id
+                if self._session and self._session.results
+                else None,
                 story=r.story.title or "",
                 coverage=r.coverage,
                 duration_s=r.audio.duration_s,

@@ -146,13 +146,22 @@ def create_app(settings: Settings, token: str):
         return {"lines": import_lines(result, False), "problems": result.problems}
 
     def session_page(request: Request) -> Response:
+        """The session's report as `report --html` writes it; with ?answer=ID only that answer's
+        report, without the plots over all practice (what the room shows right after an answer)."""
         from voice_coach.report.history_tables import SessionReports
+        from voice_coach.report.html import session_html
 
         with Store(settings.db_path) as store:
             try:
                 sid, answers = api.session_answers(store, request.path_params["sid"])
             except UserError as exc:
                 return HTMLResponse(f"<p>{exc}</p>", status_code=404)
+            only = request.query_params.get("answer", "")
+            if only:
+                one = [a for a in answers if str(a.id) == only]
+                if not one:
+                    return HTMLResponse("<p>no such answer in this session</p>", status_code=404)
+                return HTMLResponse(session_html(sid, one))
             return HTMLResponse(SessionReports(store, sid, answers).html())
 
     def media(request: Request) -> Response:

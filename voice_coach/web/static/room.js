@@ -109,9 +109,10 @@ const handlers = {
     gated = true;
     show("after");
     const url = `/session/${e.session}`;
+    $("report").src = e.answer ? `${url}?answer=${e.answer}` : url;
     $("summary").textContent = `${e.story ? "Story: " + e.story + " · " : ""}coverage ${Math.round(e.coverage * 100)}%` +
       (e.fix ? ` · fix first: ${e.fix}` : "");
-    $("report").src = url; $("report-link").href = url;
+    $("report-link").href = url;
   },
   SessionEnded: (e) => {
     gated = false;
