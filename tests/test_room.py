@@ -318,3 +318,12 @@ def test_notes_dropped_on_the_bank_page_are_imported(app_port):
     conn.request("POST", "/api/import?name=photo.jpg", body=b"\xff\xd8", headers=cookie)
     r = conn.getresponse()
     assert r.status == 400 and "not a Markdown file" in json.loads(r.read())["error"]
+
+
+def test_a_broken_bank_file_is_a_page_that_says_where_not_a_traceback(app_port, vc_env):
+    port, token = app_port
+    bank = Path(vc_env["VOICE_COACH_DATA_DIR"]) / "bank"
+    bank.mkdir(parents=True, exist_ok=True)
+    (bank / "mine.yaml").write_text("stories:\n  - id: x\n    bullets: [unclosed\n")
+    status, page = _get(port, "/", {"Cookie": f"voice_coach_room={token}"})
+    assert status == 400 and "mine.yaml" in page and "Traceback" not in page, page[:500]

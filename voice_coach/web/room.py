@@ -83,6 +83,7 @@ class Room:
         self._worker: threading.Thread | None = None
         self._speech: Engine | None = None
         self._session: Session | None = None
+        self._starting = threading.Lock()
 
     def speech(self) -> Engine:
         """One speech engine for every session of the room: the model loads once, not per session."""
@@ -142,9 +143,12 @@ class Room:
         self._launch(run)
 
     def _launch(self, run: Callable[[Store], None]) -> None:
-        self._quit.clear()
-        self._worker = threading.Thread(target=self._run, args=(run,), daemon=True)
-        self._worker.start()
+        with self._starting:  # two pages pressing start at once: one session, the other is told
+            if self.busy:
+                raise UserError("a session is already running in the room", fix="finish it, or press quit")
+            self._quit.clear()
+            self._worker = threading.Thread(target=self._run, args=(run,), daemon=True)
+            self._worker.start()
 
     def push_audio(self, pcm16: bytes) -> None:
         """Little-endian 16-bit mono at 16 kHz from the page, while it records."""

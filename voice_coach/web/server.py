@@ -249,7 +249,17 @@ def create_app(settings: Settings, token: str):
             since = 0
         return JSONResponse(room.events(since))
 
+    async def user_error(request: Request, exc: Exception) -> Response:
+        """A problem the user can fix (a broken bank file, a full disk) as a page, never a traceback."""
+        assert isinstance(exc, UserError)
+        if request.url.path.startswith("/api/"):
+            return problem(exc)
+        shown = page("problem.html.j2", here="", error=str(exc))
+        shown.status_code = 400
+        return shown
+
     app = Starlette(
+        exception_handlers={UserError: user_error},
         routes=[
             Route("/", index),
             Route("/history", history),
@@ -266,7 +276,7 @@ def create_app(settings: Settings, token: str):
             Route("/api/import", import_notes, methods=["POST"]),
             Route("/api/events", events),
             Route("/favicon.ico", lambda request: Response(status_code=204)),
-        ]
+        ],
     )
     app.state.room = room
     return TokenGate(app, token)
