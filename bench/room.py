@@ -35,6 +35,7 @@ class Client:
     def __init__(self, port: int, token: str) -> None:
         self.port, self.headers = port, {"Cookie": f"voice_coach_room={token}"}
         self.since = 0
+        self.seen: dict[str, float] = {}  # event type -> when this client last saw one
 
     def request(self, method: str, path: str, body: bytes | str | None = None, kind: str = "json"):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -54,6 +55,9 @@ class Client:
             got = self.request("GET", f"/api/events?since={self.since}")
             self.since = got["next"]
             for e in got["events"]:
+                self.seen[e["type"] if e["type"] != "Transcribing" or not e["done"] else "Transcribed"] = (
+                    time.perf_counter()
+                )
                 if e["type"] == "Play":
                     self.request("POST", "/api/played", "{}")
                 if e["type"] == "Failed":
@@ -97,7 +101,7 @@ def main() -> None:
         if not found:
             raise SystemExit("serve printed no address")
         client = Client(int(found.group(1)), found.group(2))
-        to_event, to_page = [], []
+        to_event, to_page, to_text = [], [], []
         block = int(BLOCK_S * 16000)
         for n in range(args.runs):
             client.request("POST", "/api/start", json.dumps({"questions": ["backbone-disagree-manager"]}))
@@ -113,11 +117,13 @@ def main() -> None:
             client.request("POST", "/api/control", json.dumps({"action": "done"}))
             scored = client.wait_for("AnswerScored")
             to_event.append(time.perf_counter() - done)
+            to_text.append(client.seen["Transcribed"] - done)
             page = client.request("GET", f"/session/{scored['session']}?answer={scored['answer']}")
             to_page.append(time.perf_counter() - done)
             client.wait_for("Idle")
             print(
-                f"run {n + 1}: done -> scored {to_event[-1]:.2f} s, -> report page {to_page[-1]:.2f} s "
+                f"run {n + 1}: done -> transcribed {to_text[-1]:.2f} s, -> scored {to_event[-1]:.2f} s, "
+                f"-> report page {to_page[-1]:.2f} s "
                 f"({len(page) / 1e6:.1f} MB page)",
                 flush=True,
             )
@@ -137,6 +143,7 @@ def main() -> None:
                 "speed": args.speed,
                 "pause_s": args.pause,
                 "runs": args.runs,
+                "done_to_transcribed_median_s": round(statistics.median(to_text), 2),
                 "done_to_scored_median_s": round(statistics.median(to_event), 2),
                 "done_to_scored_p95_s": round(p95(to_event), 2),
                 "done_to_report_page_p95_s": round(p95(to_page), 2),

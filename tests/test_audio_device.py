@@ -107,7 +107,11 @@ def test_microphone_records_what_is_played_and_stops_on_silence(pulse, spoken, t
     recorded, sr = sf.read(str(out), dtype="float32")
     assert sr == 16000
     assert sum(len(c) for c in chunks) == len(recorded)  # listeners saw every sample
-    assert best_correlation(source, recorded) >= 0.9
+    # 0.8: with a CPU-bound process beside it PulseAudio drops a few milliseconds, which shifts one
+    # global alignment (0.896 seen on a busy fresh clone, 0.95-0.98 idle); the same speech reversed
+    # scores 0.16, so the bound still tells the answer from other sound
+    assert best_correlation(source, recorded) >= 0.8
+    assert best_correlation(source[::-1].copy(), recorded) < 0.5
 
 
 def test_player_output_reaches_the_speaker(pulse, spoken, tmp_path):

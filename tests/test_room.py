@@ -34,10 +34,12 @@ def test_serve_refuses_an_address_other_than_loopback(vc_env):
 
 
 @pytest.fixture
-def room(vc_env, tmp_path):
-    """`voice-coach serve --no-browser` running; yields (base URL, URL with the token, env)."""
+def room(vc_env, tmp_path, request):
+    """`voice-coach serve --no-browser` running, with as many follow-ups as the test's parameter
+    (none unless given); yields (base URL, URL with the token, port, env)."""
+    follow_ups = str(getattr(request, "param", 0))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "voice_coach", "serve", "--no-browser", "--follow-ups", "0"],
+        [sys.executable, "-m", "voice_coach", "serve", "--no-browser", "--follow-ups", follow_ups],
         env=vc_env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -120,7 +122,10 @@ def _mic_flags(wav: Path) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize("room", [1], indirect=True)
 def test_a_practice_answer_in_the_browser_end_to_end(room, spoken_answer):
+    """The answer, then the question's follow-up asked, played and answered in the page (a second
+    take from the same microphone), then the report with both."""
     from playwright.sync_api import sync_playwright
 
     base, url, _, env = room
@@ -139,6 +144,10 @@ def test_a_practice_answer_in_the_browser_end_to_end(room, spoken_answer):
         )
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "room-recording.png"))
+        page.wait_for_selector("#heading:has-text('Follow-up 1/1')", timeout=150_000)
+        page.wait_for_function(
+            "document.querySelector('#status').textContent.startsWith('recording')", timeout=60_000
+        )
         page.wait_for_selector("#after:not([hidden])", timeout=150_000)
         summary = page.inner_text("#summary")
         assert "Filling two senior roles" in summary, summary
@@ -146,6 +155,14 @@ def test_a_practice_answer_in_the_browser_end_to_end(room, spoken_answer):
         frame.locator(".transcript").first.wait_for(timeout=30_000)
         report_text = frame.locator("body").inner_text()
         assert "structured interview guide" in report_text.lower()
+        assert "What was the pressure?" in report_text  # the follow-up and its answer in the report
+        # one player for both takes, served by the room (not inlined): the answer, 1 s, the follow-up
+        player = frame.locator("audio").first
+        assert player.get_attribute("src").startswith("/recording/")
+        heard_s = player.evaluate(
+            "a => a.readyState >= 1 ? a.duration"
+            " : new Promise(ok => a.addEventListener('loadedmetadata', () => ok(a.duration)))"
+        )
         page.screenshot(path=str(ARTIFACTS / "room-report-1280.png"))
         page.set_viewport_size({"width": 390, "height": 844})
         page.screenshot(path=str(ARTIFACTS / "room-report-390.png"))
@@ -164,8 +181,14 @@ def test_a_practice_answer_in_the_browser_end_to_end(room, spoken_answer):
     assert spoken - 1 < duration < spoken + 9  # the answer and the silence that ended it
     import json
 
-    text = json.loads(report_json)["transcript"]["text"]
-    assert wer(ANSWER, text) < 0.2, text
+    report = json.loads(report_json)
+    assert wer(ANSWER, report["transcript"]["text"]) < 0.2, report["transcript"]["text"]
+    (probe,) = report["probes"]
+    assert probe["answered"] and Path(probe["audio_path"]).is_file()
+    assert probe["text"] == "What was the pressure?" and Path(probe["audio_path"]).is_file()
+    # the fake microphone plays its file again for the second take: the same words are heard
+    assert wer(ANSWER, probe["transcript"]) < 0.2, probe["transcript"]
+    assert abs(heard_s - (duration + 1 + probe["duration_s"])) < 0.5, (heard_s, duration, probe)
 
 
 def test_pushed_audio_is_recorded_like_a_microphone(tmp_path):
@@ -327,3 +350,27 @@ def test_a_broken_bank_file_is_a_page_that_says_where_not_a_traceback(app_port, 
     (bank / "mine.yaml").write_text("stories:\n  - id: x\n    bullets: [unclosed\n")
     status, page = _get(port, "/", {"Cookie": f"voice_coach_room={token}"})
     assert status == 400 and "mine.yaml" in page and "Traceback" not in page, page[:500]
+
+
+def test_the_history_page_shows_progress_day_by_day(app_port, vc_env, tmp_path):
+    """Issue 31: progress over days is a page of the room: a line a day (answers, coverage, pace,
+    fillers), the last attempts per principle, and every session with its report and replay."""
+    answer = tmp_path / "answer.txt"
+    answer.write_text(ANSWER)
+    for _ in range(3):
+        out = invoke_cli(["analyze", "--text", str(answer), "-q", "hire-develop-hiring-bar"])
+        assert out.exit_code == 0, out.stderr
+    with sqlite3.connect(Path(vc_env["VOICE_COACH_DATA_DIR"]) / "history.sqlite3") as db:
+        db.execute("UPDATE sessions SET kind = 'practice'")
+        ids = [aid for (aid,) in db.execute("SELECT id FROM attempts ORDER BY id")]
+        noon = 1_764_072_000  # 2025-11-25 12:00 UTC: two answers that day, one two days later
+        for aid, when, cov in zip(ids, (noon, noon + 600, noon + 2 * 86400), (0.5, 0.7, 0.9), strict=True):
+            db.execute("UPDATE attempts SET created_at = ?, coverage = ? WHERE id = ?", (when, cov, aid))
+    port, token = app_port
+    status, page = _get(port, "/history", {"Cookie": f"voice_coach_room={token}"})
+    assert status == 200, page[:500]
+    days = re.findall(r"<tr><td>(\d{4}-\d\d-\d\d)</td><td>(\d+)</td>\s*<td>(\d+)%</td>", page)
+    shown = page[page.find("Day by day") :][:800]
+    assert days == [("2025-11-27", "1", "90"), ("2025-11-25", "2", "60")], shown
+    assert "Per principle, the last 3 attempts" in page and "50% · 70% · 90%" in page
+    assert page.count("report and replay") == 3 and "<svg" in page  # the trend plot

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from voice_coach.history.store import Attempt
@@ -22,32 +23,52 @@ from voice_coach.units import mmss
 FOLLOW_UP_GAP_S = 1.0  # of silence between the answer and each follow-up's answer in the one player
 
 
-def _recording(answer: Attempt, report: AnswerReport) -> tuple[str | None, float, list[dict]]:
-    """The answer and its follow-ups' answers as one recording, a second of silence between them:
-    one player and one timeline for all (its data URI, its length, where each follow-up is)."""
-    import numpy as np
+def _parts(answer: Attempt, report: AnswerReport) -> tuple[list[str], float, list[dict]]:
+    """The recordings one player plays, in order: the answer, then each follow-up's answer after a
+    second of silence; with their total length and where each follow-up is (none: no recording)."""
     import soundfile as sf
 
     parts: list[tuple[str, str]] = [("", answer.audio_path or "")]
     parts += [(p.text, p.audio_path) for p in report.probes or [] if p.audio_path]
-    audio, spans, sr, at = [], [], 16000, 0.0
+    paths, spans, at = [], [], 0.0
     for k, (text, path) in enumerate(parts):
         if not path or not Path(path).is_file():
             if k == 0:
-                return None, 0.0, []
+                return [], 0.0, []
             continue
+        length = sf.info(path).duration
+        if k:
+            at += FOLLOW_UP_GAP_S
+            spans.append({"start": at, "end": at + length, "label": f"follow-up: {text}"})
+        paths.append(path)
+        at += length
+    return paths, at, spans
+
+
+def recording(answer: Attempt, report: AnswerReport) -> bytes | None:
+    """The answer and its follow-ups' answers as one FLAC, a second of silence between them: one
+    player and one timeline for all."""
+    import numpy as np
+    import soundfile as sf
+
+    paths, _, _ = _parts(answer, report)
+    if not paths:
+        return None
+    audio, sr = [], 16000
+    for k, path in enumerate(paths):
         data, sr = sf.read(path, dtype="int16")
         if data.ndim > 1:
             data = data.mean(axis=1).astype(np.int16)
         if k:
             audio.append(np.zeros(int(FOLLOW_UP_GAP_S * sr), dtype=np.int16))
-            at += FOLLOW_UP_GAP_S
-            spans.append({"start": at, "end": at + len(data) / sr, "label": f"follow-up: {text}"})
         audio.append(data)
-        at += len(data) / sr
     buf = io.BytesIO()
     sf.write(buf, np.concatenate(audio), sr, format="FLAC")
-    return "data:audio/flac;base64," + base64.b64encode(buf.getvalue()).decode("ascii"), at, spans
+    return buf.getvalue()
+
+
+def _data_uri(flac: bytes) -> str:
+    return "data:audio/flac;base64," + base64.b64encode(flac).decode("ascii")
 
 
 def _sentences(report: AnswerReport) -> list[dict]:
@@ -105,7 +126,10 @@ def session_html(
     answers: list[Attempt],
     trend_rows: list[Attempt] | None = None,
     progress: list[PrincipleProgress] | None = None,
+    audio_url: Callable[[Attempt], str] | None = None,
 ) -> str:
+    """The page; the recordings are inlined (a file that plays anywhere) unless `audio_url` names
+    where a server serves each answer's `recording` (the room: the page shows before it loads)."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(
@@ -117,7 +141,10 @@ def session_html(
         r = a.report
         if r is None:
             continue
-        src, length, follow_ups = _recording(a, r)
+        paths, length, follow_ups = _parts(a, r)
+        src = None
+        if paths:
+            src = audio_url(a) if audio_url else _data_uri(recording(a, r) or b"")
         items.append(
             {
                 "report": r,

@@ -44,3 +44,39 @@ def per_principle(rows: list[Attempt], store: Store, last: int = LAST) -> list[P
         }
         out.append(PrincipleProgress(name, len(groups[name]), cells))
     return out
+
+
+@dataclass
+class DayProgress:
+    day: str  # YYYY-MM-DD, local time
+    answers: int
+    coverage: float | None  # means over the day's answers that have the value
+    wpm: float | None
+    fillers_per_min: float | None
+    principles: list[str]
+
+
+def _mean(values: list[float | None]) -> float | None:
+    got = [v for v in values if v is not None]
+    return sum(got) / len(got) if got else None
+
+
+def per_day(rows: list[Attempt]) -> list[DayProgress]:
+    """Practice answers grouped by the local day they were given, oldest first: how a week of
+    practice moved, as the room's history page shows it."""
+    import time
+
+    days: dict[str, list[Attempt]] = {}
+    for a in sorted(rows, key=lambda a: a.created_at):
+        days.setdefault(time.strftime("%Y-%m-%d", time.localtime(a.created_at)), []).append(a)
+    return [
+        DayProgress(
+            day,
+            len(rs),
+            _mean([a.coverage for a in rs]),
+            _mean([a.wpm for a in rs]),
+            _mean([a.fillers_per_min for a in rs]),
+            sorted({a.principle for a in rs if a.principle}),
+        )
+        for day, rs in days.items()
+    ]

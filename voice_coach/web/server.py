@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import socket
+import tempfile
 import time
 from collections.abc import Callable
 from importlib import resources
@@ -58,6 +59,7 @@ def create_app(settings: Settings, token: str):
     from starlette.routing import Route
 
     recordings = settings.recordings_dir.resolve()
+    joined: dict[tuple[str, int], Path] = {}  # (answer, follow-ups) -> the one file its player plays
 
     def media_url(path: Path) -> str:
         return "/media/" + path.resolve().relative_to(recordings).as_posix()
@@ -91,12 +93,16 @@ def create_app(settings: Settings, token: str):
         )
 
     def history(request: Request) -> Response:
+        """Progress over the days (a line a day, the trend plot, the last attempts per principle),
+        then every session with its report and replay."""
         from voice_coach.report import plots
+        from voice_coach.report.progress import COLUMNS, LAST, per_day, per_principle
 
         bank = api.load_bank(settings)
         with Store(settings.db_path) as store:
             view = api.history_view(bank, store)
             sessions = store.sessions()
+            progress = per_principle(view.practice, store)
         answers: dict[str, list] = {}
         for a in view.rows:
             answers.setdefault(a.session_id, []).append(a)
@@ -105,6 +111,10 @@ def create_app(settings: Settings, token: str):
             sessions=[s for s in reversed(sessions) if s.id in answers],
             answers=answers,
             trend_svg=plots.trends(view.practice) if view.practice else "",
+            days=list(reversed(per_day(view.practice))),
+            progress=progress,
+            columns=COLUMNS,
+            last=LAST,
             when=lambda t: time.strftime("%Y-%m-%d %H:%M", time.localtime(t)),
         )
 
@@ -161,14 +171,43 @@ def create_app(settings: Settings, token: str):
                 one = [a for a in answers if str(a.id) == only]
                 if not one:
                     return HTMLResponse("<p>no such answer in this session</p>", status_code=404)
-                return HTMLResponse(session_html(sid, one))
+                return HTMLResponse(session_html(sid, one, audio_url=lambda a: f"/recording/{sid}/{a.id}"))
             return HTMLResponse(SessionReports(store, sid, answers).html())
 
-    def media(request: Request) -> Response:
-        path = (recordings / request.path_params["path"]).resolve()
+    def answer_recording(request: Request) -> Response:
+        """An answer with its follow-ups' answers as one file, served (ranges and all, so the page
+        can seek) rather than inlined, so the report shows before the audio loads."""
+        from voice_coach.report.html import recording
+
+        with Store(settings.db_path) as store:
+            try:
+                _, answers = api.session_answers(store, request.path_params["sid"])
+            except UserError:
+                answers = []
+        found = [a for a in answers if str(a.id) == request.path_params["aid"] and a.report]
+        if not found or not found[0].audio_path:
+            return Response("not found", status_code=404)
+        answer = found[0]
+        if not answer.report.probes:
+            return media_file(Path(answer.audio_path))
+        key = (str(answer.id), len(answer.report.probes))
+        if key not in joined or not joined[key].is_file():
+            flac = recording(answer, answer.report)
+            if flac is None:
+                return Response("not found", status_code=404)
+            with tempfile.NamedTemporaryFile(prefix="voice-coach-room-", suffix=".flac", delete=False) as f:
+                f.write(flac)
+            joined[key] = Path(f.name)
+        return FileResponse(joined[key], media_type="audio/flac")
+
+    def media_file(path: Path) -> Response:
+        path = path.resolve()
         if not path.is_relative_to(recordings) or not path.is_file() or path.suffix != ".wav":
             return Response("not found", status_code=404)
         return FileResponse(path, media_type="audio/wav")
+
+    def media(request: Request) -> Response:
+        return media_file(recordings / request.path_params["path"])
 
     def static(request: Request) -> Response:
         name = request.path_params["name"]
@@ -267,6 +306,7 @@ def create_app(settings: Settings, token: str):
             Route("/session/{sid}", session_page),
             Route("/debrief/{sid}", debrief_page),
             Route("/media/{path:path}", media),
+            Route("/recording/{sid}/{aid}", answer_recording),
             Route("/static/{name}", static),
             Route("/api/start", start, methods=["POST"]),
             Route("/api/loop", start_loop, methods=["POST"]),
