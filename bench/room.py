@@ -55,9 +55,8 @@ class Client:
             got = self.request("GET", f"/api/events?since={self.since}")
             self.since = got["next"]
             for e in got["events"]:
-                self.seen[e["type"] if e["type"] != "Transcribing" or not e["done"] else "Transcribed"] = (
-                    time.perf_counter()
-                )
+                kind = "Transcribed" if e["type"] == "Transcribing" and e["done"] else e["type"]
+                self.seen[kind] = time.perf_counter()
                 if e["type"] == "Play":
                     self.request("POST", "/api/played", "{}")
                 if e["type"] == "Failed":

@@ -23,7 +23,7 @@ from voice_coach.units import mmss
 FOLLOW_UP_GAP_S = 1.0  # of silence between the answer and each follow-up's answer in the one player
 
 
-def _parts(answer: Attempt, report: AnswerReport) -> tuple[list[str], float, list[dict]]:
+def player_parts(answer: Attempt, report: AnswerReport) -> tuple[list[str], float, list[dict]]:
     """The recordings one player plays, in order: the answer, then each follow-up's answer after a
     second of silence; with their total length and where each follow-up is (none: no recording)."""
     import soundfile as sf
@@ -45,15 +45,12 @@ def _parts(answer: Attempt, report: AnswerReport) -> tuple[list[str], float, lis
     return paths, at, spans
 
 
-def recording(answer: Attempt, report: AnswerReport) -> bytes | None:
-    """The answer and its follow-ups' answers as one FLAC, a second of silence between them: one
-    player and one timeline for all."""
+def recording(paths: list[str]) -> bytes:
+    """The answer and its follow-ups' answers (`player_parts`' paths) as one FLAC, a second of
+    silence between them: one player and one timeline for all."""
     import numpy as np
     import soundfile as sf
 
-    paths, _, _ = _parts(answer, report)
-    if not paths:
-        return None
     audio, sr = [], 16000
     for k, path in enumerate(paths):
         data, sr = sf.read(path, dtype="int16")
@@ -141,10 +138,10 @@ def session_html(
         r = a.report
         if r is None:
             continue
-        paths, length, follow_ups = _parts(a, r)
+        paths, length, follow_ups = player_parts(a, r)
         src = None
         if paths:
-            src = audio_url(a) if audio_url else _data_uri(recording(a, r) or b"")
+            src = audio_url(a) if audio_url else _data_uri(recording(paths))
         items.append(
             {
                 "report": r,

@@ -59,7 +59,9 @@ def create_app(settings: Settings, token: str):
     from starlette.routing import Route
 
     recordings = settings.recordings_dir.resolve()
-    joined: dict[tuple[str, int], Path] = {}  # (answer, follow-ups) -> the one file its player plays
+    # answer and follow-ups joined into the one file its player plays; removed when the server exits
+    scratch = tempfile.TemporaryDirectory(prefix="voice-coach-room-")
+    joined: dict[tuple[str, ...], Path] = {}
 
     def media_url(path: Path) -> str:
         return "/media/" + path.resolve().relative_to(recordings).as_posix()
@@ -177,7 +179,7 @@ def create_app(settings: Settings, token: str):
     def answer_recording(request: Request) -> Response:
         """An answer with its follow-ups' answers as one file, served (ranges and all, so the page
         can seek) rather than inlined, so the report shows before the audio loads."""
-        from voice_coach.report.html import recording
+        from voice_coach.report.html import player_parts, recording
 
         with Store(settings.db_path) as store:
             try:
@@ -187,17 +189,13 @@ def create_app(settings: Settings, token: str):
         found = [a for a in answers if str(a.id) == request.path_params["aid"] and a.report]
         if not found or not found[0].audio_path:
             return Response("not found", status_code=404)
-        answer = found[0]
-        if not answer.report.probes:
-            return media_file(Path(answer.audio_path))
-        key = (str(answer.id), len(answer.report.probes))
+        paths, _, _ = player_parts(found[0], found[0].report)
+        if len(paths) <= 1:
+            return media_file(Path(paths[0])) if paths else Response("not found", status_code=404)
+        key = tuple(paths)
         if key not in joined or not joined[key].is_file():
-            flac = recording(answer, answer.report)
-            if flac is None:
-                return Response("not found", status_code=404)
-            with tempfile.NamedTemporaryFile(prefix="voice-coach-room-", suffix=".flac", delete=False) as f:
-                f.write(flac)
-            joined[key] = Path(f.name)
+            joined[key] = Path(scratch.name) / f"{len(joined)}.flac"
+            joined[key].write_bytes(recording(paths))
         return FileResponse(joined[key], media_type="audio/flac")
 
     def media_file(path: Path) -> Response:
