@@ -55,8 +55,8 @@ class Client:
             got = self.request("GET", f"/api/events?since={self.since}")
             self.since = got["next"]
             for e in got["events"]:
-                kind = "Transcribed" if e["type"] == "Transcribing" and e["done"] else e["type"]
-                self.seen[kind] = time.perf_counter()
+                seen_as = "Transcribed" if e["type"] == "Transcribing" and e["done"] else e["type"]
+                self.seen[seen_as] = time.perf_counter()
                 if e["type"] == "Play":
                     self.request("POST", "/api/played", "{}")
                 if e["type"] == "Failed":

@@ -46,3 +46,72 @@ def matched_words(a: list, b: list) -> list[tuple]:
         a=[norm(w.word) for w in a], b=[norm(w.word) for w in b], autojunk=False
     )
     return [(a[m.a + k], b[m.b + k]) for m in matcher.get_matching_blocks() for k in range(m.size)]
+
+
+class Recording:
+    """An engine that answers with the length of what it was given, so a transcript names its audio."""
+
+    name, model = "fake", "fake"
+
+    def __init__(self, seconds: float = 0.0) -> None:
+        self.heard: list[int] = []
+        self.seconds = seconds
+
+    def transcribe(self, audio, progress=None):
+        import time
+
+        from voice_coach.transcript import Transcript, Word
+
+        time.sleep(self.seconds)
+        self.heard.append(len(audio))
+        return Transcript(
+            f"n{len(audio)}", [Word(f"n{len(audio)}", 0.0, 0.1)], len(audio) / 16000, "fake", "fake"
+        )
+
+
+def feed(streamer, plan: list[tuple[str, float]], wait: float = 0.0) -> None:
+    """Tone or silence, a tenth of a second at a time; `wait` after each silent tenth lets the worker run."""
+    import time
+
+    import numpy as np
+
+    t = np.arange(1600) / 16000
+    for kind, seconds in plan:
+        for _ in range(round(seconds * 10)):
+            loud = kind == "speech"
+            streamer.feed((0.3 * np.sin(2 * np.pi * 220 * t) if loud else np.zeros(1600)).astype(np.float32))
+            if not loud:
+                time.sleep(wait)
+
+
+def test_a_draft_made_in_the_last_pause_is_the_last_stretch():
+    """Done pressed 0.8 s into a pause: the stretch was transcribed half a second into it, so
+    nothing is left to transcribe, and the result is what it would have been without drafts."""
+    plans = [("speech", 2.0), ("silence", 0.8)]
+    engine = Recording()
+    streamer = StreamingTranscriber(engine)
+    feed(streamer, plans, wait=0.02)
+    drafted = streamer.finish()
+    assert streamer.stats == {"drafts": 1, "drafts_used": 1, "drafts_skipped": 0}
+    assert engine.heard == [int(2.8 * 16000)]  # 0.3 s lead-in + 2 s + TAIL: transcribed once
+    plain = StreamingTranscriber(Recording(), drafts=False)
+    feed(plain, plans)
+    assert plain.finish().text == drafted.text
+
+
+def test_a_draft_overtaken_by_more_speech_changes_nothing():
+    """The user pauses, a draft starts, the user goes on: the draft is not the answer's end; the
+    transcript is the same as with no drafts at all, whether or not the worker got to the draft."""
+    plan = [("speech", 2.0), ("silence", 0.7), ("speech", 1.0), ("silence", 0.2)]
+    for seconds in (0.0, 0.3):  # a fast and a slow engine: the draft finished, or still running
+        streamer = StreamingTranscriber(Recording(seconds))
+        feed(streamer, plan, wait=0.02)
+        drafted = streamer.finish()
+        plain = StreamingTranscriber(Recording(), drafts=False)
+        feed(plain, plan)
+        assert streamer.stats["drafts"] == 1 and streamer.stats["drafts_used"] == 0
+        assert (
+            drafted.text
+            == plain.finish().text
+            == f"n{int(0.3 * 16000) + 2 * 16000 + 7 * 1600 + 16000 + 3200}"
+        )

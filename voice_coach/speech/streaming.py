@@ -4,6 +4,12 @@ The recorder hands every chunk to `feed`. When a pause follows enough speech, th
 middle of the pause is cut off and transcribed on a worker thread, so when the answer ends only the
 last stretch is left. Cuts fall in pauses, never inside words, and each stretch keeps its offset, so
 the merged transcript has the same word times as one pass over the whole file.
+
+Drafts: half a second into a pause, if the worker is idle, the stretch so far is transcribed as it
+would be sent if the answer ended there (its end fixed at TAIL into the pause, as every cut and the
+last stretch are). When the user presses done in that pause, the last stretch is already done. A
+draft is the same audio as the cut it stands for, so using one never changes a result; one made
+stale by new speech is skipped, not transcribed.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from voice_coach.speech.vad import merged, shifted
 
 SR = 16000
 LEAD_IN = int(0.3 * SR)
+TAIL = int(0.5 * SR)  # of a pause kept at the end of a stretch cut in a long pause, and of the last one
 
 
 class StreamingTranscriber:
@@ -31,6 +38,7 @@ class StreamingTranscriber:
         min_segment_s: float = 15.0,
         final_pause_s: float = 1.0,
         on_words: Callable[[list[Word]], None] | None = None,
+        drafts: bool = True,
     ) -> None:
         """on_words, if given, is called on the worker thread with the words so far after each
         stretch: work that can be done before the answer ends (the scorer's embeddings)."""
@@ -45,8 +53,14 @@ class StreamingTranscriber:
         self._fed = 0
         self._silence = 0  # samples of trailing silence in the pending audio
         self._speech_since_cut = False
-        self._jobs: queue.Queue[tuple[int, np.ndarray] | None] = queue.Queue()
+        self._jobs: queue.Queue[tuple[str, int, np.ndarray, int] | None] = queue.Queue()
         self._parts: list[tuple[int, Transcript]] = []
+        self.drafts = drafts
+        self._drafted = False  # a draft was sent for this pause
+        self._generation = 0  # moves on with each new speech or cut: a draft from before is stale
+        self._draft: tuple[tuple[int, int], Transcript] | None = None  # (offset, length) -> its words
+        self._working = False
+        self.stats = {"drafts": 0, "drafts_used": 0, "drafts_skipped": 0}
         self._error: BaseException | None = None
         self._worker = threading.Thread(target=self._work, daemon=True)
         self._worker.start()
@@ -57,26 +71,41 @@ class StreamingTranscriber:
         self._pending.append(chunk)
         self._pending_len += len(chunk)
         if level_dbfs(chunk) > self.speech_dbfs:
+            if self._silence:
+                self._generation += 1
+                self._drafted = False
             self._silence = 0
             self._speech_since_cut = True
             return
         self._silence += len(chunk)
         if not self._speech_since_cut:
             return
-        long_enough = self._pending_len - self._silence >= self.min_segment
-        if (long_enough and self._silence >= self.pause_s * SR) or self._silence >= self.final_pause * SR:
+        pause_start = self._pending_len - self._silence
+        if pause_start >= self.min_segment and self._silence >= self.pause_s * SR:
             self._cut(self._pending_len - self._silence // 2)
+        elif self._silence >= self.final_pause * SR:
+            self._cut(pause_start + TAIL)
+        elif self.drafts and self._silence >= TAIL and not self._drafted and self._idle():
+            self._drafted = True
+            self.stats["drafts"] += 1
+            self._jobs.put(
+                ("draft", self._offset, np.concatenate(self._pending)[: pause_start + TAIL], self._generation)
+            )
+
+    def _idle(self) -> bool:
+        return not self._working and self._jobs.empty()
 
     def _cut(self, at: int) -> None:
         """Send the audio up to `at` (inside a pause); keep the whole pause as the next stretch's lead-in."""
         audio = np.concatenate(self._pending)
-        self._jobs.put((self._offset, audio[:at]))
+        self._jobs.put(("cut", self._offset, audio[:at], -1))
         keep_from = self._pending_len - self._silence  # where the pause began
         rest = audio[keep_from:]
         self._offset += keep_from
         self._pending, self._pending_len = [rest], len(rest)
         self._silence = len(rest)
         self._speech_since_cut = False
+        self._generation += 1
 
     # -- worker side ------------------------------------------------------------------------
     def _work(self) -> None:
@@ -84,14 +113,29 @@ class StreamingTranscriber:
             job = self._jobs.get()
             if job is None:
                 return
-            offset, audio = job
+            kind, offset, audio, generation = job
+            key = (offset, len(audio))
+            if kind == "draft" and generation != self._generation:
+                self.stats["drafts_skipped"] += 1  # the user went on speaking: not the end after all
+                continue
+            self._working = True
             try:
-                # a little digital silence before the first word keeps Whisper from clipping it
-                padded = np.concatenate([np.zeros(LEAD_IN, dtype=np.float32), audio])
-                self._parts.append((offset - LEAD_IN, self.engine.transcribe(padded)))
+                if kind == "cut" and self._draft and self._draft[0] == key:
+                    self.stats["drafts_used"] += 1
+                    part = self._draft[1]
+                else:
+                    # a little digital silence before the first word keeps Whisper from clipping it
+                    padded = np.concatenate([np.zeros(LEAD_IN, dtype=np.float32), audio])
+                    part = self.engine.transcribe(padded)
             except BaseException as exc:  # re-raised by finish()
                 self._error = exc
                 continue
+            finally:
+                self._working = False
+            if kind == "draft":
+                self._draft = (key, part)
+                continue
+            self._parts.append((offset - LEAD_IN, part))
             if self.on_words is not None and not self.busy():
                 try:
                     self.on_words(self._words())
@@ -130,7 +174,8 @@ class StreamingTranscriber:
     def finish(self) -> Transcript:
         """Transcribe what is left and merge all parts (call once, after the recording ended)."""
         if self._pending_len and self._speech_since_cut:
-            self._jobs.put((self._offset, np.concatenate(self._pending)))
+            end = self._pending_len - self._silence + min(self._silence, TAIL)
+            self._jobs.put(("cut", self._offset, np.concatenate(self._pending)[:end], -1))
         total = self._fed
         self._finishing = True  # on_words work stops: the user is waiting for the report now
         self._jobs.put(None)
@@ -149,6 +194,6 @@ class StreamingTranscriber:
             self.engine.name,
             self.engine.model,
             seconds=round(seconds, 3),
-            extra={"streamed_parts": len(self._parts)},
+            extra={"streamed_parts": len(self._parts), **self.stats},
             speech_regions=merged(regions),
         )
