@@ -5,11 +5,12 @@ middle of the pause is cut off and transcribed on a worker thread, so when the a
 last stretch is left. Cuts fall in pauses, never inside words, and each stretch keeps its offset, so
 the merged transcript has the same word times as one pass over the whole file.
 
-Drafts: half a second into a pause, if the worker is idle, the stretch so far is transcribed as it
-would be sent if the answer ended there (its end fixed at TAIL into the pause, as every cut and the
-last stretch are). When the user presses done in that pause, the last stretch is already done. A
-draft is the same audio as the cut it stands for, so using one never changes a result; one made
-stale by new speech is skipped, not transcribed.
+The last stretch is sent in two parts when it holds a pause of half a second or more: up to TAIL
+into its last such pause, and the rest (the pause its lead-in, as after any cut). The first part is
+drafted: when that pause reaches TAIL and the worker is idle, it is transcribed at once, so when the
+user presses done only the words since the last pause are left. A draft is the same audio as the
+part it stands for, and the parts are decided by the audio alone, so a result never depends on
+whether a draft was ready (a busy machine only makes "done" slower).
 """
 
 from __future__ import annotations
@@ -53,11 +54,10 @@ class StreamingTranscriber:
         self._fed = 0
         self._silence = 0  # samples of trailing silence in the pending audio
         self._speech_since_cut = False
-        self._jobs: queue.Queue[tuple[str, int, np.ndarray, int] | None] = queue.Queue()
+        self._jobs: queue.Queue[tuple[str, int, np.ndarray] | None] = queue.Queue()
         self._parts: list[tuple[int, Transcript]] = []
         self.drafts = drafts
-        self._drafted = False  # a draft was sent for this pause
-        self._generation = 0  # moves on with each new speech or cut: a draft from before is stale
+        self._last_pause: int | None = None  # where the pending stretch's last long pause began
         self._draft: tuple[tuple[int, int], Transcript] | None = None  # (offset, length) -> its words
         self._working = False
         self.stats = {"drafts": 0, "drafts_used": 0, "drafts_skipped": 0}
@@ -71,9 +71,6 @@ class StreamingTranscriber:
         self._pending.append(chunk)
         self._pending_len += len(chunk)
         if level_dbfs(chunk) > self.speech_dbfs:
-            if self._silence:
-                self._generation += 1
-                self._drafted = False
             self._silence = 0
             self._speech_since_cut = True
             return
@@ -85,12 +82,12 @@ class StreamingTranscriber:
             self._cut(self._pending_len - self._silence // 2)
         elif self._silence >= self.final_pause * SR:
             self._cut(pause_start + TAIL)
-        elif self.drafts and self._silence >= TAIL and not self._drafted and self._idle():
-            self._drafted = True
-            self.stats["drafts"] += 1
-            self._jobs.put(
-                ("draft", self._offset, np.concatenate(self._pending)[: pause_start + TAIL], self._generation)
-            )
+        elif self._silence >= TAIL and self._last_pause != pause_start:
+            self._last_pause = pause_start
+            if self.drafts and self._idle():
+                self.stats["drafts"] += 1
+                draft = np.concatenate(self._pending)[: pause_start + TAIL]
+                self._jobs.put(("draft", self._offset, draft))
 
     def _idle(self) -> bool:
         return not self._working and self._jobs.empty()
@@ -98,14 +95,14 @@ class StreamingTranscriber:
     def _cut(self, at: int) -> None:
         """Send the audio up to `at` (inside a pause); keep the whole pause as the next stretch's lead-in."""
         audio = np.concatenate(self._pending)
-        self._jobs.put(("cut", self._offset, audio[:at], -1))
+        self._jobs.put(("cut", self._offset, audio[:at]))
         keep_from = self._pending_len - self._silence  # where the pause began
         rest = audio[keep_from:]
         self._offset += keep_from
         self._pending, self._pending_len = [rest], len(rest)
         self._silence = len(rest)
         self._speech_since_cut = False
-        self._generation += 1
+        self._last_pause = None
 
     # -- worker side ------------------------------------------------------------------------
     def _work(self) -> None:
@@ -113,10 +110,10 @@ class StreamingTranscriber:
             job = self._jobs.get()
             if job is None:
                 return
-            kind, offset, audio, generation = job
+            kind, offset, audio = job
             key = (offset, len(audio))
-            if kind == "draft" and generation != self._generation:
-                self.stats["drafts_skipped"] += 1  # the user went on speaking: not the end after all
+            if kind == "draft" and offset != self._offset:
+                self.stats["drafts_skipped"] += 1  # its stretch was cut meanwhile: a cut is coming
                 continue
             self._working = True
             try:
@@ -174,8 +171,14 @@ class StreamingTranscriber:
     def finish(self) -> Transcript:
         """Transcribe what is left and merge all parts (call once, after the recording ended)."""
         if self._pending_len and self._speech_since_cut:
+            audio = np.concatenate(self._pending)
             end = self._pending_len - self._silence + min(self._silence, TAIL)
-            self._jobs.put(("cut", self._offset, np.concatenate(self._pending)[:end], -1))
+            split = self._last_pause
+            if split is not None and split + TAIL < end:  # words after the last long pause
+                self._jobs.put(("cut", self._offset, audio[: split + TAIL]))
+                self._jobs.put(("cut", self._offset + split, audio[split:end]))
+            else:
+                self._jobs.put(("cut", self._offset, audio[:end]))
         total = self._fed
         self._finishing = True  # on_words work stops: the user is waiting for the report now
         self._jobs.put(None)
