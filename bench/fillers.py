@@ -15,9 +15,9 @@ from pathlib import Path
 import jiwer
 
 from voice_coach.audio.files import load_audio
-from voice_coach.config import load_settings
+from voice_coach.config import FILLER_MODES, load_settings
 from voice_coach.evaluation.evaluate import default_set, load_set
-from voice_coach.speech.engines import FILLER_MODES, FasterWhisperEngine
+from voice_coach.speech.engines import FasterWhisperEngine
 from voice_coach.speech.tts import synthesize
 
 FILLERS = {"um", "umm", "uh", "uhh", "hmm", "er", "erm", "ah", "mm"}

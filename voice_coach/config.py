@@ -13,6 +13,9 @@ from pathlib import Path
 
 from voice_coach.errors import UserError
 
+# how Whisper is prompted to write hesitations (speech/engines.py, speech/guard.py)
+FILLER_MODES = ("off", "initial", "hotwords", "guarded")
+
 MODELS = ("tiny.en", "base")
 ENGINES = ("faster-whisper", "openai-whisper")
 
@@ -51,7 +54,7 @@ class Settings:
     wpm_flags: tuple[float, float] = (110.0, 190.0)
     tts_rate: int = 175
     voice: str = "auto"  # auto (neural when installed), joe, espeak, or an espeak-ng voice id
-    filler_prompt: str = "off"  # off, initial or hotwords: see speech/engines.py
+    filler_prompt: str = "guarded"  # one of FILLER_MODES: see speech/engines.py
 
     @property
     def db_path(self) -> Path:
@@ -153,9 +156,10 @@ def load_settings() -> Settings:
             )
         chosen["wpm_band"] = (float(band[0]), float(band[1]))
     if "filler_prompt" in file_values:
-        if file_values["filler_prompt"] not in ("off", "initial", "hotwords"):
+        if file_values["filler_prompt"] not in FILLER_MODES:
             raise UserError(
-                f"'filler_prompt' must be off, initial or hotwords, not {file_values['filler_prompt']!r}",
+                f"'filler_prompt' must be one of {', '.join(FILLER_MODES)}, "
+                f"not {file_values['filler_prompt']!r}",
                 where=str(path),
                 fix='set e.g. filler_prompt = "initial"',
             )

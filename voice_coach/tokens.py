@@ -59,3 +59,13 @@ def stem(token: str) -> str:
 def content_tokens(text: str) -> list[str]:
     tokens = (norm(w) for w in text.replace("-", " ").replace("/", " ").split())
     return [stem(t) for t in tokens if t and t not in STOPWORDS]
+
+
+# a hesitation sound however long it is drawn out: "ummm", "uhh", "hmmm", "mm", "mhm", "erm"
+_SOUND = re.compile(r"^(?:u+m+|u+h+m*|e+r+m*|a+h+|e+h+|h+m+|m+h*m+)$")
+
+
+def is_hesitation(word: str) -> bool:
+    """A hesitation sound, not the pronoun Whisper writes "'er" ("I hardly know 'er")."""
+    raw = word.strip().strip('.,?!;:"')
+    return not raw.startswith(("'", "’")) and bool(_SOUND.match(norm(raw)))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
 from voice_coach.scoring.model import Delivery, Filler, Fillers, Hedge, Pause
 from voice_coach.scoring.text import SET_OFF_FILLERS, pronoun_counts
 from voice_coach.speech.engines import Word
-from voice_coach.tokens import norm
+from voice_coach.tokens import is_hesitation, norm
 
 PAUSE_S = 1.0
 LONG_PAUSE_S = 2.5
@@ -47,15 +46,11 @@ def _gap(a: Word, b: Word) -> float:
     return b.start - a.end
 
 
-# a hesitation sound however long it is drawn out: "ummm", "uhh", "hmmm", "mm", "mhm", "erm"
-_SOUND = re.compile(r"^(?:u+m+|u+h+m*|e+r+m*|a+h+|e+h+|h+m+|m+h*m+)$")
 SINGLE_WORDS = frozenset({"so", "like", "right"})
 
 
 def is_sound(word: Word) -> bool:
-    """A hesitation sound, not the pronoun Whisper writes "'er" ("I hardly know 'er")."""
-    raw = word.word.strip().strip('.,?!;:"')
-    return not raw.startswith(("'", "’")) and bool(_SOUND.match(norm(raw)))
+    return is_hesitation(word.word)
 
 
 def find_fillers(words: list[Word]) -> list[Filler]:

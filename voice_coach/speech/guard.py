@@ -1,0 +1,125 @@
+"""Prompted decoding kept safe.
+
+Whisper leaves "um" and "uh" out unless its prompt holds some, and a prompt can do harm: on a run
+of real "uh"s it loops ("uh, uh, uh, ..." a hundred times), in a silence after the speech it
+invents a phrase ("Thank you very much."), and on a short clip it reads the prompt back ("Er. Uh,
+um, er, ah."). A prompted pass is checked segment by segment; what cannot be repaired is decoded
+again without the prompt.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from voice_coach.tokens import is_hesitation, norm
+from voice_coach.transcript import Word
+
+LOOP_RATIO = 2.4  # Whisper's own compression-ratio threshold for a decode that repeats itself
+INSTANT_S = 0.02  # a word shorter than this was given no time in the audio: not heard
+OVERLAP_S = 0.3  # how far outside the VAD's speech a word's middle may fall and still be heard
+UNHEARD_S = 1.0  # of speech after the last word: the decode stopped early, not the speaker
+TOKENS_PER_S = 8  # a prompted pass's token budget per second of audio: fast speech with fillers fits
+MAX_NEW_TOKENS = 400  # Whisper's 448 less the prompt
+SR = 16000
+
+
+@dataclass
+class Segment:
+    words: list[Word]
+    compression_ratio: float
+
+
+def _instant(word: Word) -> bool:
+    return word.start is not None and word.end is not None and word.end - word.start < INSTANT_S
+
+
+def _without_echo(words: list[Word]) -> list[Word]:
+    """Drop runs of four or more hesitations of three kinds or more: the prompt read back, not how
+    people hesitate (they repeat one sound: "uh, uh, uh")."""
+    kept: list[Word] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and is_hesitation(words[j].word):
+            j += 1
+        run = words[i:j]
+        if len(run) >= 4 and len({norm(w.word) for w in run}) >= 3:
+            i = j
+            continue
+        kept.extend(run or words[i : i + 1])
+        i = max(j, i + 1)
+    return kept
+
+
+def _over_silence(words: list[Word], regions: list[tuple[float, float]] | None) -> bool:
+    """No word of the segment is inside (or within OVERLAP_S of) the VAD's speech."""
+    if regions is None:
+        return False
+    return not any(
+        a - OVERLAP_S <= (w.start + w.end) / 2 <= b + OVERLAP_S
+        for w in words
+        if w.start is not None and w.end is not None
+        for a, b in regions
+    )
+
+
+def guarded_words(
+    segments: list[Segment], regions: list[tuple[float, float]] | None = None
+) -> list[Word] | None:
+    """The words of a prompted pass that can be trusted, or None: decode again without the prompt.
+
+    A segment over silence (none of its words where the VAD hears speech: Whisper's second window
+    after a cut-off last word loops "I'm sorry, I'm sorry" there) is dropped. A looping segment that
+    loops on one hesitation keeps the words the audio gave time to (a real "uh, uh, uh" is kept, its
+    hundred copies are not); a loop on anything else is not repairable. A segment whose words mostly
+    take no time is text invented over silence, dropped."""
+    kept: list[Word] = []
+    for segment in segments:
+        words = segment.words
+        if not words or _over_silence(words, regions):
+            continue
+        if segment.compression_ratio > LOOP_RATIO:
+            top = Counter(norm(w.word) for w in words).most_common(1)[0][0]
+            if not is_hesitation(top):
+                return None
+            words = [w for w in words if not _instant(w)]
+        elif len(words) >= 3 and 2 * sum(_instant(w) for w in words) >= len(words):
+            continue
+        kept.extend(_without_echo(words))
+    return kept
+
+
+def speech_after(regions: list[tuple[float, float]], t: float) -> float:
+    """Seconds of speech (the VAD's regions) after time t."""
+    return sum(max(0.0, b - max(a, t)) for a, b in regions)
+
+
+def prompted_words(
+    decode: Callable[[np.ndarray, int], list[Segment]], audio: np.ndarray, regions: list[tuple[float, float]]
+) -> list[Word] | None:
+    """A prompted pass (`decode(audio, token_budget)`, at temperature 0), checked; None: decode
+    again without the prompt. The budget ends a loop soon, so it costs little. A prompted decode
+    can stop early (after a cough): speech the VAD hears after its last word is decoded from there,
+    once."""
+
+    def checked(clip: np.ndarray, at: float = 0.0) -> list[Word] | None:
+        budget = min(MAX_NEW_TOKENS, int(TOKENS_PER_S * min(len(clip) / SR, 30.0)) + 24)
+        return guarded_words(decode(clip, budget), [(a - at, b - at) for a, b in regions])
+
+    words = checked(audio)
+    if words is None:
+        return None
+    end = (words[-1].end or 0.0) if words else 0.0
+    if speech_after(regions, end) >= UNHEARD_S:
+        rest = checked(audio[int(end * SR) :], end)
+        if rest is None:
+            return None
+        words += [
+            Word(w.word, round((w.start or 0) + end, 3), round((w.end or 0) + end, 3), w.probability)
+            for w in rest
+        ]
+    return words
