@@ -48,8 +48,8 @@ def test_an_early_stop_is_decoded_again_from_the_last_word():
     audio = np.zeros(20 * 16000, dtype=np.float32)
     calls = []
 
-    def decode(clip, budget):
-        calls.append((len(clip) / 16000, budget))
+    def decode(clip, budget, until):
+        calls.append((len(clip) / 16000, budget, until))
         if len(calls) == 1:
             return [Segment(words("I@1.0-1.2 think@1.2-1.5 I'll@1.5-1.7 cough.@1.7-2.0"), 0.9)]
         return [Segment(words("uh,@1.0-1.3 that@1.5-1.7 happened.@1.7-2.2"), 0.9)]
@@ -57,7 +57,8 @@ def test_an_early_stop_is_decoded_again_from_the_last_word():
     found = prompted_words(decode, audio, regions=[(1.0, 2.0), (3.0, 4.5)])
     assert text(found) == "I think I'll cough. uh, that happened."
     assert [w.start for w in found][-3:] == [3.0, 3.5, 3.7]  # timed from the start of the audio
-    assert calls == [(20.0, 24 + 8 * 20), (18.0, 24 + 8 * 18)]  # the budget: 8 tokens a second
+    # the budget: 8 tokens a second; no window decoded after half a second before the speech ends
+    assert calls == [(20.0, 24 + 8 * 20, 4.0), (18.0, 24 + 8 * 18, 2.0)]
 
 
 def test_a_segment_over_silence_is_dropped_even_when_it_loops():

@@ -144,14 +144,15 @@ class FasterWhisperEngine:
             speech_regions=regions,
         )
 
-    def _prompted(self, audio: np.ndarray, budget: int) -> list[Segment]:
+    def _prompted(self, audio: np.ndarray, budget: int, until: float | None) -> list[Segment]:
         options = dict(initial_prompt=FILLER_PROMPT, temperature=0.0, max_new_tokens=budget)
-        return [Segment(w, ratio) for w, ratio in self._decode(audio, None, **options)]
+        return [Segment(w, ratio) for w, ratio in self._decode(audio, None, until=until, **options)]
 
     def _decode(
-        self, audio: np.ndarray, progress: Progress | None, **options
+        self, audio: np.ndarray, progress: Progress | None, until: float | None = None, **options
     ) -> list[tuple[list[Word], float]]:
-        """Each segment's words and compression ratio (how much the decode repeated itself)."""
+        """Each segment's words and compression ratio (how much the decode repeated itself); no
+        further window is decoded once a segment ends after `until` (segments come lazily)."""
         duration = len(audio) / 16000
         segments, _info = self._whisper.transcribe(
             audio,
@@ -170,6 +171,8 @@ class FasterWhisperEngine:
             found.append((words, float(seg.compression_ratio)))
             if progress and duration > 0:
                 progress(f"transcribing: {min(seg.end, duration):.0f}/{duration:.0f} s")
+            if until is not None and seg.end >= until:
+                break
         return found
 
 
@@ -239,7 +242,7 @@ class OpenAIWhisperEngine:
             speech_regions=regions,
         )
 
-    def _prompted(self, audio: np.ndarray, budget: int) -> list[Segment]:
+    def _prompted(self, audio: np.ndarray, budget: int, until: float | None) -> list[Segment]:
         return self._decode(audio, initial_prompt=FILLER_PROMPT, temperature=0.0, sample_len=budget)
 
     def _decode(self, audio: np.ndarray, **options) -> list[Segment]:

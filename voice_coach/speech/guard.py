@@ -21,6 +21,7 @@ from voice_coach.transcript import Word
 LOOP_RATIO = 2.4  # Whisper's own compression-ratio threshold for a decode that repeats itself
 INSTANT_S = 0.02  # a word shorter than this was given no time in the audio: not heard
 OVERLAP_S = 0.3  # how far outside the VAD's speech a word's middle may fall and still be heard
+DONE_S = 0.5  # a segment ending this close to the end of the speech leaves nothing to decode
 UNHEARD_S = 1.0  # of speech after the last word: the decode stopped early, not the speaker
 TOKENS_PER_S = 8  # a prompted pass's token budget per second of audio: fast speech with fillers fits
 MAX_NEW_TOKENS = 400  # Whisper's 448 less the prompt
@@ -99,22 +100,27 @@ def speech_after(regions: list[tuple[float, float]], t: float) -> float:
 
 
 def prompted_words(
-    decode: Callable[[np.ndarray, int], list[Segment]], audio: np.ndarray, regions: list[tuple[float, float]]
+    decode: Callable[[np.ndarray, int, float | None], list[Segment]],
+    audio: np.ndarray,
+    regions: list[tuple[float, float]],
 ) -> list[Word] | None:
     """A prompted pass (`decode(audio, token_budget)`, at temperature 0), checked; None: decode
     again without the prompt. The budget ends a loop soon, so it costs little. A prompted decode
     can stop early (after a cough): speech the VAD hears after its last word is decoded from there,
-    once."""
+    once. `decode` stops once a segment reaches the end of the speech (`until`): after a word cut
+    off by "done", Whisper would decode a second window of silence, and prompted it fills that
+    window to the budget (measured: a 2.9 s last stretch took 3.9 s instead of 1.1 s)."""
 
     def checked(clip: np.ndarray, at: float = 0.0) -> list[Word] | None:
         budget = min(MAX_NEW_TOKENS, int(TOKENS_PER_S * min(len(clip) / SR, 30.0)) + 24)
-        return guarded_words(decode(clip, budget), [(a - at, b - at) for a, b in regions])
+        until = regions[-1][1] - at - DONE_S if regions else None
+        return guarded_words(decode(clip, budget, until), [(a - at, b - at) for a, b in regions])
 
     words = checked(audio)
     if words is None:
         return None
     end = (words[-1].end or 0.0) if words else 0.0
-    if speech_after(regions, end) >= UNHEARD_S:
+    if words and speech_after(regions, end) >= UNHEARD_S:
         rest = checked(audio[int(end * SR) :], end)
         if rest is None:
             return None
