@@ -69,3 +69,10 @@ def test_a_segment_over_silence_is_dropped_even_when_it_loops():
         said
     )
     assert guarded_words([Segment(said, 0.8), Segment(sorry, 12.0)]) is None  # no VAD: cannot tell
+
+
+def test_with_no_speech_found_by_the_vad_the_unprompted_pass_decides():
+    """A quiet microphone the VAD does not hear: nothing to check a prompted pass against."""
+    calls = []
+    assert prompted_words(lambda *a: calls.append(a) or [], np.zeros(16000, dtype=np.float32), []) is None
+    assert calls == []

@@ -104,18 +104,21 @@ def prompted_words(
     audio: np.ndarray,
     regions: list[tuple[float, float]],
 ) -> list[Word] | None:
-    """A prompted pass (`decode(audio, token_budget)`, at temperature 0), checked; None: decode
-    again without the prompt. The budget ends a loop soon, so it costs little. A prompted decode
-    can stop early (after a cough): speech the VAD hears after its last word is decoded from there,
-    once. `decode` stops once a segment reaches the end of the speech (`until`): after a word cut
-    off by "done", Whisper would decode a second window of silence, and prompted it fills that
-    window to the budget (measured: a 2.9 s last stretch took 3.9 s instead of 1.1 s)."""
+    """A prompted pass (`decode(audio, token_budget, until)`, at temperature 0), checked; None:
+    decode again without the prompt (so too when the VAD hears no speech: nothing to check
+    against). The budget ends a loop soon, so it costs little. A prompted decode can stop early
+    (after a cough): speech the VAD hears after its last word is decoded from there, once.
+    `decode` stops once a segment reaches the end of the speech (`until`): after a word cut off
+    by "done", Whisper would decode a second window of silence, and prompted it fills that window
+    to the budget (measured: a 2.9 s last stretch took 3.9 s instead of 1.1 s)."""
 
     def checked(clip: np.ndarray, at: float = 0.0) -> list[Word] | None:
         budget = min(MAX_NEW_TOKENS, int(TOKENS_PER_S * min(len(clip) / SR, 30.0)) + 24)
         until = regions[-1][1] - at - DONE_S if regions else None
         return guarded_words(decode(clip, budget, until), [(a - at, b - at) for a, b in regions])
 
+    if not regions:
+        return None
     words = checked(audio)
     if words is None:
         return None
