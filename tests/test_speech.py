@@ -106,15 +106,15 @@ def test_numbers_in_a_spoken_answer_stay_whole_words(tmp_path, engines):
     assert " ,000" not in said and " %" not in said, said
 
 
-def test_fillers_in_human_speech_are_heard_and_never_invented(engines):
-    """The default (guarded prompted decoding) on the shared human clips with fillers, and on the
-    traps: "'er" the pronoun and clips with none. Measured: 13 of 15 heard, 1 false (the pronoun
-    written "er" once); unprompted, 1 of 15."""
+def test_fillers_in_human_speech_are_heard_and_never_invented(cache_dir):
+    """Guarded prompted decoding on the shared human clips with fillers, and on the traps: "'er" the
+    pronoun and clips with none. Measured: 13 of 15 heard, 1 false (the pronoun written "er" once);
+    unprompted, 1 of 15."""
     from voice_coach.evaluation.fillers import heard, matched, said
+    from voice_coach.speech.engines import FasterWhisperEngine
 
     folder = need_shared("audio/real")
-    engine = engines("base")
-    assert engine.filler_prompt == "guarded"
+    engine = FasterWhisperEngine("base", cache_dir, filler_prompt="guarded")
     n_said = n_heard = hit = 0
     for name in ("mfa_cold_corpus3", "mfa_crossword", "mfa_uh", "mfa_uhuh", "mfa_er", "mfa_her", "mfa_hes"):
         transcript = engine.transcribe(load_audio(folder / f"{name}.flac"))

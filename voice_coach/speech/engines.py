@@ -26,12 +26,13 @@ from voice_coach.transcript import Transcript, Word
 if TYPE_CHECKING:
     from voice_coach.config import Settings
 
-# Whisper leaves "um" and "uh" out of transcripts unless its prompt holds some. "guarded" (the
-# default) prompts one pass at temperature 0 with a token budget and checks it (speech/guard.py:
-# loops, text over silence, the prompt read back, an early stop); "initial" prompts the first 30 s
-# window, "hotwords" every window, unchecked; "off" never prompts. Measured (bench/real_fillers.py,
-# README): on 20 human clips, recall 0.87 / precision 0.93 guarded, 0.07 / 1.00 off; word error
-# rate on jfk and the neural voice's answers 0.065 guarded, 0.064 off. Never "I'm ...".
+# Whisper leaves "um" and "uh" out of transcripts unless its prompt holds some. "guarded" prompts one
+# pass at temperature 0 with a token budget and checks it (speech/guard.py: loops, text over
+# silence, the prompt read back, an early stop); "initial" prompts the first 30 s window, "hotwords"
+# every window, unchecked; "off" (the default) never prompts. Measured (bench/real_fillers.py,
+# docs/measurements.md): on 20 human clips, recall 0.87 / precision 0.93 guarded, 0.07 / 1.00 off;
+# but any prompt of this style makes Whisper write "50,000" as "50, 0, 0, 0" (tests/test_speech.py),
+# and a Result's number matters more than a filler, so it is not the default yet. Never "I'm ...".
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
 
 Progress = Callable[[str], None]
@@ -77,7 +78,7 @@ class FasterWhisperEngine:
     name = "faster-whisper"
 
     def __init__(
-        self, model: str, cache_dir: Path, compute_type: str = "int8", filler_prompt: str = "guarded"
+        self, model: str, cache_dir: Path, compute_type: str = "int8", filler_prompt: str = "off"
     ) -> None:
         self.model, self.cache_dir, self.compute_type = model, cache_dir, compute_type
         if filler_prompt not in FILLER_MODES:
@@ -185,7 +186,7 @@ class OpenAIWhisperEngine:
 
     name = "openai-whisper"
 
-    def __init__(self, model: str, cache_dir: Path, filler_prompt: str = "guarded") -> None:
+    def __init__(self, model: str, cache_dir: Path, filler_prompt: str = "off") -> None:
         self.model, self.cache_dir, self.filler_prompt = model, cache_dir, filler_prompt
         self._whisper = None
         self._lock = threading.Lock()
@@ -278,7 +279,7 @@ def engine_for(settings: Settings, engine: str | None = None, model: str | None 
 
 
 def make_engine(
-    name: str, model: str, cache_dir: Path, filler_prompt: str = "guarded", compute_type: str = "int8"
+    name: str, model: str, cache_dir: Path, filler_prompt: str = "off", compute_type: str = "int8"
 ) -> Engine:
     if name == "faster-whisper":
         return FasterWhisperEngine(model, cache_dir, compute_type=compute_type, filler_prompt=filler_prompt)
