@@ -49,10 +49,6 @@ def _gap(a: Word, b: Word) -> float:
 SINGLE_WORDS = frozenset({"so", "like", "right"})
 
 
-def is_sound(word: Word) -> bool:
-    return is_hesitation(word.word)
-
-
 def find_fillers(words: list[Word]) -> list[Filler]:
     """Filler words and phrases with their start times.
 
@@ -64,7 +60,7 @@ def find_fillers(words: list[Word]) -> list[Filler]:
     found: list[Filler] = []
     i = 0
     while i < len(words):
-        if is_sound(words[i]) or normed[i] in ("basically", "actually"):
+        if is_hesitation(words[i].word) or normed[i] in ("basically", "actually"):
             found.append(Filler(normed[i], words[i].start))
             i += 1
             continue

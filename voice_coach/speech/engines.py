@@ -134,7 +134,7 @@ class FasterWhisperEngine:
                 hotwords=FILLER_PROMPT if self.filler_prompt == "hotwords" else None,
                 initial_prompt=FILLER_PROMPT if self.filler_prompt == "initial" else None,
             )
-            words = [w for seg, _ in segments for w in seg]
+            words = [w for seg in segments for w in seg.words]
         return Transcript(
             " ".join(w.word for w in words),
             words,
@@ -147,11 +147,11 @@ class FasterWhisperEngine:
 
     def _prompted(self, audio: np.ndarray, budget: int, until: float | None) -> list[Segment]:
         options = dict(initial_prompt=FILLER_PROMPT, temperature=0.0, max_new_tokens=budget)
-        return [Segment(w, ratio) for w, ratio in self._decode(audio, None, until=until, **options)]
+        return self._decode(audio, None, until=until, **options)
 
     def _decode(
         self, audio: np.ndarray, progress: Progress | None, until: float | None = None, **options
-    ) -> list[tuple[list[Word], float]]:
+    ) -> list[Segment]:
         """Each segment's words and compression ratio (how much the decode repeated itself); no
         further window is decoded once a segment ends after `until` (segments come lazily)."""
         duration = len(audio) / 16000
@@ -164,12 +164,12 @@ class FasterWhisperEngine:
             beam_size=5,
             **options,
         )
-        found = []
+        found: list[Segment] = []
         for seg in segments:
             words = segment_words(
                 [(w.word, float(w.start), float(w.end), float(w.probability)) for w in seg.words or []]
             )
-            found.append((words, float(seg.compression_ratio)))
+            found.append(Segment(words, float(seg.compression_ratio)))
             if progress and duration > 0:
                 progress(f"transcribing: {min(seg.end, duration):.0f}/{duration:.0f} s")
             if until is not None and seg.end >= until:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import groupby
 
 import numpy as np
 
@@ -42,17 +43,10 @@ def _without_echo(words: list[Word]) -> list[Word]:
     """Drop runs of four or more hesitations of three kinds or more: the prompt read back, not how
     people hesitate (they repeat one sound: "uh, uh, uh")."""
     kept: list[Word] = []
-    i = 0
-    while i < len(words):
-        j = i
-        while j < len(words) and is_hesitation(words[j].word):
-            j += 1
-        run = words[i:j]
-        if len(run) >= 4 and len({norm(w.word) for w in run}) >= 3:
-            i = j
-            continue
-        kept.extend(run or words[i : i + 1])
-        i = max(j, i + 1)
+    for hesitant, group in groupby(words, key=lambda w: is_hesitation(w.word)):
+        run = list(group)
+        if not (hesitant and len(run) >= 4 and len({norm(w.word) for w in run}) >= 3):
+            kept.extend(run)
     return kept
 
 
