@@ -76,3 +76,25 @@ def test_with_no_speech_found_by_the_vad_the_unprompted_pass_decides():
     calls = []
     assert prompted_words(lambda *a: calls.append(a) or [], np.zeros(16000, dtype=np.float32), []) is None
     assert calls == []
+
+
+def test_a_stock_closing_that_took_time_is_believed_only_without_the_prompt():
+    # a streamed stretch, prompted, ended "... processing. Thank you very much." over its trailing pause
+    said = words("before@0.5-0.8 processing.@0.8-1.4 Thank@1.6-1.9 you@1.9-2.0 very@2.0-2.2 much.@2.2-2.6")
+    assert guarded_words([Segment(said, 1.1)]) is None
+    assert text(guarded_words([Segment(said[:2], 1.0)])) == "before processing."
+
+
+def test_a_long_answer_is_prompted_piece_by_piece_cut_in_its_pauses():
+    # Whisper's prompt reaches only its first 30 s window: a 70 s answer decoded in one prompted pass
+    # would count fillers in its first half minute only
+    regions = [(t + 0.5, t + 3.5) for t in range(0, 70, 4)]  # 3 s of speech, 1 s pauses
+    calls = []
+
+    def decode(clip, budget, until):
+        calls.append(len(clip) / 16000)
+        return [Segment(words(f"uh,@0.6-0.9 said.@1.0-{until + 0.5}"), 1.0)]  # to the speech's end
+
+    found = prompted_words(decode, np.zeros(70 * 16000, dtype=np.float32), regions)
+    assert len(calls) == 3 and max(calls) <= 30 and abs(sum(calls) - 70) < 0.01
+    assert [w.start for w in found if w.word == "uh,"] == [0.6, 24.6, 48.6]  # cut mid-pause: 24.0, 48.0

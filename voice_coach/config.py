@@ -54,7 +54,7 @@ class Settings:
     wpm_flags: tuple[float, float] = (110.0, 190.0)
     tts_rate: int = 175
     voice: str = "auto"  # auto (neural when installed), joe, espeak, or an espeak-ng voice id
-    filler_prompt: str = "off"  # one of FILLER_MODES: see speech/engines.py
+    filler_prompt: str = "guarded"  # one of FILLER_MODES: see speech/engines.py
 
     @property
     def db_path(self) -> Path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -26,13 +27,14 @@ from voice_coach.transcript import Transcript, Word
 if TYPE_CHECKING:
     from voice_coach.config import Settings
 
-# Whisper leaves "um" and "uh" out of transcripts unless its prompt holds some. "guarded" prompts one
-# pass at temperature 0 with a token budget and checks it (speech/guard.py: loops, text over
-# silence, the prompt read back, an early stop); "initial" prompts the first 30 s window, "hotwords"
-# every window, unchecked; "off" (the default) never prompts. Measured (bench/real_fillers.py,
-# docs/measurements.md): on 20 human clips, recall 0.87 / precision 0.93 guarded, 0.07 / 1.00 off;
-# but any prompt of this style makes Whisper write "50,000" as "50, 0, 0, 0" (tests/test_speech.py),
-# and a Result's number matters more than a filler, so it is not the default yet. Never "I'm ...".
+# Whisper leaves "um" and "uh" out of transcripts unless its prompt holds some. "guarded" (the
+# default) prompts each piece (cut at the first pause after 20 s) at temperature 0 with a token
+# budget and checks it
+# (speech/guard.py: loops, text over silence, the prompt read back, stock closings, an early stop);
+# "initial" prompts the first 30 s window, "hotwords" every window, unchecked; "off" never prompts.
+# Measured (bench/real_fillers.py, docs/measurements.md): on 20 human clips guarded hears 13-14 of 15
+# fillers, off 1-7; prompted, Whisper writes "50,000" as "50, 0, 0, 0", joined back below
+# (join_thousands). Never a prompt with "I'm ..." or digits in it (they are read back).
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
 
 Progress = Callable[[str], None]
@@ -54,7 +56,39 @@ def segment_words(pieces: list[tuple[str, float, float, float]]) -> list[Word]:
             words[-1] = Word(last.word + token, last.start, round(end, 3), round(prob, 3))
         else:
             words.append(Word(token, round(start, 3), round(end, 3), round(prob, 3)))
-    return words
+    return join_thousands(words)
+
+
+_LEAD = re.compile(r"^\$?\d{1,3}(,\d{3})*,$")  # '50,' '$1,' '1,200,': a number cut at its comma
+_GROUP = re.compile(r"^(\d{3})(\D*)$")  # '000' '200.' '500%'
+_ZERO = re.compile(r"^0(\W*)$")  # '0,' '0.'
+
+
+def join_thousands(words: list[Word]) -> list[Word]:
+    """A number Whisper wrote across words joined back: '50, 000' and, prompted with fillers,
+    '50, 0, 0, 0' read '50,000'; '1, 200' reads '1,200'. Only a three-digit group, or three lone
+    zeros, after a number that ends in a comma: a spoken list ('1, 2, 3, 4') stays as it is."""
+    out: list[Word] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        j = i + 1
+        while _LEAD.match(word.word) and j < len(words):
+            group = _GROUP.match(words[j].word)
+            zeros = [_ZERO.match(w.word) for w in words[j : j + 3]]
+            if group:
+                tail, used = group.group(1) + group.group(2), 1
+            elif len(zeros) == 3 and all(zeros) and all(z.group(1) == "," for z in zeros[:2]):
+                tail, used = "000" + zeros[2].group(1), 3
+            else:
+                break
+            last = words[j + used - 1]
+            prob = min(w.probability or 0.0 for w in [word, *words[j : j + used]])
+            word = Word(word.word + tail, word.start, last.end, round(prob, 3))
+            j += used
+        out.append(word)
+        i = j
+    return out
 
 
 def transcript_from_text(text: str) -> Transcript:
@@ -78,7 +112,7 @@ class FasterWhisperEngine:
     name = "faster-whisper"
 
     def __init__(
-        self, model: str, cache_dir: Path, compute_type: str = "int8", filler_prompt: str = "off"
+        self, model: str, cache_dir: Path, compute_type: str = "int8", filler_prompt: str = "guarded"
     ) -> None:
         self.model, self.cache_dir, self.compute_type = model, cache_dir, compute_type
         if filler_prompt not in FILLER_MODES:
@@ -186,7 +220,7 @@ class OpenAIWhisperEngine:
 
     name = "openai-whisper"
 
-    def __init__(self, model: str, cache_dir: Path, filler_prompt: str = "off") -> None:
+    def __init__(self, model: str, cache_dir: Path, filler_prompt: str = "guarded") -> None:
         self.model, self.cache_dir, self.filler_prompt = model, cache_dir, filler_prompt
         self._whisper = None
         self._lock = threading.Lock()
@@ -279,7 +313,7 @@ def engine_for(settings: Settings, engine: str | None = None, model: str | None 
 
 
 def make_engine(
-    name: str, model: str, cache_dir: Path, filler_prompt: str = "off", compute_type: str = "int8"
+    name: str, model: str, cache_dir: Path, filler_prompt: str = "guarded", compute_type: str = "int8"
 ) -> Engine:
     if name == "faster-whisper":
         return FasterWhisperEngine(model, cache_dir, compute_type=compute_type, filler_prompt=filler_prompt)

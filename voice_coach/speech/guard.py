@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, pairwise
 
 import numpy as np
 
@@ -27,6 +27,10 @@ UNHEARD_S = 1.0  # of speech after the last word: the decode stopped early, not 
 TOKENS_PER_S = 8  # a prompted pass's token budget per second of audio: fast speech with fillers fits
 MAX_NEW_TOKENS = 400  # Whisper's 448 less the prompt
 SR = 16000
+PIECE_S = 20.0  # a prompted pass's audio is cut at the first pause after this (Whisper's window: 30 s)
+# what Whisper writes when it has nothing to hear (its training data's closings): in a prompted pass
+# such a phrase may be invented, so it is only believed from a pass without the prompt
+STOCK_PHRASES = ("thank you very much", "thanks for watching", "thank you for watching", "please subscribe")
 
 
 @dataclass
@@ -62,6 +66,11 @@ def _over_silence(words: list[Word], regions: list[tuple[float, float]] | None) 
     )
 
 
+def _stock_phrase(words: list[Word]) -> bool:
+    said = " ".join(norm(w.word) for w in words)
+    return any(phrase in said for phrase in STOCK_PHRASES)
+
+
 def guarded_words(
     segments: list[Segment], regions: list[tuple[float, float]] | None = None
 ) -> list[Word] | None:
@@ -71,7 +80,8 @@ def guarded_words(
     after a cut-off last word loops "I'm sorry, I'm sorry" there) is dropped. A looping segment that
     loops on one hesitation keeps the words the audio gave time to (a real "uh, uh, uh" is kept, its
     hundred copies are not); a loop on anything else is not repairable. A segment whose words mostly
-    take no time is text invented over silence, dropped."""
+    take no time is text invented over silence, dropped. A stock closing ("Thank you very much.")
+    is believed only from the unprompted pass: a streamed stretch got one invented at its end."""
     kept: list[Word] = []
     for segment in segments:
         words = segment.words
@@ -84,6 +94,8 @@ def guarded_words(
             words = [w for w in words if not _instant(w)]
         elif len(words) >= 3 and 2 * sum(_instant(w) for w in words) >= len(words):
             continue
+        if _stock_phrase(words):
+            return None
         kept.extend(_without_echo(words))
     return kept
 
@@ -93,18 +105,58 @@ def speech_after(regions: list[tuple[float, float]], t: float) -> float:
     return sum(max(0.0, b - max(a, t)) for a, b in regions)
 
 
+def pieces(regions: list[tuple[float, float]], duration: float) -> list[tuple[float, float]]:
+    """Spans of the audio for prompted passes: each ends in the middle of the first pause after
+    PIECE_S of it. Whisper's prompt reaches only the first 30 s window it decodes, so a whole 2-minute
+    answer in one pass would count fillers in its first half minute only (streaming cuts the same way)."""
+    spans: list[tuple[float, float]] = []
+    start = 0.0
+    for (_, end), (following, _) in pairwise(regions):
+        if end - start >= PIECE_S:
+            cut = round((end + following) / 2, 3)
+            spans.append((start, cut))
+            start = cut
+    spans.append((start, duration))
+    return spans
+
+
+def _shift(words: list[Word], by: float) -> list[Word]:
+    return [
+        Word(w.word, round((w.start or 0.0) + by, 3), round((w.end or 0.0) + by, 3), w.probability)
+        for w in words
+    ]
+
+
 def prompted_words(
     decode: Callable[[np.ndarray, int, float | None], list[Segment]],
     audio: np.ndarray,
     regions: list[tuple[float, float]],
 ) -> list[Word] | None:
-    """A prompted pass (`decode(audio, token_budget, until)`, at temperature 0), checked; None:
-    decode again without the prompt (so too when the VAD hears no speech: nothing to check
-    against). The budget ends a loop soon, so it costs little. A prompted decode can stop early
-    (after a cough): speech the VAD hears after its last word is decoded from there, once.
-    `decode` stops once a segment reaches the end of the speech (`until`): after a word cut off
-    by "done", Whisper would decode a second window of silence, and prompted it fills that window
-    to the budget (measured: a 2.9 s last stretch took 3.9 s instead of 1.1 s)."""
+    """Prompted passes (`decode(audio, token_budget, until)`, at temperature 0) over the audio's
+    pieces, checked; None: decode again without the prompt (so too when the VAD hears no speech:
+    nothing to check against)."""
+    if not regions:
+        return None
+    words: list[Word] = []
+    for a, b in pieces(regions, len(audio) / SR):
+        inside = [(max(x, a) - a, min(y, b) - a) for x, y in regions if y > a and x < b]
+        found = _prompted_piece(decode, audio[int(a * SR) : int(b * SR)], inside)
+        if found is None:
+            return None
+        words += _shift(found, a)
+    return words
+
+
+def _prompted_piece(
+    decode: Callable[[np.ndarray, int, float | None], list[Segment]],
+    audio: np.ndarray,
+    regions: list[tuple[float, float]],
+) -> list[Word] | None:
+    """One piece's prompted pass, checked. The budget ends a loop soon, so it costs little. A
+    prompted decode can stop early (after a cough): speech the VAD hears after its last word is
+    decoded from there, once. `decode` stops once a segment reaches the end of the speech (`until`):
+    after a word cut off by "done", Whisper would decode a second window of silence, and prompted it
+    fills that window to the budget (measured: a 2.9 s last stretch took 3.9 s instead of 1.1 s)."""
 
     def checked(clip: np.ndarray, at: float = 0.0) -> list[Word] | None:
         budget = min(MAX_NEW_TOKENS, int(TOKENS_PER_S * min(len(clip) / SR, 30.0)) + 24)
@@ -112,7 +164,7 @@ def prompted_words(
         return guarded_words(decode(clip, budget, until), [(a - at, b - at) for a, b in regions])
 
     if not regions:
-        return None
+        return []
     words = checked(audio)
     if words is None:
         return None
@@ -121,8 +173,5 @@ def prompted_words(
         rest = checked(audio[int(end * SR) :], end)
         if rest is None:
             return None
-        words += [
-            Word(w.word, round((w.start or 0) + end, 3), round((w.end or 0) + end, 3), w.probability)
-            for w in rest
-        ]
+        words += _shift(rest, end)
     return words
