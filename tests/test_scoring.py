@@ -366,6 +366,22 @@ def test_an_answer_of_habits_in_the_present_tells_no_story(bank):
     assert not tells_no_time(["So I go to my manager and I say we should test the price first."])
 
 
+def test_i_had_is_a_story_and_i_would_is_not():
+    """ "I'd written up why ... and prepared a roadmap" (a labelled answer to the user's own story) was
+    read as "I would": its sentence counted as talk in general and its bullets went uncredited."""
+    from voice_coach.scoring.text import speaks_generally
+
+    for had in (
+        "I'd written up why I thought it was premature.",
+        "I'd already talked to ten customers.",
+        "I'd been on the team a year.",
+    ):
+        assert not speaks_generally(had), had
+    for would in ("I'd fix the pipeline first.", "I'd need more data.", "I'd probably escalate."):
+        assert speaks_generally(would), would
+    assert tells_no_time(["I'd ask my manager first."]) and not tells_no_time(["I'd asked my manager first."])
+
+
 def test_a_sentences_clauses_for_matching():
     """Each clause may tell a bullet of its own; a piece too short to say anything stays with the last."""
     from voice_coach.scoring.text import clauses

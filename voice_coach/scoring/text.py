@@ -241,8 +241,19 @@ def substance(text: str, part: str | None) -> int:
     return _WEIGHT.get(part or "", 1) + bool(QUANTITY.search(text)) - 2 * (not told_in_past(text))
 
 
+# "I'd" before a past participle is "I had" ("I'd written up why ..."), a story's sentence; before a
+# verb's base form it is "I would" ("I'd fix it first"), what one would do
+_I_HAD = re.compile(
+    r"\bi'd (?=(already |just |never |also |since |first )?((?!\w*eed\b)\w+ed|been|done|gone|made|had|"
+    r"told|said|built|run|met|left|lost|spent|sent|kept|brought|thought|found|got|gotten|heard|led|"
+    r"read|won|written|spoken|taken|given|seen|known|begun|chosen|shown|grown|drawn)\b)",
+    re.I,
+)
+
+
 def speaks_generally(text: str) -> bool:
     """A sentence of habits, opinions or hypotheticals, or one saying there is no example."""
+    text = _I_HAD.sub("I had ", text)
     return bool(_NO_EXAMPLE.search(text)) or (bool(_GENERAL.search(text)) and not _PAST.search(text))
 
 
@@ -254,4 +265,4 @@ def tells_no_time(texts: list[str]) -> bool:
     if not texts or any(_PAST.search(t) for t in texts):
         return False
     # habits, not opinions: "we should test the price first" may be a story told in the present
-    return any(_HABIT.search(t) or _NO_EXAMPLE.search(t) for t in texts)
+    return any(_HABIT.search(t) or _NO_EXAMPLE.search(_I_HAD.sub("I had ", t)) for t in texts)
