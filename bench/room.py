@@ -74,6 +74,7 @@ def main() -> None:
     parser.add_argument(
         "--pause", type=float, default=0.0, help="seconds of silence sent after the last word, before done"
     )
+    parser.add_argument("--filler-prompt", help="the config's filler_prompt (default: the default, guarded)")
     args = parser.parse_args()
     from voice_coach.audio.files import load_audio
 
@@ -88,6 +89,10 @@ def main() -> None:
         "VOICE_COACH_MODEL": args.model,
         "XDG_CONFIG_HOME": str(folder / "config"),
     }
+    if args.filler_prompt:
+        config = folder / "config" / "voice-coach"
+        config.mkdir(parents=True)
+        (config / "config.toml").write_text(f'filler_prompt = "{args.filler_prompt}"\n')
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "voice-coach"), "serve", "--no-browser", "--follow-ups", "0"],
         env=env,

@@ -17,7 +17,7 @@ def play(audio: np.ndarray | str | Path, sr: int = 16000) -> None:
 
         audio, sr = sf.read(str(audio), dtype="float32", always_2d=False)
     try:
-        sd.play(audio, sr)
+        sd.play(audio, sr, latency="high")  # a recording: a bigger buffer rides out a busy CPU
         sd.wait()
     except sd.PortAudioError as exc:
         raise no_speaker(exc) from exc
@@ -28,6 +28,9 @@ class _Output:
 
     sr: int
     _stream = None
+    # PortAudio's buffer: "high" where nothing waits on the first sample (a recording played back),
+    # so a busy machine does not starve the device into gaps
+    latency = "low"
 
     def _callback(self, outdata, frames, time_info, status) -> None:  # PortAudio thread
         raise NotImplementedError
@@ -36,7 +39,7 @@ class _Output:
         sd = sounddevice()
         try:
             self._stream = sd.OutputStream(
-                samplerate=self.sr, channels=1, dtype="float32", callback=self._callback
+                samplerate=self.sr, channels=1, dtype="float32", callback=self._callback, latency=self.latency
             )
             self._stream.start()
         except sd.PortAudioError as exc:
@@ -85,6 +88,8 @@ class StreamPlayer(_Output):
 
 class Player(_Output):
     """Non-blocking playback of one array with pause, seek and a position clock (for replay)."""
+
+    latency = "high"
 
     def __init__(self, audio: np.ndarray, sr: int = 16000) -> None:
         self.audio, self.sr = audio.astype(np.float32), sr
