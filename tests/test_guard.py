@@ -97,4 +97,23 @@ def test_a_long_answer_is_prompted_piece_by_piece_cut_in_its_pauses():
 
     found = prompted_words(decode, np.zeros(70 * 16000, dtype=np.float32), regions)
     assert len(calls) == 3 and max(calls) <= 30 and abs(sum(calls) - 70) < 0.01
-    assert [w.start for w in found if w.word == "uh,"] == [0.6, 24.6, 48.6]  # cut mid-pause: 24.0, 48.0
+    assert [w.start for w in found if w.word == "uh,"] == [0.6, 20.6, 40.6]  # cut mid-pause: 20.0, 40.0
+
+
+def test_pieces_are_cut_only_past_one_window_and_never_run_past_it():
+    from voice_coach.speech.guard import pieces
+
+    assert pieces([(0.5, 20.2), (20.6, 21.4)], 21.6) == [(0.0, 21.6)]  # one window: no 1.2 s tail
+    # no pause from 19.3 s to 45 s: cut at the last pause before 28 s, not the first after 20 s
+    assert pieces([(0.5, 19.0), (19.3, 45.0), (45.3, 50.0)], 50.0) == [
+        (0.0, 19.15),
+        (19.15, 45.15),
+        (45.15, 50.0),
+    ]
+
+
+def test_a_prompted_pass_that_keeps_nothing_of_the_speech_is_decoded_again():
+    echo = words("Er.@0.1-0.3 Uh,@0.3-0.5 um,@0.5-0.7 er,@0.7-0.8 ah.@0.8-1.0")  # the prompt read back
+    audio = np.zeros(4 * 16000, dtype=np.float32)
+    assert prompted_words(lambda *a: [Segment(echo, 1.0)], audio, [(0.5, 3.0)]) is None
+    assert prompted_words(lambda *a: [Segment(echo, 1.0)], audio, [(0.5, 1.0)]) == []  # half a second

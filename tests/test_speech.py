@@ -101,7 +101,10 @@ def test_a_number_written_across_words_is_joined_and_a_spoken_list_is_not():
         return [w.word for w in segment_words(pieces)]
 
     assert words("about 50, 0, 0, 0 shoppers") == ["about", "50,000", "shoppers"]  # prompted
-    assert words("saving 1, 200 hours") == ["saving", "1,200", "hours"]
+    # without a group of zeros it may be a list: '1, 200' is left as heard
+    assert words("saving 1, 200 hours") == ["saving", "1,", "200", "hours"]
+    assert words("prices of 100, 200, 300") == ["prices", "of", "100,", "200,", "300"]
+    assert words("By month 3, 400 customers") == ["By", "month", "3,", "400", "customers"]
     assert words("by 30, 000. Then $1, 200, 000 raised") == ["by", "30,000.", "Then", "$1,200,000", "raised"]
     assert words("count 1, 2, 3, 4") == ["count", "1,", "2,", "3,", "4"]
     assert words("we had 50, 0 left") == ["we", "had", "50,", "0", "left"]

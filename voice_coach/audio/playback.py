@@ -106,8 +106,14 @@ class Player(_Output):
         self.pos += len(chunk)
 
     @property
+    def held_s(self) -> float:
+        """Seconds handed to the device and not yet heard (its buffer)."""
+        return float(self._stream.latency) if self._stream is not None else 0.0
+
+    @property
     def seconds(self) -> float:
-        return self.pos / self.sr
+        """Where the listener is: what was handed to the device less what its buffer holds."""
+        return max(0.0, self.pos / self.sr - self.held_s)
 
     @property
     def done(self) -> bool:

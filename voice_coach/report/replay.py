@@ -136,7 +136,7 @@ def replay(
                             shown = next((i for i, (w, _) in enumerate(words) if w.start >= at), len(words))
                             line.add(Text(f"\n-> {KEY_PART[k]}", style="bold"))
                     time.sleep(0.03)
-                time.sleep(0.3)  # let the device drain its buffer
+                time.sleep(0.3 + player.held_s)  # let the device drain its buffer
             finally:
                 player.close()
                 console.print()

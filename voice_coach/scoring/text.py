@@ -244,9 +244,10 @@ def substance(text: str, part: str | None) -> int:
 # "I'd" before a past participle is "I had" ("I'd written up why ..."), a story's sentence; before a
 # verb's base form it is "I would" ("I'd fix it first"), what one would do
 _I_HAD = re.compile(
-    r"\bi'd (?=(already |just |never |also |since |first )?((?!\w*eed\b)\w+ed|been|done|gone|made|had|"
-    r"told|said|built|run|met|left|lost|spent|sent|kept|brought|thought|found|got|gotten|heard|led|"
-    r"read|won|written|spoken|taken|given|seen|known|begun|chosen|shown|grown|drawn)\b)",
+    r"\bi'd (?=(already |just |never |also |since |first )?((?!(need|feed|proceed|succeed|exceed|speed|"
+    r"bleed|breed|heed|embed|shed)\b)\w+ed|been|done|gone|made|had|told|said|built|met|left|lost|"
+    r"spent|sent|kept|brought|thought|found|got|gotten|heard|led|won|written|spoken|taken|given|seen|"
+    r"known|begun|chosen|shown|grown|drawn)\b)",
     re.I,
 )
 
@@ -262,7 +263,8 @@ def tells_no_time(texts: list[str]) -> bool:
     example" ("Every spring our head of sales runs a launch event. I review about ten
     pricing pages a week."). Every such answer of the labelled sets tells no story, and every
     answer that tells one has a verb in the past (evaluation/labelled/)."""
+    texts = [_I_HAD.sub("I had ", t) for t in texts]
     if not texts or any(_PAST.search(t) for t in texts):
         return False
     # habits, not opinions: "we should test the price first" may be a story told in the present
-    return any(_HABIT.search(t) or _NO_EXAMPLE.search(_I_HAD.sub("I had ", t)) for t in texts)
+    return any(_HABIT.search(t) or _NO_EXAMPLE.search(t) for t in texts)

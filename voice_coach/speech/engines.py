@@ -28,9 +28,9 @@ if TYPE_CHECKING:
     from voice_coach.config import Settings
 
 # Whisper leaves "um" and "uh" out of transcripts unless its prompt holds some. "guarded" (the
-# default) prompts each piece (cut at the first pause after 20 s) at temperature 0 with a token
-# budget and checks it
-# (speech/guard.py: loops, text over silence, the prompt read back, stock closings, an early stop);
+# default) prompts each piece (audio over 30 s cut in pauses) at temperature 0 with a token budget
+# and checks it (speech/guard.py: loops, text over silence, the prompt read back, stock closings,
+# an early stop);
 # "initial" prompts the first 30 s window, "hotwords" every window, unchecked; "off" never prompts.
 # Measured (bench/real_fillers.py, docs/measurements.md): on 20 human clips guarded hears 13-14 of 15
 # fillers, off 1-7; prompted, Whisper writes "50,000" as "50, 0, 0, 0", joined back below
@@ -60,34 +60,48 @@ def segment_words(pieces: list[tuple[str, float, float, float]]) -> list[Word]:
 
 
 _LEAD = re.compile(r"^\$?\d{1,3}(,\d{3})*,$")  # '50,' '$1,' '1,200,': a number cut at its comma
-_GROUP = re.compile(r"^(\d{3})(\D*)$")  # '000' '200.' '500%'
+_GROUP = re.compile(r"^(\d{3})(\D*)$")  # '000' '200,' '500%'
 _ZERO = re.compile(r"^0(\W*)$")  # '0,' '0.'
 
 
+def _groups(words: list[Word], j: int) -> list[tuple[str, int]]:
+    """The three-digit groups from words[j] on, each (digits and what follows them, words used);
+    three lone zeros ('0, 0, 0') are one group. A group that does not end in a comma ends the run."""
+    found: list[tuple[str, int]] = []
+    while j < len(words):
+        group = _GROUP.match(words[j].word)
+        zeros = [_ZERO.match(w.word) for w in words[j : j + 3]]
+        if group:
+            found.append((group.group(1) + group.group(2), 1))
+        elif len(zeros) == 3 and all(zeros) and all(z.group(1) == "," for z in zeros[:2]):
+            found.append(("000" + zeros[2].group(1), 3))
+        else:
+            break
+        j += found[-1][1]
+        if not found[-1][0].endswith(","):
+            break
+    return found
+
+
 def join_thousands(words: list[Word]) -> list[Word]:
-    """A number Whisper wrote across words joined back: '50, 000' and, prompted with fillers,
-    '50, 0, 0, 0' read '50,000'; '1, 200' reads '1,200'. Only a three-digit group, or three lone
-    zeros, after a number that ends in a comma: a spoken list ('1, 2, 3, 4') stays as it is."""
+    """A number Whisper wrote across words joined back: prompted with fillers, '50, 0, 0, 0' and
+    '50, 000' read '50,000', '$1, 200, 000' reads '$1,200,000'. Only groups after a number ending
+    in a comma, and only up to a group of zeros: a list ('100, 200, 300', 'By month 3, 400
+    customers') stays as it is."""
     out: list[Word] = []
     i = 0
     while i < len(words):
         word = words[i]
-        j = i + 1
-        while _LEAD.match(word.word) and j < len(words):
-            group = _GROUP.match(words[j].word)
-            zeros = [_ZERO.match(w.word) for w in words[j : j + 3]]
-            if group:
-                tail, used = group.group(1) + group.group(2), 1
-            elif len(zeros) == 3 and all(zeros) and all(z.group(1) == "," for z in zeros[:2]):
-                tail, used = "000" + zeros[2].group(1), 3
-            else:
-                break
-            last = words[j + used - 1]
-            prob = min(w.probability or 0.0 for w in [word, *words[j : j + used]])
-            word = Word(word.word + tail, word.start, last.end, round(prob, 3))
-            j += used
+        groups = _groups(words, i + 1) if _LEAD.match(word.word) else []
+        while groups and not groups[-1][0].startswith("000"):
+            groups.pop()  # keep the run up to its last group of zeros
+        used = sum(n for _, n in groups)
+        if used:
+            parts = words[i : i + 1 + used]
+            prob = min(w.probability or 0.0 for w in parts)
+            word = Word(word.word + "".join(g for g, _ in groups), word.start, parts[-1].end, round(prob, 3))
         out.append(word)
-        i = j
+        i += 1 + used
     return out
 
 

@@ -27,7 +27,9 @@ UNHEARD_S = 1.0  # of speech after the last word: the decode stopped early, not 
 TOKENS_PER_S = 8  # a prompted pass's token budget per second of audio: fast speech with fillers fits
 MAX_NEW_TOKENS = 400  # Whisper's 448 less the prompt
 SR = 16000
-PIECE_S = 20.0  # a prompted pass's audio is cut at the first pause after this (Whisper's window: 30 s)
+PIECE_S = 20.0  # a prompted pass's audio is cut at the first pause after this ...
+MAX_PIECE_S = 28.0  # ... or at the last before this
+WINDOW_S = 30.0  # Whisper's window: audio no longer is decoded in one piece
 # what Whisper writes when it has nothing to hear (its training data's closings): in a prompted pass
 # such a phrase may be invented, so it is only believed from a pass without the prompt
 STOCK_PHRASES = ("thank you very much", "thanks for watching", "thank you for watching", "please subscribe")
@@ -106,16 +108,25 @@ def speech_after(regions: list[tuple[float, float]], t: float) -> float:
 
 
 def pieces(regions: list[tuple[float, float]], duration: float) -> list[tuple[float, float]]:
-    """Spans of the audio for prompted passes: each ends in the middle of the first pause after
-    PIECE_S of it. Whisper's prompt reaches only the first 30 s window it decodes, so a whole 2-minute
-    answer in one pass would count fillers in its first half minute only (streaming cuts the same way)."""
+    """Spans of the audio for prompted passes, cut in the middle of pauses: at the first pause after
+    PIECE_S of a piece, or at the last one before MAX_PIECE_S when the next comes later; audio of one
+    window (WINDOW_S) or less is not cut. Whisper's prompt reaches only the first 30 s window it
+    decodes, so a whole 2-minute answer in one pass would count fillers in its first half minute
+    only (streaming cuts stretches in the same way)."""
     spans: list[tuple[float, float]] = []
-    start = 0.0
+    start, earlier = 0.0, None
     for (_, end), (following, _) in pairwise(regions):
-        if end - start >= PIECE_S:
-            cut = round((end + following) / 2, 3)
+        if duration - start <= WINDOW_S:
+            break
+        cut = round((end + following) / 2, 3)
+        if cut - start > MAX_PIECE_S and earlier is not None:
+            spans.append((start, earlier))
+            start = earlier
+        if cut - start >= PIECE_S and duration - start > WINDOW_S:
             spans.append((start, cut))
-            start = cut
+            start, earlier = cut, None
+        else:
+            earlier = cut
     spans.append((start, duration))
     return spans
 
@@ -166,8 +177,8 @@ def _prompted_piece(
     if not regions:
         return []
     words = checked(audio)
-    if words is None:
-        return None
+    if words is None or (not words and speech_after(regions, 0.0) >= UNHEARD_S):
+        return None  # nothing kept of a second or more of speech: decode it without the prompt
     end = (words[-1].end or 0.0) if words else 0.0
     if words and speech_after(regions, end) >= UNHEARD_S:
         rest = checked(audio[int(end * SR) :], end)
