@@ -20,6 +20,14 @@ class Word:
     def to_dict(self) -> dict:
         return {"word": self.word, "start": self.start, "end": self.end}
 
+    def shifted(self, by: float) -> Word:
+        """The word timed from `by` seconds earlier: a part's words placed in the whole audio."""
+
+        def at(t: float | None) -> float | None:
+            return None if t is None else round(max(0.0, t + by), 3)
+
+        return Word(self.word, at(self.start), at(self.end), self.probability)
+
 
 @dataclass
 class Transcript:

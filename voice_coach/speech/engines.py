@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 # Whisper leaves "um" and "uh" out of transcripts unless its prompt holds some. "guarded" (the
 # default) prompts each piece (audio over 30 s cut in pauses) at temperature 0 with a token budget
 # and checks it (speech/guard.py: loops, text over silence, the prompt read back, stock closings,
-# an early stop);
-# "initial" prompts the first 30 s window, "hotwords" every window, unchecked; "off" never prompts.
+# an early stop); "initial" prompts the first 30 s window, "hotwords" every window, unchecked; "off"
+# never prompts.
 # Measured (bench/real_fillers.py, docs/measurements.md): on 20 human clips guarded hears 13-14 of 15
 # fillers, off 1-7; prompted, Whisper writes "50,000" as "50, 0, 0, 0", joined back below
 # (join_thousands). Never a prompt with "I'm ..." or digits in it (they are read back).

@@ -156,16 +156,7 @@ class StreamingTranscriber:
         """The words of the stretches transcribed so far, in order, timed from the recording's start."""
         words: list[Word] = []
         for offset, part in sorted(self._parts, key=lambda p: p[0]):
-            shift = offset / SR
-            words.extend(
-                Word(
-                    w.word,
-                    round(max(0.0, w.start + shift), 3) if w.start is not None else None,
-                    round(max(0.0, w.end + shift), 3) if w.end is not None else None,
-                    w.probability,
-                )
-                for w in part.words
-            )
+            words.extend(w.shifted(offset / SR) for w in part.words)
         return words
 
     def finish(self) -> Transcript:
