@@ -4,6 +4,7 @@ parts of a story. Shared by the notes importer and the bank validator."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _IMAGE = re.compile(r"!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)")
 _WIKI = re.compile(r"\[\[([^\]|#]*)(?:#([^\]|]*))?(?:\|([^\]]*))?\]\]")
@@ -41,13 +42,15 @@ PART_LABELS = {
 }
 NOTE_LABELS = (
     "lessons learned", "lesson learned", "lessons", "lesson", "learnings", "what i learned", "learned",
-    "what i would do differently", "what i'd do differently", "what i would change", "do differently",
+    "what i would do differently", "what i'd do differently",
+    "looking back", "in hindsight", "next time", "what i would change", "do differently",
     "takeaways", "takeaway", "key takeaways", "reflection", "reflections", "retrospective",
     "connection to the principle", "connection to principle", "connection to the lp", "connection to lp",
     "why this story", "why it fits", "principles", "principles demonstrated", "lps", "lps demonstrated",
     "leadership principles", "leadership principle", "principle", "lp", "best for", "also fits",
     "also fits principles", "fits",
-    "tags", "notes", "team", "roster", "links", "references", "quick summary",
+    "tags", "notes", "team", "roster", "status", "last practised", "last practiced",
+    "links", "references", "quick summary",
     "summary", "talking time", "timing", "potential follow-ups i should prepare", "follow-ups to prepare",
     "what they're looking for", "what they are looking for", "what interviewers look for",
     "what they want", "what they want to hear", "good answer points", "answer points", "key points",
@@ -82,15 +85,17 @@ def label(text: str) -> tuple[str, str | None, str] | None:
     """('part', 'S', rest), ('note', None, rest), ('question', None, rest) or ('answer', None, rest)
     when the text opens with a label ('**Situation:** ...', 'Task -', '(A) ...', 'S: ...',
     'Lessons learned'), else None."""
+    text = unadorned(text.strip())  # "🧩 Situation:", "- 🛠️ **Action** —": the emoji only decorates
     t = clean(text).strip()
     if not t:
         return None
-    bold = _BOLD_WORD.match(text.strip())
+    bold = _BOLD_WORD.match(text)
     if (
         bold and bold.group(2).strip().lower() in _LABEL_OF
     ):  # "**Situation** An outside agency ...": the bold ends it
         kind, tag = _LABEL_OF[bold.group(2).strip().lower()]
         return kind, tag, clean(bold.group(4) or "").strip()
+    t = re.sub(r"^\(([A-Za-z][\w ]{1,30}:[^()]*)\)$", r"\1", t)  # "*(LP: Earn Trust)*": the label inside
     t = re.sub(r"^\+\s*R\b", "Reflection", t)  # STAR+R: the "+R" line is the story's reflection
     t = re.sub(r"^([*_])([A-Za-z][\w' ]{0,40}:?)\1(?=\s|:|$)", r"\2", t)  # "_Reflection:_ ..."
     t = re.sub(r"^([A-Za-z' ]{2,40}?)\s*\([^)]{0,40}\)\s*(?=:|$)", r"\1", t)  # "SITUATION (2 sentences)"
@@ -105,4 +110,21 @@ def label(text: str) -> tuple[str, str | None, str] | None:
         if word in _LABEL_OF:
             kind, tag = _LABEL_OF[word]
             return kind, tag, m.group(2).strip()
+        if _ANSWERS_LABEL.fullmatch(word):
+            return "question", None, m.group(2).strip()
     return None
+
+
+def unadorned(text: str) -> str:
+    """The text without the emoji (and their joiners and variation selectors) it opens with."""
+    i = 0
+    while i < len(text) and (text[i].isspace() or unicodedata.category(text[i]) in ("So", "Sk", "Mn", "Cf")):
+        i += 1
+    return text[i:] if i and i < len(text) else text
+
+
+# "Questions it answers", "Questions this story covers", "Prompts it fits": the questions a story answers
+_ANSWERS_LABEL = re.compile(
+    r"(?:questions?|prompts?) (?:it|this(?: story| one)?|that it|the story) "
+    r"(?:answers?|covers?|fits?|can answer|works for)"
+)

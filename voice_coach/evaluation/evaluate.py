@@ -23,6 +23,7 @@ from voice_coach.speech.engines import Transcript, transcript_from_text
 from voice_coach.tokens import norm
 
 PART_OF: dict[str, str | None] = {**TAGS, "O": None}
+PARTS = list(TAGS.values())  # situation, task, action, result: the order a report reads them
 LABELLED = Path(__file__).resolve().parent / "labelled"  # installed with the package: `eval` works anywhere
 SETS = {
     "labelled": "labelled_answers.yaml",
@@ -105,6 +106,11 @@ class Tally:
         default_factory=list
     )  # (score, labelled covered), for calibration
     misses: list[str] = field(default_factory=list)
+    # per labelled part (S, T, A, R): [sentences labelled so, of them given that part]
+    by_part: dict[str, list[int]] = field(default_factory=dict)
+
+    def _parts(self) -> list[str]:
+        return [p for p in PARTS if p in self.by_part]
 
     def metrics(self) -> dict:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
@@ -115,6 +121,8 @@ class Tally:
             "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
             "story_accuracy": round(self.story_ok / self.answers, 3) if self.answers else 0.0,
             "star_accuracy": round(self.star_ok / self.sentences, 3) if self.sentences else 0.0,
+            # of the sentences labelled with a part, the share given it: the Task and Result
+            "star_recall": {p: round(self.by_part[p][1] / self.by_part[p][0], 3) for p in self._parts()},
             "answers": self.answers,
             "sentences": self.sentences,
             "bullets": self.tp + self.fn,
@@ -193,6 +201,10 @@ def score_one(item: Labelled, report: AnswerReport, tally: Tally, aligned: bool)
     for s, want_part in zip(sents, labels, strict=True):
         tally.sentences += 1
         tally.star_ok += s.part == want_part
+        if want_part is not None:
+            seen = tally.by_part.setdefault(want_part, [0, 0])
+            seen[0] += 1
+            seen[1] += s.part == want_part
 
 
 def evaluate(

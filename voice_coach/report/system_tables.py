@@ -39,6 +39,7 @@ def evaluation_lines(evaluation, metrics: dict) -> list[str]:
             lines.append(
                 f"{name:28} coverage precision {m['precision']:.3f} recall {m['recall']:.3f}  "
                 f"story {m['story_accuracy']:.3f}  STAR {m['star_accuracy']:.3f}"
+                + "".join(f" {p[0].upper()} {r:.2f}" for p, r in m.get("star_recall", {}).items())
             )
     return lines
 

@@ -31,7 +31,8 @@ _CUES = {
     r"increased|reduced|reduction|decreased|improved|improvement|sav(ed|ing)|grew|dropped|fell|cut|launched|"
     r"doubled|tripled|halved|(i|we) learned|lesson|went from|percent|since then|stayed|"
     r"(went|was|were) live|went (up|down)|brought on|(are|is) still (here|there|with us|on the team)|"
-    r"(one|two|three|four|five|six|seven|eight|nine|ten|\d+) (out of|of the|in) (ten|\w+|\d+)|came around|"
+    r"(one|two|three|four|five|six|seven|eight|nine|ten|\d+) (\w+ )?(out of|of the|in) (ten|\w+|\d+)|"
+    r"came around|"
     r"went back to|(brought|came|got) (\w+ ){1,3}back|"
     r"back to (our|the) core)\b|%",
     "T": r"\b(my (goal|task|job|role|responsibility)|i (was|were) (asked|responsible|tasked)|i needed to|"
@@ -48,7 +49,7 @@ _CUES = {
 _COMPILED = {k: re.compile(v, re.I) for k, v in _CUES.items()}
 # what can only be an outcome: a share of people, how it ended
 _OUTCOME_SAID = re.compile(
-    r"\b((one|two|three|four|five|six|seven|eight|nine|ten|\d+) (out of|in) "
+    r"\b((one|two|three|four|five|six|seven|eight|nine|ten|\d+) (out of|in|\w+ out of) "
     r"(ten|\d+|\w+ (customers|users|people))|"
     r"in the end|as a result|ended up|we ended|the outcome)\b",
     re.I,
@@ -200,7 +201,7 @@ def label_answer(
             labels.append(None)
         else:
             tag = tags.get(i)
-            if tag in ("S", "A") and "A" in labels and _OUTCOME_SAID.search(s.text):
+            if tag in ("S", "A") and _OUTCOME_SAID.search(s.text):
                 # an outcome told after the actions is the result, though its words echo the situation
                 # or an action ("nine out of ten customers told us ...", "in the end ...")
                 tag = "R"

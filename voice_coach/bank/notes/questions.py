@@ -49,6 +49,8 @@ ARROW = re.compile(r"\s+(?:→|->|=>)\s+(?=\S)")
 _TAIL_LINK = re.compile(
     r"\s*\((?:stor(?:y|ies)|use|primary)\s*:\s*([^)]+)\)\s*$|\s+[—–]\s+\*\*([^*]+)\*\*\s*$", re.I
 )
+_LP_PAREN = re.compile(r"\s*\((?:lps?|principles?|leadership principles?)\s*:\s*([^)]+)\)", re.I)
+_BACKUP_WORD = re.compile(r"^(?:backup|secondary|alternate|alternative|alt|fallback|or)\s+", re.I)
 _NONE_YET = re.compile(r"^(?:none|tbd|todo|n/?a|nothing|no story)\b", re.I)
 
 
@@ -69,6 +71,7 @@ def story_names(text: str) -> list[str]:
     )
     for piece in re.split(r"\s*(?:[·•|;,/]|\s-\s|\bor\b)\s*", t):
         piece = _LINK_WORD.sub("", piece.strip()).strip(" .\"“”'*_→=>-")
+        piece = _BACKUP_WORD.sub("", piece).strip(" `")  # "`Teller queue`, backup `Card freeze`"
         if piece and len(piece) <= 80 and not _NONE_YET.match(piece):
             names.append(piece)
     return names
@@ -129,6 +132,9 @@ def section_questions(
             continue  # "Situation.", "Tips:" are labels; a paragraph asks only after a label
         body, target = timing(body)
         body, *link = ARROW.split(body, maxsplit=1)
+        lp = _LP_PAREN.search(body)  # "... (LP: Ownership)", Dataview's "[lp:: Ownership]"
+        said = match_principle(lp.group(1), principles or []) if lp else None
+        body = _LP_PAREN.sub("", body)
         tail = _TAIL_LINK.search(body)  # "... (story: Carrier portal freeze)", "... — **Duplicate invoices**"
         if tail and not link:
             body, link = body[: tail.start()], [tail.group(1) or tail.group(2)]
@@ -136,7 +142,7 @@ def section_questions(
         if not asks(question):
             continue  # a tip, a link, a note to self: never made a question
         entry = {"text": question, "follow_ups": follow, "notes": notes, "line": ln.no, "target": target}
-        out.append(entry | {"names": story_names("→ " + link[0]) if link else []})
+        out.append(entry | {"names": story_names("→ " + link[0]) if link else [], "principle": said})
     rows = table_rows(section.lines)
     qcol = question_column(rows)
     if qcol is not None:

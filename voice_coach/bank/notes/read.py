@@ -24,7 +24,7 @@ from voice_coach.bank.notes.interviews import link_named, link_notes, section_in
 from voice_coach.bank.notes.lines import sentences, table_rows
 from voice_coach.bank.notes.names import match_principle, new_id
 from voice_coach.bank.notes.questions import filed_question, question_heading, section_questions, story_names
-from voice_coach.bank.notes.sections import Section, sections, theme_name
+from voice_coach.bank.notes.sections import STORY, Section, sections, theme_name
 from voice_coach.bank.notes.stories import section_story
 
 
@@ -123,6 +123,11 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
                 for q in listed.get(id(section.parent), []) if section.parent else []:
                     q.setdefault("stories", []).append(story["id"])
             elif section.kind == "story":
+                named_as = STORY.match(section.title)
+                result.skipped.append(
+                    f"line {section.line}: story '{named_as and named_as.group(1) or section.title}' not "
+                    "read: no Situation, Task, Action or Result written yet"
+                )
                 continue
             pid = story["principles"][0] if story and story["principles"] else section.principle
             if (

@@ -103,7 +103,7 @@ def _classify(title: str, principles: list[Principle]) -> tuple[str, str | None]
     head = re.split(r"\s*(?::|\s[-–—|]\s)\s*", bare, maxsplit=1)
     if pid is None and len(head) == 2 and len(head[0].split()) <= 4:
         pid = match_principle(head[0], principles)  # "Ownership: Saturday certificate expiry"
-    if asked_in(bare):
+    if asked_in(bare) and not _FOR_THEM.search(bare):  # "What should I ask them at the end?": theirs
         return "question", pid  # "Customer Obsession: Tell me about ...", "STAR Question 4 : Tell me ..."
     if pid:
         core = _CORE_NOISE.sub(" ", re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", bare))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from voice_coach.bank.markup import clean, label
+from voice_coach.bank.markup import clean, label, unadorned
 from voice_coach.bank.model import Principle
 from voice_coach.bank.notes.entities import StoryEntity
 from voice_coach.bank.notes.lines import RULE, Line, sentences
@@ -108,6 +108,7 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
                 found = ("note", None, found[2])  # "Goal: show that you learn", above the story: its aim
         if not m and re.fullmatch(r"\*[^*\s].*[^*\s]\*|_[^_\s].*[^_\s]_|\([^()]+\)", raw.strip()):
             remark = clean(raw.strip()[1:-1])  # an italic or bracketed remark ("*Be honest.*") is a note
+            remark = re.sub(r"^\((.*)\)$", r"\1", remark)  # "*(LP: Earn Trust)*"
             out.notes.append(remark)
             said = label(remark)
             if said and said[2] and _PRINCIPLE_LABEL.match(remark.lower()):
@@ -122,7 +123,8 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
             if kind == "answer":
                 kind = "part"  # what follows is the story; its parts unmarked
             mode = {"part": "bullets", "note": "notes", "question": "questions"}[kind]
-            principle_label = kind == "note" and _PRINCIPLE_LABEL.match(clean(raw).lower()) is not None
+            said_as = clean(unadorned(raw)).lower()
+            principle_label = kind == "note" and _PRINCIPLE_LABEL.match(said_as) is not None
             part = tag if kind == "part" else part
             if not (m and rest):
                 stack = []  # what follows a label starts at the top level
