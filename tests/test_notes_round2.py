@@ -37,7 +37,9 @@ def test_tuning_layout_comes_through_as_counted(name):
     assert checked.wrong == []
 
 
-@pytest.mark.parametrize("folder", ["round2-heldout", "round2-blind", "round2-blind2", "round2-blind3"])
+@pytest.mark.parametrize(
+    "folder", ["round2-heldout", "round2-blind", "round2-blind2", "round2-blind3", "round2-blind4"]
+)
 def test_held_out_layouts_invent_nothing_and_find_most(folder):
     if not (HERE / folder / "expected.yaml").exists():
         pytest.skip(f"{folder}/expected.yaml is absent")
@@ -282,3 +284,70 @@ def test_what_obsidian_notion_and_emoji_notes_show_is_read_as_shown():
     ]
     assert any("Office move" in line for line in notes.skipped), notes.skipped
     assert not any("hidden" in b for s in notes.stories for b in s["bullets"])
+
+
+def test_an_outliner_a_notes_app_and_a_word_outline_are_read_as_their_tools_show_them():
+    """round2-blind4's kinds of export, in other words: Logseq blocks (a heading inside a block,
+    properties, ((block refs)), #tags), an Apple Notes export (bold lines, "•" bullets, <br>, &nbsp;,
+    ☐ boxes), a numbered Word outline with Spanish labels, and a journal of rounds already sat."""
+    logseq = read(
+        "title:: prep\n- ## Stories\n\t- ### Roster fix #story\n"
+        "\t  id:: 0a1b2c3d-0000-4000-8000-000000000001\n"
+        "\t  station:: LHR\n\t\t- **Problem:** Crews could not swap shifts without two days of calls.\n"
+        "\t\t- **Action:** I built a swap board that checked the rest rules.\n"
+        "\t\t- **Result:** Swaps took two hours instead of two days.\n"
+        "- ## Questions\n\t- Tell me about a time you made something simpler. #[[Invent and Simplify]]\n"
+        "\t\t- ((0a1b2c3d-0000-4000-8000-000000000001))\n"
+    )
+    questions, stories = indexed(logseq)
+    assert list(stories) == ["Roster fix"]
+    assert [b.split(":")[0] for b in stories["Roster fix"]["bullets"]] == ["S", "A", "R"]  # no "station"
+    asked = questions["Tell me about a time you made something simpler."]
+    assert asked["principle"] == "invent-and-simplify" and asked["stories"] == ["roster-fix"]
+
+    notes_app = read(
+        "__Prep for the lab job__<br>\n&nbsp;\n\n__STORIES__\n\n__1) Freezer at night__<br>\n"
+        "• __Context:__ A freezer of samples alarmed at 2 a.m. and nobody answered.\n"
+        "• __Action:__ I drove in and moved the racks to the backup freezer.\n"
+        "• __Result:__ No sample was lost.\n\n__QUESTIONS__\n"
+        "• Tell me about a time you acted with nobody to ask.<br>◦ use: Freezer at night\n"
+        "• Describe a time you kept a standard under pressure.\n\n__To do__<br>\n☐ print the graph\n"
+    )
+    questions, stories = indexed(notes_app)
+    assert list(stories) == ["Freezer at night"]
+    assert questions["Tell me about a time you acted with nobody to ask."]["stories"] == ["freezer-at-night"]
+    assert "Describe a time you kept a standard under pressure." in questions
+
+    outline = read(
+        "# Preparación\n\n1. Historias / Stories\n\n1.1 Bus alerts (LP: Customer Obsession)\n"
+        "  1.1.1 Situación: Buses ran late and parents waited in the cold.\n"
+        "  1.1.2 Acción: I set up a text alert for late buses.\n"
+        "  1.1.3 Resultado: Complaints fell from 60 a month to 9.\n"
+        "  1.1.4 Aprendizaje: Riding the routes convinced the drivers.\n\n"
+        "1.2 Laptop repairs (LP: Dive Deep)\n  1.2.1 Situación: 1,900 laptops waited for repair.\n"
+        "  1.2.2 Acción: I trained students to swap screens.\n"
+        "  1.2.3 Resultado: The queue fell under 150.\n\n2. Preguntas / Questions\n"
+        "  2.1 Tell me about a time you started from what customers lived through. → 1.1\n"
+        "  2.2 Walk me through a problem you solved with your own data. → 1.2, backup 1.1\n"
+    )
+    questions, stories = indexed(outline)
+    assert list(stories) == ["Bus alerts", "Laptop repairs"]
+    assert stories["Bus alerts"]["principles"][0] == "customer-obsession"
+    assert stories["Bus alerts"]["notes"] == ["Riding the routes convinced the drivers."]
+    assert questions["Walk me through a problem you solved with your own data."]["stories"] == [
+        "laptop-repairs",
+        "bus-alerts",
+    ]
+
+    journal = read(
+        "# Journal\n\n## Round 1 – Hiring manager (Ruth)\n\n"
+        '- "Tell me about a time you missed a target." [Deliver Results]\n'
+        "  - used **Christmas shelves** (below).\n"
+        "- My question to her: how much of the layout is fixed?\n\n## Stories\n\n### Christmas shelves\n"
+        "S: We were at 91% availability against 97%.\nA: I overrode the orders on twelve lines by hand.\n"
+        "R: We finished at 95.5%.\n"
+    )
+    questions, stories = indexed(journal)
+    assert set(questions) == {"Tell me about a time you missed a target."}
+    missed = questions["Tell me about a time you missed a target."]
+    assert missed["principle"] == "deliver-results" and missed["stories"] == ["christmas-shelves"]

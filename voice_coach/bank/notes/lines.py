@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from voice_coach.bank.markup import label, unadorned
+from voice_coach.bank.notes.exports import as_markdown
 
 _ITEM = re.compile(r"^([-*+]|\d+[.)])(?:\s+(.*)|)$")  # a marker then a space: "**bold**" is no item
 RULE = re.compile(r"^([-*_]\s*){3,}$")
@@ -42,28 +43,6 @@ def _front_matter(source: list[str]) -> None:
 _CALLOUT = re.compile(r"^\[![\w-]+\][+-]?\s*(.*)$")  # an Obsidian callout's first line
 _BOLD_LINE = re.compile(r"(\*\*|__).+?(\*\*|__)\s*(\([^)]{0,40}\))?\s*:?")
 _KEY_LINE = re.compile(r"^(\*\*|__|[*_])?(?:\+\s*R\b|[A-Za-z(])[A-Za-z' )]{0,30}(\*\*|__)?\s*:(\*\*|__)?")
-
-
-# comments the author keeps out of the note as shown (Obsidian's %% ... %%, HTML's <!-- ... -->)
-_COMMENT = re.compile(r"%%.*?%%|<!--.*?-->", re.S)
-# a task list's box ("- [ ] Re-time the story", "- [x] Tell me about ..."): the item is its text
-_CHECKBOX = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)\[[ xX]\]\s+")
-# Dataview's inline fields: "situation:: ..." on a line, "[S:: ...]" alone, "[lp:: X]" after a text
-_FIELD_LINE = re.compile(r"^(\s*(?:[-*+]\s+)?)([A-Za-z][\w-]{0,30})::\s*")
-_FIELD_ALONE = re.compile(r"^(\s*(?:[-*+]\s+)?)\[([A-Za-z][\w-]{0,30})::\s*((?:\[\[[^\]]*\]\]|[^\]])*)\]\s*$")
-_FIELD_INLINE = re.compile(r"\[([A-Za-z][\w-]{0,30})::\s*((?:\[\[[^\]]*\]\]|[^\]])*)\]")
-
-
-def _plain(source: list[str]) -> None:
-    """Read what the author's tools show: comments left out, task boxes and Dataview field syntax
-    read as the labels they are ("asked-as:: ..." -> "asked as: ..."); line numbers kept."""
-    text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), "\n".join(source))
-    key = lambda k: k.replace("-", " ").replace("_", " ")  # noqa: E731
-    for i, raw in enumerate(text.split("\n")):
-        raw = _CHECKBOX.sub(r"\1", raw)
-        raw = _FIELD_ALONE.sub(lambda m: f"{m.group(1)}{key(m.group(2))}: {m.group(3)}", raw)
-        raw = _FIELD_LINE.sub(lambda m: f"{m.group(1)}{key(m.group(2))}: ", raw)
-        source[i] = _FIELD_INLINE.sub(lambda m: f"({key(m.group(1))}: {m.group(2).strip()})", raw)
 
 
 ARROWS = ("→", "->", "=>")  # "→ Clinic cutover": a link to the story that answers the question above
@@ -107,7 +86,7 @@ def note_lines(text: str) -> list[Line]:
 
     source = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").split("\n")
     _front_matter(source)
-    _plain(source)
+    as_markdown(source)  # an outliner's, a notes app's, a word processor's export as Markdown
     # deeper nesting is flattened, never dropped: the parser stops nesting at its limit and would
     # leave out what lies deeper, so indentation is capped below it first
     for i, raw in enumerate(source):

@@ -50,6 +50,9 @@ _TAIL_LINK = re.compile(
     r"\s*\((?:stor(?:y|ies)|use|primary)\s*:\s*([^)]+)\)\s*$|\s+[—–]\s+\*\*([^*]+)\*\*\s*$", re.I
 )
 _LP_PAREN = re.compile(r"\s*\((?:lps?|principles?|leadership principles?)\s*:\s*([^)]+)\)", re.I)
+_BOLD_NAME = re.compile(r"^(?:(?:used|use|told|tell|answer(?:ed)? with)\s+)?\*\*([^*]{3,60})\*\*", re.I)
+_BOLD_BACKUP = re.compile(r"\bbackup\b[^*]{0,30}\*\*([^*]{3,60})\*\*", re.I)
+_TAG_PRINCIPLE = re.compile(r"\s*\[([^\[\]]{3,60})\]\s*$")
 _BACKUP_WORD = re.compile(r"^(?:backup|secondary|alternate|alternative|alt|fallback|or)\s+", re.I)
 _NONE_YET = re.compile(r"^(?:none|tbd|todo|n/?a|nothing|no story)\b", re.I)
 
@@ -57,6 +60,15 @@ _NONE_YET = re.compile(r"^(?:none|tbd|todo|n/?a|nothing|no story)\b", re.I)
 def story_names(text: str) -> list[str]:
     """The stories a link line names, primary first: "Primary story: SalesMart · Backup: Vendor" ->
     ['SalesMart', 'Vendor']; [] when the line names none."""
+    bold = _BOLD_NAME.match(BOLD_JOIN.sub(lambda m: m.group(1) or " ", text.strip()))
+    if (
+        bold
+        and not re.search(r"[:?]\s*$", bold.group(1))
+        and not label(bold.group(1))
+        and not asks(bold.group(1))
+    ):
+        # a journal's "used **Christmas availability** (below)", "**Lockers** — the one I tell best"
+        return [bold.group(1).strip(), *(m.group(1).strip() for m in _BOLD_BACKUP.finditer(text))]
     t = clean(text)
     told = _TOLD.search(t)
     if told:
@@ -135,6 +147,9 @@ def section_questions(
         lp = _LP_PAREN.search(body)  # "... (LP: Ownership)", Dataview's "[lp:: Ownership]"
         said = match_principle(lp.group(1), principles or []) if lp else None
         body = _LP_PAREN.sub("", body)
+        tag = _TAG_PRINCIPLE.search(body)  # '"Tell me about ..." [Deliver Results]'
+        if tag and match_principle(tag.group(1), principles or []):
+            said, body = said or match_principle(tag.group(1), principles or []), body[: tag.start()]
         tail = _TAIL_LINK.search(body)  # "... (story: Carrier portal freeze)", "... — **Duplicate invoices**"
         if tail and not link:
             body, link = body[: tail.start()], [tail.group(1) or tail.group(2)]

@@ -150,6 +150,10 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
                 result.questions.append(entry)
         elif section.kind == "interview":
             interviewers.append(section_interview(section, principles, unknown))
+            # a round of a loop already sat ("Round 1 – Hiring manager"): the questions it asked
+            if not section.theme:
+                section.theme = theme_name(title or "Notes")
+            result.questions.extend(section_questions(section, counter, named, principles))
         elif section.kind.startswith("rubric:"):
             rubric = section_rubric(section)
             if rubric["points"]:

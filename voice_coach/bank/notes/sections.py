@@ -334,7 +334,9 @@ _ASKS = re.compile(
 
 
 # a note to self ("What would I do differently?", "Tell me the question back in my own words")
-_TO_SELF = re.compile(r"\b(?:I|my|myself|mine)\b(?!['’]d like)|(?i:\bwhich (?:of my )?(?:story|stories)\b)")
+_TO_SELF = re.compile(
+    r"\b(?:I|[Mm]y|[Mm]yself|[Mm]ine)\b(?!['’]d like)|(?i:\bwhich (?:of my )?(?:story|stories)\b)"
+)
 # a tip that quotes a question ('End with "Would you like more detail?"')
 _TIP = re.compile(
     r"^(?:end|start|open|close|finish|say|lead|use|keep|have|remember|try|ask|avoid|don['’]t|do not|make|"

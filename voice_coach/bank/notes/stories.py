@@ -214,6 +214,9 @@ def _move_rosters(parts: StoryParts) -> None:
     parts.nodes = kept
 
 
+_TITLE_LP = re.compile(r"\s*\((?:lps?|principles?|leadership principles?)\s*:\s*([^)]*)\)\s*$", re.I)
+
+
 def section_story(
     section: Section, used: set[str], principles: list[Principle] | None = None
 ) -> tuple[StoryEntity | None, StoryParts]:
@@ -230,6 +233,10 @@ def section_story(
         r"^[A-Z][.)]\s+(?=\w+\s+\w)", "", title
     )  # "A. Moving the fraud engine": a letter numbering it
     title = re.sub(r"^\[[^\]]{1,30}\]\s*(?=\w)", "", title)  # "[Incident] The cache stampede": a theme tag
+    said = _TITLE_LP.search(title)  # "Bus route texts (LP: Customer Obsession)": its principles
+    if said and section.kind != "question":
+        title = title[: said.start()]
+        parts.principles.append(said.group(1))
     if section.kind == "question":
         title = question_heading(section.title)
     elif _UNNAMED.match(bare_title(title)) and parts.questions:

@@ -1,0 +1,156 @@
+"""Notes as other tools write them, read as the Markdown they mean: an outliner's blocks (Logseq:
+headings inside list items, block properties, ((block refs)), #tags), a notes app's export (Apple
+Notes, Evernote: bold lines for headings, "•" bullets, <br>, &nbsp;, ☐ boxes), a word processor's
+numbered outline ("1.2 Title", "1.2.3 Situation: ...", "→ 1.2"), Obsidian's comments and Dataview
+fields, task boxes. Each rewrites the source lines in place, so every line keeps its number.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from voice_coach.bank.markup import label
+
+_COMMENT = re.compile(r"%%.*?%%|<!--.*?-->", re.S)  # Obsidian's %% ... %%, HTML's <!-- ... -->
+_BOX = r"(?:\[[ xX]\]|[☐☑☒])"
+# a task's box ("- [ ] Re-time the story", "☐ ask Jenna"): the item is its text
+_CHECKBOX = re.compile(rf"^(\s*)(?:((?:[-*+]|\d+[.)])\s+){_BOX}|{_BOX})\s*")
+_GLYPH = re.compile(r"^(\s*)[•◦▪‣∙●○■–]\s+")  # a notes app's bullets
+_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.I)
+_FIELD = r"([A-Za-z][\w-]{0,30})::"
+_FIELD_LINE = re.compile(rf"^(\s*(?:[-*+]\s+)?){_FIELD}\s*(.*)$")
+_VALUE = r"((?:\[\[[^\]]*\]\]|[^\]])*)"
+_FIELD_ALONE = re.compile(rf"^(\s*(?:[-*+]\s+)?)\[{_FIELD}\s*{_VALUE}\]\s*$")
+_FIELD_INLINE = re.compile(rf"\[{_FIELD}\s*{_VALUE}\]")
+_ATX = re.compile(r"^\s{0,3}#{1,6}\s")
+_BOLD_ONLY = re.compile(r"^(\*\*|__)(?!.*(\*\*|__).*(\*\*|__))(.+?)(\*\*|__)$")
+_ITEM_HEADING = re.compile(r"^(\s*)[-*+]\s+(#{1,6}\s+.*)$")
+_BLOCK_REF = re.compile(r"\(\(([0-9a-f-]{8,})\)\)")
+_TAG = re.compile(r"(?<=\s)#(?:\[\[([^\]]+)\]\]|([A-Za-z][\w/-]*))")
+_TAIL_TAGS = re.compile(r"(?:\s+#(?:\[\[[^\]]+\]\]|[\w/-]+))+\s*$")
+_OUTLINE = re.compile(r"^(\s*)(\d+(?:\.\d+)*)\.?\s+(\S.*)$")
+_OUTLINE_REF = re.compile(r"(?<![\w.])(\d+(?:\.\d+)+)(?![\w.])")
+
+
+def as_markdown(source: list[str]) -> None:
+    """The notes as their tool shows them, in Markdown the import reads (source changed in place)."""
+    text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), "\n".join(source))
+    source[:] = text.split("\n")
+    _notes_app(source)
+    _outliner(source)
+    _outline(source)
+    for i, raw in enumerate(source):
+        raw = _CHECKBOX.sub(lambda m: f"{m.group(1)}{m.group(2) or '- '}", raw)
+        source[i] = _fields(raw)
+
+
+_NAMES_STORY = re.compile(r"(?:primary |backup |main )?(?:stor(?:y|ies)|answer with|use)", re.I)
+
+
+def _key(name: str) -> str:
+    return name.replace("-", " ").replace("_", " ")
+
+
+def _fields(raw: str) -> str:
+    """Dataview's and Logseq's fields: a label's ("situation:: ...", "[S:: ...]", "asked-as::") read as
+    that label, one after a text ("[lp:: X]") as "(lp: X)", a property no label names (id, status,
+    collapsed) left out."""
+    alone = _FIELD_ALONE.match(raw) or _FIELD_LINE.match(raw)
+    if alone:
+        key, value = _key(alone.group(2)), alone.group(3).strip()
+        kept = label(f"{key}: x") or _NAMES_STORY.fullmatch(key)
+        return f"{alone.group(1)}{key}: {value}" if kept else ""
+    return _FIELD_INLINE.sub(lambda m: f"({_key(m.group(1))}: {m.group(2).strip()})", raw)
+
+
+def _notes_app(source: list[str]) -> None:
+    """Apple Notes / Evernote: entities and <br> undone, "•"/"◦" bullets as list items, and, in notes
+    with no Markdown heading, a line that is all bold as a heading (the first the title, one in
+    capitals a section, the others what it holds)."""
+    for i, raw in enumerate(source):
+        if "&" in raw:
+            raw = html.unescape(raw).replace("\u00a0", " ")
+        if "<" in raw:  # "...<br>◦ use: X": the link under the line above
+            raw = _BREAK.sub(" ", re.sub(r"<br\s*/?>\s*[•◦▪‣∙●○■–]\s*", " → ", raw, flags=re.I)).rstrip()
+        source[i] = _GLYPH.sub(lambda m: f"{m.group(1)}- ", raw)
+    if any(_ATX.match(raw) for raw in source):
+        return
+    first = True
+    for i, raw in enumerate(source):
+        bold = _BOLD_ONLY.match(raw.strip())
+        found = label(raw.strip()) if bold else None
+        if not bold or (found is not None and found[0] == "part"):  # "__Situation__" alone: a part
+            continue
+        title = re.sub(r"^\d+[.)]\s+", "", bold.group(4).strip().rstrip(":"))  # "__1) Freezer alarm__"
+        level = 1 if first else 2 if title.upper() == title else 3
+        source[i], first = "#" * level + " " + title, False
+
+
+def _outliner(source: list[str]) -> None:
+    """Logseq: a heading inside a block is a heading, what the block holds moves out with it; a
+    ((block ref)) names the story whose block has that id; #tags after a heading are not its title,
+    and a principle's tag after a question is its principle."""
+    if not any(_ITEM_HEADING.match(raw) for raw in source):
+        return
+    titles: dict[str, str] = {}
+    title = ""
+    stack: list[tuple[int, int]] = []  # (the heading block's indent, columns its children move left)
+    for i, raw in enumerate(source):
+        expanded = raw.expandtabs(4)
+        indent = len(expanded) - len(expanded.lstrip())
+        while stack and expanded.strip() and indent <= stack[-1][0]:
+            stack.pop()
+        shift = stack[-1][1] if stack else 0
+        heading = _ITEM_HEADING.match(expanded)
+        if heading:
+            title = _TAIL_TAGS.sub("", heading.group(2)).strip()
+            source[i] = title
+            title = title.lstrip("#").strip()
+            stack.append((indent, indent + 2))
+            continue
+        found = re.match(r"^\s*id::\s*([0-9a-f-]{8,})\s*$", expanded)
+        if found and title:
+            titles[found.group(1)] = title
+        body = expanded.strip()
+        if re.match(r"^[-*+]\s", body) and _TAG.search(body):  # "- Tell me ... #[[Dive Deep]]": its principle
+            named = [a or b for a, b in _TAG.findall(body)]
+            body = _TAG.sub("", body).rstrip() + "".join(f" (lp: {name})" for name in named)
+        source[i] = " " * max(0, indent - shift) + body if body else ""
+    for i, raw in enumerate(source):
+        if "((" in raw:
+            alone = re.fullmatch(r"(\s*[-*+]\s+)(\(\([0-9a-f-]+\)\))(.*)", raw)
+            if alone:  # "- ((id)) — backup ((id))": the stories for the question above
+                named = _BLOCK_REF.sub(lambda m: titles.get(m.group(1), ""), alone.group(2) + alone.group(3))
+                named = named.replace(" — ", " · ")
+                source[i] = alone.group(1) + "Story: " + named
+            else:
+                source[i] = _BLOCK_REF.sub(lambda m: f"(story: {titles.get(m.group(1), '')})", raw)
+
+
+def _outline(source: list[str]) -> None:
+    """A word processor's numbered outline pasted as text ("1.1 Title", "  1.1.1 Situation: ...",
+    "2.4 Describe ... → 1.2, backup 1.4"): a numbered line that says little is a heading at its
+    depth, one with a label or a sentence a list item; a number after an arrow names its heading."""
+    numbered = [_OUTLINE.match(raw) for raw in source]
+    headed = sum(1 for raw in source if _ATX.match(raw))  # a title at most: the outline is the structure
+    if sum(1 for m in numbered if m and "." in m.group(2)) < 5 or headed > 1:
+        return
+    titles: dict[str, str] = {}
+    for i, m in enumerate(numbered):
+        if not m:
+            continue
+        number, text = m.group(2), m.group(3).strip()
+        depth = number.count(".") + 1
+        found = label(text)
+        if found is None and depth <= 2 and len(text.split()) <= 12 and not text.endswith(("?", ".")):
+            source[i] = "#" * min(6, depth + 1) + " " + text
+            titles[number] = re.sub(r"\s*\([^)]*\)\s*$", "", text)
+        else:
+            source[i] = "  " * max(0, depth - 2) + "- " + text
+    for i, raw in enumerate(source):
+        arrow = re.search(r"(?:→|->)\s*(.*)$", raw)
+        if arrow and _OUTLINE_REF.search(arrow.group(1)):
+            named = _OUTLINE_REF.sub(lambda m: titles.get(m.group(1), m.group(1)), arrow.group(1))
+            named = re.sub(r"\s*\([^)]*\)\s*$", "", named)  # "→ 1.1 (the panel may ask in Spanish)"
+            source[i] = raw[: arrow.start()] + "→ " + named
