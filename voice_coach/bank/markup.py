@@ -155,7 +155,41 @@ def label(text: str) -> tuple[str, str | None, str] | None:
             return kind, tag, m.group(2).strip()
         if _ANSWERS_LABEL.fullmatch(word):
             return "question", None, m.group(2).strip()
+        typed = _ABBREVIATED.get(word) or _misspelt(word)  # "Tsk:", "Reslt:", "Situatoin:"
+        if typed:
+            kind, tag = _LABEL_OF[typed]
+            return kind, tag, m.group(2).strip()
     return None
+
+
+# labels as people shorten them on cue cards
+_ABBREVIATED = {
+    "sit": "situation", "sitn": "situation", "ctx": "context", "tsk": "task", "act": "action",
+    "actn": "action", "acts": "actions", "res": "result", "reslt": "result", "rslt": "result",
+    "lsn": "lesson", "lrn": "learned",
+}  # fmt: skip
+_PART_WORDS = sorted({w for words in PART_LABELS.values() for w in words if " " not in w and len(w) >= 6})
+
+
+def _misspelt(word: str) -> str | None:
+    """A STAR part's label with a letter or two out of place ("Situatoin", "Resutl")."""
+    if " " in word or len(word) < 6:
+        return None
+    return next((w for w in _PART_WORDS if w[0] == word[0] and _one_slip(word, w)), None)
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """One letter swapped with its neighbour, changed, added or dropped ("situatoin", "resutl"), not
+    two ("contents" is no "context", "station" no "situation")."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
+    return (
+        a[i + 1 :] == b[i + 1 :]  # changed
+        or a[i + 1 :] == b[i:]  # added
+        or a[i:] == b[i + 1 :]  # dropped
+        or (a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :])  # swapped
+    )
 
 
 def unadorned(text: str) -> str:

@@ -40,6 +40,8 @@ def as_markdown(source: list[str]) -> None:
     _notes_app(source)
     _outliner(source)
     _outline(source)
+    _card_refs(source)
+    _transcript(source)
     for i, raw in enumerate(source):
         raw = _CHECKBOX.sub(lambda m: f"{m.group(1)}{m.group(2) or '- '}", raw)
         source[i] = _fields(raw)
@@ -154,3 +156,65 @@ def _outline(source: list[str]) -> None:
             named = _OUTLINE_REF.sub(lambda m: titles.get(m.group(1), m.group(1)), arrow.group(1))
             named = re.sub(r"\s*\([^)]*\)\s*$", "", named)  # "→ 1.1 (the panel may ask in Spanish)"
             source[i] = raw[: arrow.start()] + "→ " + named
+
+
+_CARD_HEADING = re.compile(
+    r"^#{1,6}\s*(?:card|story)\s*#?(\d+)\s*[-–—:.]\s*(.+?)\s*(?:\[\[[^\]]*\]\])?\s*$", re.I
+)
+_CARD_REF = re.compile(r"\b(?:c|card|story)\s*#?(\d+)\b", re.I)
+
+
+def _card_refs(source: list[str]) -> None:
+    """Cue cards pointed at by number ("→ c4, backup c1" under "#### Card 4 – Snagging app"): the
+    number read as the card's title."""
+    titles = {m.group(1): m.group(2) for m in map(_CARD_HEADING.match, source) if m}
+    if not titles:
+        return
+    for i, raw in enumerate(source):
+        arrow = re.search(r"(?:→|->)\s*(.*)$", raw)
+        if arrow and _CARD_REF.search(arrow.group(1)):
+            named = _CARD_REF.sub(lambda m: titles.get(m.group(1), m.group(0)), arrow.group(1))
+            source[i] = raw[: arrow.start()] + "→ " + named
+
+
+_TURN = re.compile(r"^\*\*([A-Z][\w .'’-]{0,30}?)(?::\*\*|\*\*\s*:)\s*(.*)$")
+_CANDIDATE = re.compile(r"(?i)me|i|candidate|myself")
+
+
+def _transcript(source: list[str]) -> None:
+    """A mock interview typed up as turns ("**Interviewer:** ..." / "**Me:** ..."): under each
+    heading the first question asked is a question (what leads into it left out) and the answer after
+    it its story; later turns are follow-ups: what they ask is not a question of the bank, and what I
+    said to "What would you do differently?" is the story's reflection, the rest its notes."""
+    turns = [(i, _TURN.match(raw.strip())) for i, raw in enumerate(source)]
+    turns = [(i, m) for i, m in turns if m]
+    if sum(1 for _, m in turns if _CANDIDATE.fullmatch(m.group(1))) < 3:
+        return
+    state, previous = "heading", ""
+    for i, raw in enumerate(source):
+        if _ATX.match(raw):
+            state = "heading"
+            continue
+        m = _TURN.match(raw.strip())
+        if not m:
+            continue
+        said = m.group(2).strip()
+        if not _CANDIDATE.fullmatch(m.group(1)):  # the interviewer
+            if state == "heading":
+                asking = re.split(r"(?<=[.!?])\s+", said)
+                start = next((k for k, x in enumerate(asking) if _ASKS_HERE.match(x) or x.endswith("?")), 0)
+                source[i], state = "- " + " ".join(asking[start:]), "asked"
+            else:
+                source[i], state, previous = "", "follow-up", said
+            continue
+        told = len(said.split()) >= 15 and not said.startswith(("*", "_"))
+        if state == "asked":
+            source[i], state = (f"A: {said}" if told else f"*{said.strip('*_')}*"), "answered"
+        elif state == "follow-up" and told or re.search(r"(?i)differently", previous):
+            kind = "Reflection" if re.search(r"(?i)differently", previous) else "Notes"
+            source[i] = f"{kind}: {said}"
+        else:
+            source[i] = f"Notes: {said}"
+
+
+_ASKS_HERE = re.compile(r"(?i)(?:tell|describe|give|walk|how|what|why|when|have)\b")

@@ -49,7 +49,11 @@ ARROW = re.compile(r"\s+(?:→|->|=>)\s+(?=\S)")
 _TAIL_LINK = re.compile(
     r"\s*\((?:stor(?:y|ies)|use|primary)\s*:\s*([^)]+)\)\s*$|\s+[—–]\s+\*\*([^*]+)\*\*\s*$", re.I
 )
-_LP_PAREN = re.compile(r"\s*\((?:lps?|principles?|leadership principles?)\s*:\s*([^)]+)\)", re.I)
+_LP_PAREN = re.compile(
+    r"\s*(?:\((?:lps?|principles?|leadership principles?)\s*:\s*([^)]+)\)"
+    r"|\[\[(?:lps?|principles?)\s*[-–:]\s*([^\]|]+)(?:\|[^\]]*)?\]\])",
+    re.I,
+)
 _BOLD_NAME = re.compile(r"^(?:(?:used|use|told|tell|answer(?:ed)? with)\s+)?\*\*([^*]{3,60})\*\*", re.I)
 _BOLD_BACKUP = re.compile(r"\bbackup\b[^*]{0,30}\*\*([^*]{3,60})\*\*", re.I)
 _TAG_PRINCIPLE = re.compile(r"\s*\[([^\[\]]{3,60})\]\s*$")
@@ -77,7 +81,13 @@ def story_names(text: str) -> list[str]:
     if not first or not _LINK_WORD.match(t) and not t.startswith(ARROWS):
         return []
     names = []
-    # "Primary: X Backup: Y": a second label starts a second name
+    # "Primary: X Backup: Y", "X (backup: Y)": a second label starts a second name
+    t = re.sub(
+        r"\s*\((?=(?:backup|secondary|alternate|alternative|alt|fallback)\b)([^)]*)\)",
+        r" · \1",
+        t,
+        flags=re.I,
+    )
     t = re.sub(
         r"\s+(?=(?:backup|secondary|alternate|alternative|alt|fallback)\b[\w ]{0,8}:)", " · ", t, flags=re.I
     )
@@ -144,8 +154,8 @@ def section_questions(
             continue  # "Situation.", "Tips:" are labels; a paragraph asks only after a label
         body, target = timing(body)
         body, *link = ARROW.split(body, maxsplit=1)
-        lp = _LP_PAREN.search(body)  # "... (LP: Ownership)", Dataview's "[lp:: Ownership]"
-        said = match_principle(lp.group(1), principles or []) if lp else None
+        lp = _LP_PAREN.search(body)  # "... (LP: Ownership)", Dataview's "[lp:: Ownership]", "[[LP - X]]"
+        said = match_principle(lp.group(1) or lp.group(2), principles or []) if lp else None
         body = _LP_PAREN.sub("", body)
         tag = _TAG_PRINCIPLE.search(body)  # '"Tell me about ..." [Deliver Results]'
         if tag and match_principle(tag.group(1), principles or []):

@@ -59,18 +59,22 @@ def _table_stories(section: Section, used: set[str]) -> list[StoryEntity]:
     parts = {i: h[1] for i, h in enumerate(header) if h and h[0] == "part" and not h[2]}
     if len(set(parts.values())) < 3:
         return []
-    title_col = next((i for i in range(len(rows[0])) if i not in parts), None)
+    # the title: a column named for it ("Story"), else the first that is neither a part nor an index
+    named = [i for i, c in enumerate(rows[0]) if _TITLE_COLUMN.fullmatch(clean(c).lower())]
+    plain = [i for i in range(len(rows[0])) if i not in parts and clean(rows[0][i])]
+    title_col = named[0] if named else (plain[0] if plain else None)
     stories: list[StoryEntity] = []
     for n, row in enumerate(rows[1:], start=1):
         bullets = [
             f"{tag}: {sentence}"
             for i, tag in sorted(parts.items())
-            if i < len(row)
+            if i < len(row) and not _EMPTY_CELL.fullmatch(clean(row[i]))
             for sentence in sentences(clean(row[i]))
         ]
         if not bullets:
             continue
         title = clean(row[title_col]) if title_col is not None and title_col < len(row) else ""
+        title = re.sub(r"\s*\((?:backup|alt)[^)]*\)\s*$", "", title, flags=re.I)  # "X (backup: Y)"
         title = title or f"{section.title} story {n}"
         stories.append(
             {
@@ -81,6 +85,11 @@ def _table_stories(section: Section, used: set[str]) -> list[StoryEntity]:
             }
         )
     return stories
+
+
+_TITLE_COLUMN = re.compile(r"(?:story|title|name|example)s?")
+# a cell that says nothing yet, or points at another row ("same as row 1", pandas' "nan", "TBD")
+_EMPTY_CELL = re.compile(r"(?i)|nan|none|n/?a|tbd|todo|-+|\?+|same as (?:row|above|story)\b.*")
 
 
 def _holds_more(section: Section, found: list[Section]) -> bool:

@@ -146,7 +146,8 @@ def asked_in(bare: str) -> str:
     m = QUESTION_HEAD.match(bare)
     if m:
         return m.group(1).strip().strip('"“”')
-    if bare.endswith("?") and len(bare.split()) >= 4 and not re.search(r"[:|]\s", bare):
+    asked = bare.endswith("?") and not bare.endswith("??")  # "Card 5 – drainage clash??": a doubt
+    if asked and len(bare.split()) >= 4 and not re.search(r"[:|]\s", bare):
         return bare.strip('"“”')
     parts = re.split(r"\s*(?::|\s[-–—|]\s)\s*", bare, maxsplit=1)
     if len(parts) == 2 and len(parts[0].split()) <= 5:

@@ -214,7 +214,21 @@ def _move_rosters(parts: StoryParts) -> None:
     parts.nodes = kept
 
 
-_TITLE_LP = re.compile(r"\s*\((?:lps?|principles?|leadership principles?)\s*:\s*([^)]*)\)\s*$", re.I)
+_TITLE_LP = re.compile(
+    r"\s*(?:\((?:lps?|principles?|leadership principles?)\s*:\s*([^)]*)\)"
+    r"|\s(?:lps?|principles?)\s*[-–:]\s*(.+))$",
+    re.I,
+)
+_TITLE_TAIL = re.compile(r"\s+[—–|-]\s+([^—–|]+)$")
+_CARD = re.compile(r"^(?:card|story|example)\s*#?\d+\s*[-–—:.]\s*", re.I)
+
+
+def _all_principles(text: str, principles: list[Principle]) -> bool:
+    """Whether a title's tail only names principles ("Dive Deep · Deliver Results")."""
+    if match_principle(text, principles):
+        return True
+    names = [n for n in re.split(r"\s*[·,/&]\s*", text) if n.strip()]
+    return bool(names) and all(match_principle(n, principles) for n in names)
 
 
 def section_story(
@@ -233,10 +247,15 @@ def section_story(
         r"^[A-Z][.)]\s+(?=\w+\s+\w)", "", title
     )  # "A. Moving the fraud engine": a letter numbering it
     title = re.sub(r"^\[[^\]]{1,30}\]\s*(?=\w)", "", title)  # "[Incident] The cache stampede": a theme tag
-    said = _TITLE_LP.search(title)  # "Bus route texts (LP: Customer Obsession)": its principles
+    title = _CARD.sub("", title)  # "Card 1 – Crane permit mixup"
+    said = _TITLE_LP.search(title)  # "Bus route texts (LP: Customer Obsession)", "... [[LP - Ownership]]"
     if said and section.kind != "question":
         title = title[: said.start()]
-        parts.principles.append(said.group(1))
+        parts.principles.append(said.group(1) or said.group(2))
+    tail = _TITLE_TAIL.search(title)  # "Reading room booking — Dive Deep · Deliver Results"
+    if tail and section.kind != "question" and _all_principles(tail.group(1), principles or []):
+        title = title[: tail.start()]
+        parts.principles.append(tail.group(1))
     if section.kind == "question":
         title = question_heading(section.title)
     elif _UNNAMED.match(bare_title(title)) and parts.questions:
