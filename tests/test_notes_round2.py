@@ -412,3 +412,42 @@ def test_cards_a_sheet_and_a_typed_up_mock_are_read_as_written():
     (told,) = stories.values()
     assert told["title"] == "Tell me about a failure that wasn't yours."
     assert "I'd call the printer's manager first." in told["notes"]  # the follow-up's answer, a reflection
+
+
+def test_what_an_export_reader_must_leave_alone():
+    """A review of the export readers: ordinary notes that look a little like an export keep every
+    word and every part."""
+    notes = read(
+        "# Prep\n\n## Round 1\n\n**Sam:** Tell me about a time you disagreed with your manager.\n\n"
+        "**Me:** I disagreed about the migration plan and showed him the failure data from two outages.\n\n"
+        "**Sam:** What happened?\n\n**Me:** He agreed to a staged rollout.\n\n**Me:** Thanks.\n\n"
+        "## Stories\n\n### Vendor migration\n\n**Situation:** Our vendor raised prices by 40%.\n\n"
+        "**Task:** I had to move 30 services in a quarter.\n\n"
+        "**Action:**\n- std::shared_ptr cycles kept buffers alive, so I profiled every service first.\n"
+        "- I printed the '%%s' format strings the old client used.\n\n"
+        "**Result:** We moved all 30 and escaped percent signs as %% in templates; costs fell 25%.\n\n"
+        "## Tell me about a time you had to ask for help.\n\n**Situation:** I was new.\n\n"
+        "**Action:** I asked the on-call lead.\n\n**Result:** We fixed it in an hour.\n\n"
+        "## Engineering principles - getting buy-in from six teams\n\n**Situation:** Six teams.\n\n"
+        "**Action:** I wrote the principles with them.\n\n**Result:** All six signed.\n"
+    )
+    questions, stories = indexed(notes)
+    vendor = stories["Vendor migration"]
+    assert [b.split(":")[0] for b in vendor["bullets"]] == ["S", "T", "A", "A", "R"], vendor
+    assert any("std::shared_ptr" in b for b in vendor["bullets"])
+    assert any("%% in templates" in b for b in vendor["bullets"])
+    assert "Tell me about a time you had to ask for help." in questions
+    assert "Engineering principles - getting buy-in from six teams" in stories
+
+    card = read(
+        "# Cards\n\n## Card 5 – Fleet move\n\n**Situation:** Old instances.\n\n"
+        "**Action:** I moved the fleet from m4 → c5 instances.\n\n**Result:** Costs fell 20%.\n"
+    )
+    assert any("m4 → c5 instances" in b for b in card.stories[0]["bullets"])
+
+    theirs = read(
+        "# Loop\n\n## Interview 1\n\nInterviewer: Dana\n\nQuestions to ask Dana:\n"
+        "- How does your team decide what to build next quarter?\n"
+        "- What does a typical on-call week look like for the team?\n"
+    )
+    assert theirs.questions == []

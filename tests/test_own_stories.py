@@ -105,6 +105,15 @@ def test_a_result_told_first_is_the_result(bank):
     assert report.star.result.present and report.star.action.present
 
 
+def test_a_count_of_people_is_no_result_unless_it_is_a_share():
+    """Only "N out of M" is an outcome wherever it stands; "five people in two time zones" is not."""
+    from voice_coach.scoring.star import label_sentence
+
+    assert label_sentence("Our team was five people in two time zones.", None, 0.5) != "R"
+    assert label_sentence("I spent two weeks in Dublin with the vendor.", None, 0.5) != "R"
+    assert label_sentence("Nine customers out of ten said no.", None, 0.5) == "R"
+
+
 def test_misspelled_bullets_are_matched_as_spoken(bank):
     """'I consolodated the data ...' is heard when said correctly."""
     text = (

@@ -150,6 +150,8 @@ def label(text: str) -> tuple[str, str | None, str] | None:
     m = _WORD_LABEL.match(t)
     if m:
         word = m.group(1).strip().lower().rstrip(":")
+        if word == "status" and len(m.group(2).split()) > 3:
+            return None  # "Status: live in all 14 markets" is what happened, "Status: Ready" a property
         if word in _LABEL_OF:
             kind, tag = _LABEL_OF[word]
             return kind, tag, m.group(2).strip()
@@ -179,17 +181,12 @@ def _misspelt(word: str) -> str | None:
 
 
 def _one_slip(a: str, b: str) -> bool:
-    """One letter swapped with its neighbour, changed, added or dropped ("situatoin", "resutl"), not
-    two ("contents" is no "context", "station" no "situation")."""
+    """One letter swapped with its neighbour or dropped ("situatoin", "resutl", "situaton")."""
     if a == b or abs(len(a) - len(b)) > 1:
         return False
     i = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
-    return (
-        a[i + 1 :] == b[i + 1 :]  # changed
-        or a[i + 1 :] == b[i:]  # added
-        or a[i:] == b[i + 1 :]  # dropped
-        or (a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :])  # swapped
-    )
+    # swapped or dropped, not changed or added: "Content" is no "Context", "Auction" no "Action"
+    return a[i:] == b[i + 1 :] or (a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :])
 
 
 def unadorned(text: str) -> str:

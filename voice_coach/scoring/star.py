@@ -31,7 +31,7 @@ _CUES = {
     r"increased|reduced|reduction|decreased|improved|improvement|sav(ed|ing)|grew|dropped|fell|cut|launched|"
     r"doubled|tripled|halved|(i|we) learned|lesson|went from|percent|since then|stayed|"
     r"(went|was|were) live|went (up|down)|brought on|(are|is) still (here|there|with us|on the team)|"
-    r"(one|two|three|four|five|six|seven|eight|nine|ten|\d+) (\w+ )?(out of|of the|in) (ten|\w+|\d+)|"
+    r"(one|two|three|four|five|six|seven|eight|nine|ten|\d+) ((\w+ )?out of|of the|in) (ten|\w+|\d+)|"
     r"came around|"
     r"went back to|(brought|came|got) (\w+ ){1,3}back|"
     r"back to (our|the) core)\b|%",
@@ -52,6 +52,15 @@ _OUTCOME_SAID = re.compile(
     r"\b((one|two|three|four|five|six|seven|eight|nine|ten|\d+) (out of|in|\w+ out of) "
     r"(ten|\d+|\w+ (customers|users|people))|"
     r"in the end|as a result|ended up|we ended|the outcome)\b",
+    re.I,
+)
+
+
+# a share of the people asked ("one customer out of ten", "nine out of ten of our users"): an outcome
+# wherever it is told, result first included
+_SHARE = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|\d+) (\w+ )?out of "
+    r"(ten|\d+|\w+ (customers|users|people))\b",
     re.I,
 )
 
@@ -201,7 +210,9 @@ def label_answer(
             labels.append(None)
         else:
             tag = tags.get(i)
-            if tag in ("S", "A") and _OUTCOME_SAID.search(s.text):
+            if tag in ("S", "A") and (
+                "A" in labels and _OUTCOME_SAID.search(s.text) or _SHARE.search(s.text)
+            ):
                 # an outcome told after the actions is the result, though its words echo the situation
                 # or an action ("nine out of ten customers told us ...", "in the end ...")
                 tag = "R"

@@ -12,14 +12,16 @@ import re
 
 from voice_coach.bank.markup import label
 
-_COMMENT = re.compile(r"%%.*?%%|<!--.*?-->", re.S)  # Obsidian's %% ... %%, HTML's <!-- ... -->
+# HTML's <!-- ... -->; Obsidian's %% ... %% opened at a line's start, or a pair on one line set off by
+# spaces ("printf's %%s" and "escaped as %%" in two stories are no comment)
+_COMMENT = re.compile(r"<!--.*?-->|(?m:^[ \t]*%%.*?%%[ \t]*$)|(?<![^\s])%%[^\n%]*?%%(?![^\s])", re.S)
 _BOX = r"(?:\[[ xX]\]|[☐☑☒])"
 # a task's box ("- [ ] Re-time the story", "☐ ask Jenna"): the item is its text
 _CHECKBOX = re.compile(rf"^(\s*)(?:((?:[-*+]|\d+[.)])\s+){_BOX}|{_BOX})\s*")
 _GLYPH = re.compile(r"^(\s*)[•◦▪‣∙●○■–]\s+")  # a notes app's bullets
 _BREAK = re.compile(r"\s*<br\s*/?>\s*", re.I)
 _FIELD = r"([A-Za-z][\w-]{0,30})::"
-_FIELD_LINE = re.compile(rf"^(\s*(?:[-*+]\s+)?){_FIELD}\s*(.*)$")
+_FIELD_LINE = re.compile(rf"^(\s*(?:[-*+]\s+)?){_FIELD}(?:\s+(.*)|\s*)$")  # not "std::shared_ptr"
 _VALUE = r"((?:\[\[[^\]]*\]\]|[^\]])*)"
 _FIELD_ALONE = re.compile(rf"^(\s*(?:[-*+]\s+)?)\[{_FIELD}\s*{_VALUE}\]\s*$")
 _FIELD_INLINE = re.compile(rf"\[{_FIELD}\s*{_VALUE}\]")
@@ -47,6 +49,10 @@ def as_markdown(source: list[str]) -> None:
         source[i] = _fields(raw)
 
 
+_MACHINE = {
+    "id", "collapsed", "created", "updated", "alias", "aliases", "title", "icon", "template", "public",
+    "filters", "type", "heading", "background color",
+}  # fmt: skip
 _NAMES_STORY = re.compile(r"(?:primary |backup |main )?(?:stor(?:y|ies)|answer with|use)", re.I)
 
 
@@ -60,9 +66,12 @@ def _fields(raw: str) -> str:
     collapsed) left out."""
     alone = _FIELD_ALONE.match(raw) or _FIELD_LINE.match(raw)
     if alone:
-        key, value = _key(alone.group(2)), alone.group(3).strip()
-        kept = label(f"{key}: x") or _NAMES_STORY.fullmatch(key)
-        return f"{alone.group(1)}{key}: {value}" if kept else ""
+        key, value = _key(alone.group(2)), (alone.group(3) or "").strip()
+        if label(f"{key}: x") or _NAMES_STORY.fullmatch(key):
+            return f"{alone.group(1)}{key}: {value}"
+        if key.lower() in _MACHINE or not value:
+            return ""  # Logseq's "id::", "collapsed::": for the tool, not the reader
+        return f"{alone.group(1)}Notes: {key}: {value}"  # "station:: DUB hub": kept, never a bullet
     return _FIELD_INLINE.sub(lambda m: f"({_key(m.group(1))}: {m.group(2).strip()})", raw)
 
 
@@ -72,7 +81,7 @@ def _notes_app(source: list[str]) -> None:
     capitals a section, the others what it holds)."""
     for i, raw in enumerate(source):
         if "&" in raw:
-            raw = html.unescape(raw).replace("\u00a0", " ")
+            raw = html.unescape(raw).replace("\u00a0", " ").replace("\n", " ").replace("\r", " ")
         if "<" in raw:  # "...<br>◦ use: X": the link under the line above
             raw = _BREAK.sub(" ", re.sub(r"<br\s*/?>\s*[•◦▪‣∙●○■–]\s*", " → ", raw, flags=re.I)).rstrip()
         source[i] = _GLYPH.sub(lambda m: f"{m.group(1)}- ", raw)
@@ -136,7 +145,8 @@ def _outline(source: list[str]) -> None:
     depth, one with a label or a sentence a list item; a number after an arrow names its heading."""
     numbered = [_OUTLINE.match(raw) for raw in source]
     headed = sum(1 for raw in source if _ATX.match(raw))  # a title at most: the outline is the structure
-    if sum(1 for m in numbered if m and "." in m.group(2)) < 5 or headed > 1:
+    deep = sum(1 for m in numbered if m and m.group(2).count(".") >= 2)  # "1.2.3": an outline's parts
+    if deep < 3 or headed > 1:
         return
     titles: dict[str, str] = {}
     for i, m in enumerate(numbered):
@@ -152,7 +162,7 @@ def _outline(source: list[str]) -> None:
             source[i] = "  " * max(0, depth - 2) + "- " + text
     for i, raw in enumerate(source):
         arrow = re.search(r"(?:→|->)\s*(.*)$", raw)
-        if arrow and _OUTLINE_REF.search(arrow.group(1)):
+        if arrow and _OUTLINE_REF.search(arrow.group(1)) and _only_refs(arrow.group(1), _OUTLINE_REF):
             named = _OUTLINE_REF.sub(lambda m: titles.get(m.group(1), m.group(1)), arrow.group(1))
             named = re.sub(r"\s*\([^)]*\)\s*$", "", named)  # "→ 1.1 (the panel may ask in Spanish)"
             source[i] = raw[: arrow.start()] + "→ " + named
@@ -172,7 +182,7 @@ def _card_refs(source: list[str]) -> None:
         return
     for i, raw in enumerate(source):
         arrow = re.search(r"(?:→|->)\s*(.*)$", raw)
-        if arrow and _CARD_REF.search(arrow.group(1)):
+        if arrow and _CARD_REF.search(arrow.group(1)) and _only_refs(arrow.group(1), _CARD_REF):
             named = _CARD_REF.sub(lambda m: titles.get(m.group(1), m.group(0)), arrow.group(1))
             source[i] = raw[: arrow.start()] + "→ " + named
 
@@ -187,7 +197,7 @@ def _transcript(source: list[str]) -> None:
     it its story; later turns are follow-ups: what they ask is not a question of the bank, and what I
     said to "What would you do differently?" is the story's reflection, the rest its notes."""
     turns = [(i, _TURN.match(raw.strip())) for i, raw in enumerate(source)]
-    turns = [(i, m) for i, m in turns if m]
+    turns = [(i, m) for i, m in turns if m and label(m.group(1) + ": x") is None]
     if sum(1 for _, m in turns if _CANDIDATE.fullmatch(m.group(1))) < 3:
         return
     state, previous = "heading", ""
@@ -196,7 +206,7 @@ def _transcript(source: list[str]) -> None:
             state = "heading"
             continue
         m = _TURN.match(raw.strip())
-        if not m:
+        if not m or label(m.group(1) + ": x") is not None:  # "**Situation:** ...": a story's part
             continue
         said = m.group(2).strip()
         if not _CANDIDATE.fullmatch(m.group(1)):  # the interviewer
@@ -218,3 +228,10 @@ def _transcript(source: list[str]) -> None:
 
 
 _ASKS_HERE = re.compile(r"(?i)(?:tell|describe|give|walk|how|what|why|when|have)\b")
+
+
+def _only_refs(tail: str, ref: re.Pattern) -> bool:
+    """Does what follows an arrow only point ("→ c4, backup c1", "→ 1.2 (sort of)"), not tell ("from
+    m4 → c5 instances")?"""
+    rest = ref.sub(" ", re.sub(r"\([^)]*\)", " ", tail))
+    return not re.sub(r"(?i)\b(?:backup|primary|alt|or|and|also|maybe)\b|[\s,;/·:.?!-]+", "", rest)

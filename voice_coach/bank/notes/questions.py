@@ -20,7 +20,7 @@ from voice_coach.bank.notes.lines import (
     timing,
 )
 from voice_coach.bank.notes.names import match_principle, slug
-from voice_coach.bank.notes.sections import STORY, Section, asked_in, asks, bare_title
+from voice_coach.bank.notes.sections import STORY, THEIRS, Section, asked_in, asks, bare_title
 
 _MANAGER = re.compile(r"\((manager|managers only)\)", re.I)
 # where the notes name the story that answers a question: "Primary story: X · Backup: Y", "Story: X"
@@ -54,25 +54,31 @@ _LP_PAREN = re.compile(
     r"|\[\[(?:lps?|principles?)\s*[-–:]\s*([^\]|]+)(?:\|[^\]]*)?\]\])",
     re.I,
 )
-_BOLD_NAME = re.compile(r"^(?:(?:used|use|told|tell|answer(?:ed)? with)\s+)?\*\*([^*]{3,60})\*\*", re.I)
+# "used **Christmas availability** (below)", "**Click & collect lockers** — the one I tell best": a link
+# word before it, or a name of two words or more (a one-word bold lead-in, "**Careful** — ...", is a note)
+_BOLD_NAME = re.compile(
+    r"^(?:(?:used|use|told|tell|answer(?:ed)? with)\s+\*\*([^*]{3,60})\*\*"
+    r"|\*\*([^*\s]+(?:\s+[^*\s]+)+)\*\*(?!\s*:))",
+    re.I,
+)
 _BOLD_BACKUP = re.compile(r"\bbackup\b[^*]{0,30}\*\*([^*]{3,60})\*\*", re.I)
 _TAG_PRINCIPLE = re.compile(r"\s*\[([^\[\]]{3,60})\]\s*$")
 _BACKUP_WORD = re.compile(r"^(?:backup|secondary|alternate|alternative|alt|fallback|or)\s+", re.I)
 _NONE_YET = re.compile(r"^(?:none|tbd|todo|n/?a|nothing|no story)\b", re.I)
 
 
+def _under(ln, indent: int) -> bool:
+    """A list item nested deeper than the label line's items."""
+    return ln.item is not None and ln.indent > indent >= 0
+
+
 def story_names(text: str) -> list[str]:
     """The stories a link line names, primary first: "Primary story: SalesMart · Backup: Vendor" ->
     ['SalesMart', 'Vendor']; [] when the line names none."""
     bold = _BOLD_NAME.match(BOLD_JOIN.sub(lambda m: m.group(1) or " ", text.strip()))
-    if (
-        bold
-        and not re.search(r"[:?]\s*$", bold.group(1))
-        and not label(bold.group(1))
-        and not asks(bold.group(1))
-    ):
-        # a journal's "used **Christmas availability** (below)", "**Lockers** — the one I tell best"
-        return [bold.group(1).strip(), *(m.group(1).strip() for m in _BOLD_BACKUP.finditer(text))]
+    name = (bold.group(1) or bold.group(2)).strip() if bold else ""
+    if name and not re.search(r"[:?]\s*$", name) and not label(name) and not asks(name):
+        return [name, *(m.group(1).strip() for m in _BOLD_BACKUP.finditer(text))]
     t = clean(text)
     told = _TOLD.search(t)
     if told:
@@ -132,16 +138,26 @@ def section_questions(
     items = [ln for ln in section.lines if ln.item and clean(ln.item.group(2) or "")]
     out: list[dict] = []
     top = min((ln.indent for ln in items), default=0)
+    theirs_at: int | None = None  # the indent of items under "Questions to ask Dana:"
     for ln in section.lines:
         body = (ln.item.group(2) or "") if ln.item else ln.raw.lstrip("> ")
         if not clean(body):
             continue
+        if theirs_at is not None and (not ln.item or ln.indent <= theirs_at) and not _under(ln, theirs_at):
+            theirs_at = None
+        if clean(body).endswith(":") and THEIRS.search(clean(body)):
+            theirs_at = ln.indent if ln.item else -1
+            continue
+        if theirs_at is not None:
+            continue  # a question the candidate asks them
         top_item = ln.item is not None and ln.indent <= top
         if STORY.match(clean(body)) and top_item:
             continue  # "- Story: ..." among questions is a story's label, never a question
         names = story_names(body)
         if names and out:
             out[-1]["names"].extend(names)
+            if ln.item and not top_item and len(clean(body)) > len(names[0]) + 12:
+                out[-1]["notes"].append(clean(body))  # "used **X** (below). Landed OK.": a note as well
             continue
         if ln.item and not top_item:
             if out:  # a sub-item under a question: the user's note ("Tell story about ...")

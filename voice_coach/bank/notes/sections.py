@@ -103,7 +103,7 @@ def _classify(title: str, principles: list[Principle]) -> tuple[str, str | None]
     head = re.split(r"\s*(?::|\s[-–—|]\s)\s*", bare, maxsplit=1)
     if pid is None and len(head) == 2 and len(head[0].split()) <= 4:
         pid = match_principle(head[0], principles)  # "Ownership: Saturday certificate expiry"
-    if asked_in(bare) and not _FOR_THEM.search(bare):  # "What should I ask them at the end?": theirs
+    if asked_in(bare) and not THEIRS.search(bare):  # "What should I ask them at the end?": theirs
         return "question", pid  # "Customer Obsession: Tell me about ...", "STAR Question 4 : Tell me ..."
     if pid:
         core = _CORE_NOISE.sub(" ", re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", bare))
@@ -446,6 +446,12 @@ def _answered_headings(found: list[Section], own: dict[int, list[Line]]) -> None
             section.prose = _prose(lines, 2, 15)
 
 
+# a question the candidate asks the panel ("What should I ask them?", "Questions to ask Dana:")
+THEIRS = re.compile(
+    r"\bask (?:them|her|him|the (?:interviewers?|panel|hiring manager|recruiter))\b|\bto ask\b(?! for)"
+    r"|\b(?:questions?|qs) (?:for|to) (?:them|the (?:interviewers?|panel))\b",
+    re.I,
+)
 # questions the candidate asks them, not questions to answer
 _FOR_THEM = re.compile(
     r"\bask\b|\bfor (?:them|the interviewers?|my interviewers?|the panel)\b|\breverse\b", re.I

@@ -224,11 +224,15 @@ _CARD = re.compile(r"^(?:card|story|example)\s*#?\d+\s*[-–—:.]\s*", re.I)
 
 
 def _all_principles(text: str, principles: list[Principle]) -> bool:
-    """Whether a title's tail only names principles ("Dive Deep · Deliver Results")."""
-    if match_principle(text, principles):
-        return True
-    names = [n for n in re.split(r"\s*[·,/&]\s*", text) if n.strip()]
-    return bool(names) and all(match_principle(n, principles) for n in names)
+    """Whether a title's tail only names principles, each by its name ("Dive Deep · Deliver Results",
+    "Have Backbone; Disagree and Commit"), not a phrase one resembles ("deep dive")."""
+
+    def key(s: str) -> str:
+        return re.sub(r"[^a-z]+", " ", s.lower()).strip()
+
+    names = {key(p.name) for p in principles} | {key(p.id.replace("-", " ")) for p in principles}
+    pieces = [key(n) for n in re.split(r"\s*[·,/&]\s*", text) if key(n)]
+    return key(text) in names or (bool(pieces) and all(p in names for p in pieces))
 
 
 def section_story(
@@ -249,7 +253,11 @@ def section_story(
     title = re.sub(r"^\[[^\]]{1,30}\]\s*(?=\w)", "", title)  # "[Incident] The cache stampede": a theme tag
     title = _CARD.sub("", title)  # "Card 1 – Crane permit mixup"
     said = _TITLE_LP.search(title)  # "Bus route texts (LP: Customer Obsession)", "... [[LP - Ownership]]"
-    if said and section.kind != "question":
+    if (
+        said
+        and section.kind != "question"
+        and _all_principles(said.group(1) or said.group(2), principles or [])
+    ):
         title = title[: said.start()]
         parts.principles.append(said.group(1) or said.group(2))
     tail = _TITLE_TAIL.search(title)  # "Reading room booking — Dive Deep · Deliver Results"
