@@ -160,12 +160,7 @@ def _outline(source: list[str]) -> None:
             titles[number] = re.sub(r"\s*\([^)]*\)\s*$", "", text)
         else:
             source[i] = "  " * max(0, depth - 2) + "- " + text
-    for i, raw in enumerate(source):
-        arrow = re.search(r"(?:→|->)\s*(.*)$", raw)
-        if arrow and _OUTLINE_REF.search(arrow.group(1)) and _only_refs(arrow.group(1), _OUTLINE_REF):
-            named = _OUTLINE_REF.sub(lambda m: titles.get(m.group(1), m.group(1)), arrow.group(1))
-            named = re.sub(r"\s*\([^)]*\)\s*$", "", named)  # "→ 1.1 (the panel may ask in Spanish)"
-            source[i] = raw[: arrow.start()] + "→ " + named
+    _point_at(source, _OUTLINE_REF, titles, drop_remark=True)  # "→ 1.1 (the panel may ask in Spanish)"
 
 
 _CARD_HEADING = re.compile(
@@ -178,12 +173,19 @@ def _card_refs(source: list[str]) -> None:
     """Cue cards pointed at by number ("→ c4, backup c1" under "#### Card 4 – Snagging app"): the
     number read as the card's title."""
     titles = {m.group(1): m.group(2) for m in map(_CARD_HEADING.match, source) if m}
-    if not titles:
-        return
+    if titles:
+        _point_at(source, _CARD_REF, titles)
+
+
+def _point_at(source: list[str], ref: re.Pattern, titles: dict[str, str], drop_remark: bool = False) -> None:
+    """What follows an arrow, when it only points ("→ 1.2, backup 1.4", "→ c4"), read as the titles
+    the references number; a reference to no title kept as written."""
     for i, raw in enumerate(source):
         arrow = re.search(r"(?:→|->)\s*(.*)$", raw)
-        if arrow and _CARD_REF.search(arrow.group(1)) and _only_refs(arrow.group(1), _CARD_REF):
-            named = _CARD_REF.sub(lambda m: titles.get(m.group(1), m.group(0)), arrow.group(1))
+        if arrow and ref.search(arrow.group(1)) and _only_refs(arrow.group(1), ref):
+            named = ref.sub(lambda m: titles.get(m.group(1), m.group(0)), arrow.group(1))
+            if drop_remark:
+                named = re.sub(r"\s*\([^)]*\)\s*$", "", named)
             source[i] = raw[: arrow.start()] + "→ " + named
 
 
@@ -196,17 +198,18 @@ def _transcript(source: list[str]) -> None:
     heading the first question asked is a question (what leads into it left out) and the answer after
     it its story; later turns are follow-ups: what they ask is not a question of the bank, and what I
     said to "What would you do differently?" is the story's reflection, the rest its notes."""
-    turns = [(i, _TURN.match(raw.strip())) for i, raw in enumerate(source)]
-    turns = [(i, m) for i, m in turns if m and label(m.group(1) + ": x") is None]
-    if sum(1 for _, m in turns if _CANDIDATE.fullmatch(m.group(1))) < 3:
+    matched = ((i, _TURN.match(raw.strip())) for i, raw in enumerate(source))
+    # "**Situation:** ..." is a story's part, never a turn
+    turns = {i: m for i, m in matched if m and label(m.group(1) + ": x") is None}
+    if sum(1 for m in turns.values() if _CANDIDATE.fullmatch(m.group(1))) < 3:
         return
     state, previous = "heading", ""
     for i, raw in enumerate(source):
         if _ATX.match(raw):
             state = "heading"
             continue
-        m = _TURN.match(raw.strip())
-        if not m or label(m.group(1) + ": x") is not None:  # "**Situation:** ...": a story's part
+        m = turns.get(i)
+        if m is None:
             continue
         said = m.group(2).strip()
         if not _CANDIDATE.fullmatch(m.group(1)):  # the interviewer
@@ -220,11 +223,8 @@ def _transcript(source: list[str]) -> None:
         told = len(said.split()) >= 15 and not said.startswith(("*", "_"))
         if state == "asked":
             source[i], state = (f"A: {said}" if told else f"*{said.strip('*_')}*"), "answered"
-        elif state == "follow-up" and told or re.search(r"(?i)differently", previous):
-            kind = "Reflection" if re.search(r"(?i)differently", previous) else "Notes"
-            source[i] = f"{kind}: {said}"
         else:
-            source[i] = f"Notes: {said}"
+            source[i] = f"{'Reflection' if re.search(r'(?i)differently', previous) else 'Notes'}: {said}"
 
 
 _ASKS_HERE = re.compile(r"(?i)(?:tell|describe|give|walk|how|what|why|when|have)\b")

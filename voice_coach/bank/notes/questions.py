@@ -174,8 +174,9 @@ def section_questions(
         said = match_principle(lp.group(1) or lp.group(2), principles or []) if lp else None
         body = _LP_PAREN.sub("", body)
         tag = _TAG_PRINCIPLE.search(body)  # '"Tell me about ..." [Deliver Results]'
-        if tag and match_principle(tag.group(1), principles or []):
-            said, body = said or match_principle(tag.group(1), principles or []), body[: tag.start()]
+        tagged = match_principle(tag.group(1), principles or []) if tag else None
+        if tag and tagged:
+            said, body = said or tagged, body[: tag.start()]
         tail = _TAIL_LINK.search(body)  # "... (story: Carrier portal freeze)", "... — **Duplicate invoices**"
         if tail and not link:
             body, link = body[: tail.start()], [tail.group(1) or tail.group(2)]

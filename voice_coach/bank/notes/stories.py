@@ -253,13 +253,10 @@ def section_story(
     title = re.sub(r"^\[[^\]]{1,30}\]\s*(?=\w)", "", title)  # "[Incident] The cache stampede": a theme tag
     title = _CARD.sub("", title)  # "Card 1 – Crane permit mixup"
     said = _TITLE_LP.search(title)  # "Bus route texts (LP: Customer Obsession)", "... [[LP - Ownership]]"
-    if (
-        said
-        and section.kind != "question"
-        and _all_principles(said.group(1) or said.group(2), principles or [])
-    ):
+    named_lp = (said.group(1) or said.group(2)) if said else ""
+    if said and section.kind != "question" and _all_principles(named_lp, principles or []):
         title = title[: said.start()]
-        parts.principles.append(said.group(1) or said.group(2))
+        parts.principles.append(named_lp)
     tail = _TITLE_TAIL.search(title)  # "Reading room booking — Dive Deep · Deliver Results"
     if tail and section.kind != "question" and _all_principles(tail.group(1), principles or []):
         title = title[: tail.start()]
