@@ -117,3 +117,14 @@ def test_a_prompted_pass_that_keeps_nothing_of_the_speech_is_decoded_again():
     audio = np.zeros(4 * 16000, dtype=np.float32)
     assert prompted_words(lambda *a: [Segment(echo, 1.0)], audio, [(0.5, 3.0)]) is None
     assert prompted_words(lambda *a: [Segment(echo, 1.0)], audio, [(0.5, 1.0)]) == []  # half a second
+
+
+def test_words_given_no_time_after_the_speech_are_not_heard():
+    """On a fitted window Whisper read a question again after its end, every word at the last frame."""
+    from voice_coach.speech.guard import heard_only
+
+    said = words("in@5.6-5.86 the@5.86-6.0 end?@6.0-6.34")
+    again = words("Tell@6.8-6.8 me@6.8-6.8 about@6.8-6.8 a@6.8-6.8")
+    assert heard_only(said + again) == said
+    cut_off = words("the@5.86-6.0 en-@6.8-6.8")  # one word squeezed at the end may be a real one
+    assert heard_only(cut_off) == cut_off

@@ -69,9 +69,6 @@ def to_markdown(debrief: dict) -> str:
 
 
 def to_html(debrief: dict) -> str:
-    from jinja2 import Environment, PackageLoader, select_autoescape
+    from voice_coach.report.html import template
 
-    env = Environment(
-        loader=PackageLoader("voice_coach.report", "templates"), autoescape=select_autoescape(default=True)
-    )
-    return env.get_template("debrief.html.j2").render(d=debrief, styles=SIGNAL_STYLE)
+    return template("debrief.html.j2").render(d=debrief, styles=SIGNAL_STYLE)

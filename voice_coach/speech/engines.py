@@ -19,9 +19,18 @@ import numpy as np
 
 from voice_coach.config import FILLER_MODES
 from voice_coach.errors import EnvironmentProblem, UserError
-from voice_coach.speech.guard import Segment, prompted_words
+from voice_coach.speech.guard import (
+    LOOP_RATIO,
+    MAX_NEW_TOKENS,
+    TOKENS_PER_S,
+    WINDOW_S,
+    Segment,
+    heard_only,
+    prompted_words,
+)
 from voice_coach.speech.vad import speech_regions
 from voice_coach.speech.weights import model_dir
+from voice_coach.speech.window import fitted_model, full_windows
 from voice_coach.transcript import Transcript, Word
 
 if TYPE_CHECKING:
@@ -32,10 +41,11 @@ if TYPE_CHECKING:
 # and checks it (speech/guard.py: loops, text over silence, the prompt read back, stock closings,
 # an early stop); "initial" prompts the first 30 s window, "hotwords" every window, unchecked; "off"
 # never prompts.
-# Measured (bench/real_fillers.py, docs/measurements.md): on 20 human clips guarded hears 13-14 of 15
+# Measured (bench/real_fillers.py, docs/measurements.md): on 20 human clips guarded hears 13-15 of 15
 # fillers, off 1-7; prompted, Whisper writes "50,000" as "50, 0, 0, 0", joined back below
 # (join_thousands). Never a prompt with "I'm ..." or digits in it (they are read back).
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
+LOGPROB_FLOOR, NO_SPEECH = -1.0, 0.6  # faster-whisper's log_prob_threshold and no_speech_threshold
 
 Progress = Callable[[str], None]
 
@@ -147,14 +157,14 @@ class FasterWhisperEngine:
         path = model_dir(self.model, self.cache_dir, progress)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # belt and braces: we pass a local folder anyway
         try:
-            from faster_whisper import WhisperModel
+            import faster_whisper  # noqa: F401
         except ImportError as exc:
             raise EnvironmentProblem(
                 f"faster-whisper is not installed ({exc})", fix="pip install faster-whisper"
             ) from exc
         if progress:
             progress(f"loading Whisper {self.model} ({self.name}, {self.compute_type})")
-        self._whisper = WhisperModel(
+        self._whisper = fitted_model(
             str(path),
             device="cpu",
             compute_type=self.compute_type,
@@ -174,15 +184,10 @@ class FasterWhisperEngine:
         start = time.perf_counter()
         duration = len(audio) / 16000
         regions = speech_regions(audio)
-        words = prompted_words(self._prompted, audio, regions) if self.filler_prompt == "guarded" else None
-        if words is None:
-            segments = self._decode(
-                audio,
-                progress,
-                hotwords=FILLER_PROMPT if self.filler_prompt == "hotwords" else None,
-                initial_prompt=FILLER_PROMPT if self.filler_prompt == "initial" else None,
-            )
-            words = [w for seg in segments for w in seg.words]
+        words = self._words(audio, regions, progress, fitted=True)
+        if words is None:  # the fitted windows' decode needed a fallback: decode as Whisper was trained
+            with full_windows():
+                words = self._words(audio, regions, progress, fitted=False)
         return Transcript(
             " ".join(w.word for w in words),
             words,
@@ -192,6 +197,30 @@ class FasterWhisperEngine:
             seconds=round(time.perf_counter() - start, 3),
             speech_regions=regions,
         )
+
+    def _words(
+        self, audio: np.ndarray, regions: list[tuple[float, float]], progress: Progress | None, fitted: bool
+    ) -> list[Word] | None:
+        """The words of a guarded prompted pass, or else of one without the prompt. On fitted windows
+        (speech/window.py) None, for the caller to decode again on full ones, where a full window
+        would decode again: the guarded pass failed (a fitted window that looped once loops
+        again), or the pass without the prompt, at temperature 0 and a token budget, would have
+        fallen back to sampling (a loop, or text Whisper doubts)."""
+        if self.filler_prompt == "guarded":
+            words = prompted_words(self._prompted, audio, regions)
+            if words is not None or fitted:
+                return words
+        budget = int(TOKENS_PER_S * min(len(audio) / 16000, WINDOW_S)) + 24
+        segments = self._decode(
+            audio,
+            progress,
+            hotwords=FILLER_PROMPT if self.filler_prompt == "hotwords" else None,
+            initial_prompt=FILLER_PROMPT if self.filler_prompt == "initial" else None,
+            **({"temperature": 0.0, "max_new_tokens": min(budget, MAX_NEW_TOKENS)} if fitted else {}),
+        )
+        if fitted and any(seg.doubtful for seg in segments):
+            return None
+        return [w for seg in segments for w in seg.words]
 
     def _prompted(self, audio: np.ndarray, budget: int, until: float | None) -> list[Segment]:
         options = dict(initial_prompt=FILLER_PROMPT, temperature=0.0, max_new_tokens=budget)
@@ -214,10 +243,16 @@ class FasterWhisperEngine:
         )
         found: list[Segment] = []
         for seg in segments:
-            words = segment_words(
-                [(w.word, float(w.start), float(w.end), float(w.probability)) for w in seg.words or []]
+            words = heard_only(
+                segment_words(
+                    [(w.word, float(w.start), float(w.end), float(w.probability)) for w in seg.words or []]
+                )
             )
-            found.append(Segment(words, float(seg.compression_ratio)))
+            # faster-whisper's own reasons to decode a window again at a higher temperature
+            doubtful = seg.compression_ratio > LOOP_RATIO or (
+                seg.avg_logprob < LOGPROB_FLOOR and seg.no_speech_prob <= NO_SPEECH
+            )
+            found.append(Segment(words, float(seg.compression_ratio), doubtful))
             if progress and duration > 0:
                 progress(f"transcribing: {min(seg.end, duration):.0f}/{duration:.0f} s")
             if until is not None and seg.end >= until:
@@ -307,11 +342,13 @@ class OpenAIWhisperEngine:
         )
         return [
             Segment(
-                segment_words(
-                    [
-                        (w["word"], float(w["start"]), float(w["end"]), float(w.get("probability", 0.0)))
-                        for w in seg.get("words", [])
-                    ]
+                heard_only(
+                    segment_words(
+                        [
+                            (w["word"], float(w["start"]), float(w["end"]), float(w.get("probability", 0.0)))
+                            for w in seg.get("words", [])
+                        ]
+                    )
                 ),
                 float(seg.get("compression_ratio", 0.0)),
             )

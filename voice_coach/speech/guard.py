@@ -39,10 +39,21 @@ STOCK_PHRASES = ("thank you very much", "thanks for watching", "thank you for wa
 class Segment:
     words: list[Word]
     compression_ratio: float
+    doubtful: bool = False  # Whisper would have decoded it again at a higher temperature
 
 
 def _instant(word: Word) -> bool:
     return word.start is not None and word.end is not None and word.end - word.start < INSTANT_S
+
+
+def heard_only(words: list[Word]) -> list[Word]:
+    """Without a run of three or more words given no time at the end: Whisper decoding on past the
+    speech (on a window fitted to the audio it read a whole question again, every word at its last
+    frame). One or two such words may be a real word cut off by the end of the audio."""
+    n = len(words)
+    while n and _instant(words[n - 1]):
+        n -= 1
+    return words[:n] if len(words) - n >= 3 else words
 
 
 def _without_echo(words: list[Word]) -> list[Word]:
