@@ -5,8 +5,9 @@ page sends the microphone, at --speed times real time; then "done" is pressed. M
 from "done" to the AnswerScored event the page polls for, and to the session's report page fetched
 (what the page shows next, rendering in the browser not included). Last, the server's peak memory
 (VmHWM), to hold against bench/run's desk session (peak_rss_mb). Prints one line per run and one
-JSON object.
-  .venv/bin/python bench/room.py [--runs 3] [--speed 3] [--model base]
+JSON object. --loop runs the mock loop's first interviewer instead (every answer 40 s of the same
+speech), then fetches its debrief page, and prints the loop's length and the server's peak memory.
+  .venv/bin/python bench/room.py [--runs 3] [--speed 3] [--model base] [--pause S] [--loop]
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ class Client:
             raise SystemExit(f"{method} {path}: {r.status} {data[:300]!r}")
         return json.loads(data) if data.startswith(b"{") else data
 
-    def wait_for(self, kind: str, timeout: float = 600) -> dict:
-        """Poll events as the page does until one of this type; answer Play at once."""
+    def wait_for(self, kind: str | set[str], timeout: float = 600) -> dict:
+        """Poll events as the page does until one of this type (or these); answer Play at once."""
+        kinds = {kind} if isinstance(kind, str) else kind
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             got = self.request("GET", f"/api/events?since={self.since}")
@@ -61,7 +63,7 @@ class Client:
                     self.request("POST", "/api/played", "{}")
                 if e["type"] == "Failed":
                     raise SystemExit(f"the room failed: {e['text']}")
-                if e["type"] == kind:
+                if e["type"] in kinds:
                     return e
         raise SystemExit(f"no {kind} event within {timeout:.0f} s")
 
@@ -75,6 +77,12 @@ def main() -> None:
         "--pause", type=float, default=0.0, help="seconds of silence sent after the last word, before done"
     )
     parser.add_argument("--filler-prompt", help="the config's filler_prompt (default: the default, guarded)")
+    parser.add_argument(
+        "--loop",
+        action="store_true",
+        help="run the mock loop's first interviewer instead (each answer 40 s of the answer), then its "
+        "debrief page: the server's memory during a loop",
+    )
     args = parser.parse_args()
     from voice_coach.audio.files import load_audio
 
@@ -107,18 +115,51 @@ def main() -> None:
         client = Client(int(found.group(1)), found.group(2))
         to_event, to_page, to_text = [], [], []
         block = int(BLOCK_S * 16000)
-        for n in range(args.runs):
-            client.request("POST", "/api/start", json.dumps({"questions": ["backbone-disagree-manager"]}))
-            client.wait_for("Listening")
+
+        def answer(clip: np.ndarray) -> float:
+            """Post a clip as the page posts the microphone, then press done; when done was pressed."""
             start = time.monotonic()
-            for k, i in enumerate(range(0, len(audio), block)):
-                pcm = (np.clip(audio[i : i + block], -1, 1) * 32767).astype("<i2").tobytes()
+            for k, i in enumerate(range(0, len(clip), block)):
+                pcm = (np.clip(clip[i : i + block], -1, 1) * 32767).astype("<i2").tobytes()
                 client.request("POST", "/api/audio", pcm, kind="pcm")
                 ahead = (k + 1) * BLOCK_S / args.speed - (time.monotonic() - start)
                 if ahead > 0:
                     time.sleep(ahead)
             done = time.perf_counter()
             client.request("POST", "/api/control", json.dumps({"action": "done"}))
+            return done
+
+        if args.loop:
+            started = time.monotonic()
+            client.request("POST", "/api/loop", json.dumps({"interviewer": 1}))
+            answers, session = 0, None
+            while True:
+                e = client.wait_for({"Started", "Listening", "SessionEnded", "Idle"})
+                if e["type"] == "Started":
+                    session = e["session"]
+                elif e["type"] == "Listening":
+                    answer(audio[: 40 * 16000])
+                    answers += 1
+                else:
+                    break
+            page = client.request("GET", f"/debrief/{session}")
+            with open(f"/proc/{server.pid}/status") as f:
+                peak = int(next(x for x in f if x.startswith("VmHWM")).split()[1]) / 1024
+            print(
+                json.dumps(
+                    {
+                        "loop_answers": answers,
+                        "loop_s": round(time.monotonic() - started),
+                        "debrief_page_kb": round(len(page) / 1000),
+                        "server_peak_rss_mb": round(peak),
+                    }
+                )
+            )
+            return
+        for n in range(args.runs):
+            client.request("POST", "/api/start", json.dumps({"questions": ["backbone-disagree-manager"]}))
+            client.wait_for("Listening")
+            done = answer(audio)
             scored = client.wait_for("AnswerScored")
             to_event.append(time.perf_counter() - done)
             to_text.append(client.seen["Transcribed"] - done)

@@ -184,9 +184,9 @@ class _Encoder:
         return getattr(self.model, name)
 
 
-def test_short_audio_is_encoded_on_a_fitted_window_and_a_loop_on_a_full_one(cache_dir):
-    """jfk.flac (11 s) is encoded on 13 s, not Whisper's 30, and transcribed as well; a laugh that
-    loops on a fitted window ("ha, ha, ha, ..." to the token budget) is decoded again on a full one."""
+def test_short_audio_is_encoded_on_a_fitted_window_and_a_laugh_does_not_loop(cache_dir):
+    """jfk.flac (11 s) is encoded on 13 s, not Whisper's 30, and transcribed as well; a laugh looped
+    on a fitted window ("ha, ha, ha, ..." to the token budget) and comes back as heard."""
     from voice_coach.speech.engines import FasterWhisperEngine
 
     engine = FasterWhisperEngine("base", cache_dir)

@@ -197,9 +197,9 @@ class Room:
     # -- the engine's side (worker thread) ------------------------------------------------------
     def _started(self, session: Session) -> None:
         self.session_id, self._session = session.session_id, session
-        from voice_coach.report import plots
+        from voice_coach.report import html
 
-        threading.Thread(target=plots.warm, daemon=True).start()  # while the first question plays
+        threading.Thread(target=html.warm, daemon=True).start()  # while the first question plays
         self._push({"type": "Started", "session": session.session_id, "kind": session.kind})
 
     def _run(self, run: Callable[[Store], None]) -> None:
