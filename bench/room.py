@@ -68,6 +68,12 @@ class Client:
         raise SystemExit(f"no {kind} event within {timeout:.0f} s")
 
 
+def peak_mb(pid: int) -> float:
+    """A process's peak resident memory so far (VmHWM), in MB."""
+    with open(f"/proc/{pid}/status") as f:
+        return int(next(x for x in f if x.startswith("VmHWM")).split()[1]) / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
@@ -143,8 +149,7 @@ def main() -> None:
                 else:
                     break
             page = client.request("GET", f"/debrief/{session}")
-            with open(f"/proc/{server.pid}/status") as f:
-                peak = int(next(x for x in f if x.startswith("VmHWM")).split()[1]) / 1024
+            peak = peak_mb(server.pid)
             print(
                 json.dumps(
                     {
@@ -172,8 +177,7 @@ def main() -> None:
                 f"({len(page) / 1e6:.1f} MB page)",
                 flush=True,
             )
-        with open(f"/proc/{server.pid}/status") as f:
-            peak = int(next(x for x in f if x.startswith("VmHWM")).split()[1]) / 1024
+        peak = peak_mb(server.pid)
     finally:
         server.terminate()
         server.wait(10)

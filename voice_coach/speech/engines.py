@@ -19,15 +19,7 @@ import numpy as np
 
 from voice_coach.config import FILLER_MODES
 from voice_coach.errors import EnvironmentProblem, UserError
-from voice_coach.speech.guard import (
-    LOOP_RATIO,
-    MAX_NEW_TOKENS,
-    TOKENS_PER_S,
-    WINDOW_S,
-    Segment,
-    heard_only,
-    prompted_words,
-)
+from voice_coach.speech.guard import LOOP_RATIO, Segment, heard_only, prompted_words, token_budget
 from voice_coach.speech.vad import speech_regions
 from voice_coach.speech.weights import model_dir
 from voice_coach.speech.window import fitted_model, full_windows
@@ -54,7 +46,8 @@ def segment_words(pieces: list[tuple[str, float, float, float]]) -> list[Word]:
     """One segment's timed pieces as words. Whisper gives a number's tail and a percent sign as
     pieces of their own with no space before them (' 50', ',000'; ' 12', '%'): such a piece belongs
     to the word before it, so the transcript, the evidence quotes and the word count see '50,000'
-    and '12%', not '50 ,000' and '12 %'."""
+    and '12%', not '50 ,000' and '12 %'. Words given no time after the speech are left out
+    (guard.heard_only)."""
     words: list[Word] = []
     for text, start, end, prob in pieces:
         token = text.strip()
@@ -66,7 +59,7 @@ def segment_words(pieces: list[tuple[str, float, float, float]]) -> list[Word]:
             words[-1] = Word(last.word + token, last.start, round(end, 3), round(prob, 3))
         else:
             words.append(Word(token, round(start, 3), round(end, 3), round(prob, 3)))
-    return join_thousands(words)
+    return heard_only(join_thousands(words))
 
 
 _LEAD = re.compile(r"^\$?\d{1,3}(,\d{3})*,$")  # '50,' '$1,' '1,200,': a number cut at its comma
@@ -210,13 +203,12 @@ class FasterWhisperEngine:
             words = prompted_words(self._prompted, audio, regions)
             if words is not None or fitted:
                 return words
-        budget = int(TOKENS_PER_S * min(len(audio) / 16000, WINDOW_S)) + 24
         segments = self._decode(
             audio,
             progress,
             hotwords=FILLER_PROMPT if self.filler_prompt == "hotwords" else None,
             initial_prompt=FILLER_PROMPT if self.filler_prompt == "initial" else None,
-            **({"temperature": 0.0, "max_new_tokens": min(budget, MAX_NEW_TOKENS)} if fitted else {}),
+            **({"temperature": 0.0, "max_new_tokens": token_budget(len(audio) / 16000)} if fitted else {}),
         )
         if fitted and any(seg.doubtful for seg in segments):
             return None
@@ -243,10 +235,8 @@ class FasterWhisperEngine:
         )
         found: list[Segment] = []
         for seg in segments:
-            words = heard_only(
-                segment_words(
-                    [(w.word, float(w.start), float(w.end), float(w.probability)) for w in seg.words or []]
-                )
+            words = segment_words(
+                [(w.word, float(w.start), float(w.end), float(w.probability)) for w in seg.words or []]
             )
             # faster-whisper's own reasons to decode a window again at a higher temperature
             doubtful = seg.compression_ratio > LOOP_RATIO or (
@@ -342,13 +332,11 @@ class OpenAIWhisperEngine:
         )
         return [
             Segment(
-                heard_only(
-                    segment_words(
-                        [
-                            (w["word"], float(w["start"]), float(w["end"]), float(w.get("probability", 0.0)))
-                            for w in seg.get("words", [])
-                        ]
-                    )
+                segment_words(
+                    [
+                        (w["word"], float(w["start"]), float(w["end"]), float(w.get("probability", 0.0)))
+                        for w in seg.get("words", [])
+                    ]
                 ),
                 float(seg.get("compression_ratio", 0.0)),
             )

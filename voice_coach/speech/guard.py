@@ -46,6 +46,12 @@ def _instant(word: Word) -> bool:
     return word.start is not None and word.end is not None and word.end - word.start < INSTANT_S
 
 
+def token_budget(seconds: float) -> int:
+    """The tokens a pass over this much audio may write (per window): speech with fillers fits, a
+    loop ends soon."""
+    return min(MAX_NEW_TOKENS, int(TOKENS_PER_S * min(seconds, WINDOW_S)) + 24)
+
+
 def heard_only(words: list[Word]) -> list[Word]:
     """Without a run of three or more words given no time at the end: Whisper decoding on past the
     speech (on a window fitted to the audio it read a whole question again, every word at its last
@@ -174,7 +180,7 @@ def _prompted_piece(
     fills that window to the budget (measured: a 2.9 s last stretch took 3.9 s instead of 1.1 s)."""
 
     def checked(clip: np.ndarray, at: float = 0.0) -> list[Word] | None:
-        budget = min(MAX_NEW_TOKENS, int(TOKENS_PER_S * min(len(clip) / SR, WINDOW_S)) + 24)
+        budget = token_budget(len(clip) / SR)
         until = regions[-1][1] - at - DONE_S if regions else None
         return guarded_words(decode(clip, budget, until), [(a - at, b - at) for a, b in regions])
 

@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 
-FULL_FRAMES = 3000  # Whisper's window: 30 s of 10 ms frames
 PAD_FRAMES = 200  # of the padding kept after the audio: the decoder sees where the speech ends
 # below 10 s, WER on the human clips and the neural voice rose (a 2 s window read "er" as three words)
 MIN_FRAMES = 1000

@@ -175,7 +175,7 @@ def section_questions(
         body = _LP_PAREN.sub("", body)
         tag = _TAG_PRINCIPLE.search(body)  # '"Tell me about ..." [Deliver Results]'
         tagged = match_principle(tag.group(1), principles or []) if tag else None
-        if tag and tagged:
+        if tagged:
             said, body = said or tagged, body[: tag.start()]
         tail = _TAIL_LINK.search(body)  # "... (story: Carrier portal freeze)", "... — **Duplicate invoices**"
         if tail and not link:
