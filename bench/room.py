@@ -3,7 +3,8 @@
 A 2-minute synthesized answer (bench/run's) is posted in quarter-second blocks of 16 kHz PCM, as the
 page sends the microphone, at --speed times real time; then "done" is pressed. Measured per run:
 from "done" to the AnswerScored event the page polls for, and to the session's report page fetched
-(what the page shows next, rendering in the browser not included). Last, the server's peak memory
+(what the page shows next, rendering in the browser not included), then to its plots fetched (the
+page loads them after it shows). Last, the server's peak memory
 (VmHWM), to hold against bench/run's desk session (peak_rss_mb). Prints one line per run and one
 JSON object. --loop runs the mock loop's first interviewer instead (every answer 40 s of the same
 speech), then fetches its debrief page, and prints the loop's length and the server's peak memory.
@@ -93,9 +94,14 @@ def main() -> None:
     from voice_coach.audio.files import load_audio
 
     folder = Path(tempfile.mkdtemp(prefix="vc-room-bench-"))
-    path, _script = make_answer(120, folder)
-    # the answer and --pause of the silence after it (a person reaching for "done"); done ends it
-    audio = load_audio(path)[: -5 * 16000 + int(args.pause * 16000)]
+
+    def spoken(turn: int) -> np.ndarray:
+        """An answer never heard before by the server (its sentences not cached), then --pause of
+        the silence after it (a person reaching for "done"); done ends it."""
+        path, _script = make_answer(120, folder, turn)
+        return load_audio(path)[: -5 * 16000 + int(args.pause * 16000)]
+
+    audio = spoken(0)
     env = {
         **os.environ,
         "VOICE_COACH_DATA_DIR": str(folder / "data"),
@@ -119,7 +125,7 @@ def main() -> None:
         if not found:
             raise SystemExit("serve printed no address")
         client = Client(int(found.group(1)), found.group(2))
-        to_event, to_page, to_text = [], [], []
+        to_event, to_page, to_text, to_plots = [], [], [], []
         block = int(BLOCK_S * 16000)
 
         def answer(clip: np.ndarray) -> float:
@@ -163,17 +169,21 @@ def main() -> None:
             return
         for n in range(args.runs):
             client.request("POST", "/api/start", json.dumps({"questions": ["backbone-disagree-manager"]}))
+            told = audio if n == 0 else spoken(n)
             client.wait_for("Listening")
-            done = answer(audio)
+            done = answer(told)
             scored = client.wait_for("AnswerScored")
             to_event.append(time.perf_counter() - done)
             to_text.append(client.seen["Transcribed"] - done)
             page = client.request("GET", f"/session/{scored['session']}?answer={scored['answer']}")
             to_page.append(time.perf_counter() - done)
+            for src in re.findall(rb'<img src="(/plot/[^"]+)"', page):  # as the browser then loads them
+                client.request("GET", src.decode())
+            to_plots.append(time.perf_counter() - done)
             client.wait_for("Idle")
             print(
                 f"run {n + 1}: done -> transcribed {to_text[-1]:.2f} s, -> scored {to_event[-1]:.2f} s, "
-                f"-> report page {to_page[-1]:.2f} s "
+                f"-> report page {to_page[-1]:.2f} s, its plots {to_plots[-1]:.2f} s "
                 f"({len(page) / 1e6:.1f} MB page)",
                 flush=True,
             )
@@ -196,6 +206,7 @@ def main() -> None:
                 "done_to_scored_median_s": round(statistics.median(to_event), 2),
                 "done_to_scored_p95_s": round(p95(to_event), 2),
                 "done_to_report_page_p95_s": round(p95(to_page), 2),
+                "done_to_plots_p95_s": round(p95(to_plots), 2),
                 "server_peak_rss_mb": round(peak),
             }
         )

@@ -55,17 +55,20 @@ def wer(ref: str, hyp: str) -> float:
     return jiwer.wer(words(ref), words(hyp))
 
 
-def make_answer(seconds: float, folder: Path) -> tuple[Path, str]:
-    """A synthesized answer of about `seconds`, then 5 s of silence (the silence stop ends it)."""
+def make_answer(seconds: float, folder: Path, turn: int = 0) -> tuple[Path, str]:
+    """A synthesized answer of about `seconds`, then 5 s of silence (the silence stop ends it).
+    Another `turn` starts further into the labelled answers: other sentences, none of them scored
+    (and cached) before."""
     from voice_coach.evaluation.evaluate import default_set, load_set
     from voice_coach.speech.tts import synthesize
 
     texts = [i.text for i in load_set(default_set()) if i.kind in ("close", "paraphrase", "partial")]
+    texts = texts[7 * turn % len(texts) :] + texts[: 7 * turn % len(texts)]
     script = " ".join(texts)
     script = " ".join(script.split()[: int(seconds * 2.6)])  # about 2.6 words a second at rate 165
-    spoken = synthesize(script, folder / f"answer-{seconds:.0f}.wav", rate=165)
+    spoken = synthesize(script, folder / f"answer-{seconds:.0f}-{turn}.wav", rate=165)
     audio, sr = sf.read(str(spoken), dtype="float32")
-    path = folder / f"answer-{seconds:.0f}-padded.wav"
+    path = folder / f"answer-{seconds:.0f}-{turn}-padded.wav"
     sf.write(str(path), np.concatenate([audio, np.zeros(int(5 * sr), dtype=np.float32)]), sr)
     return path, script
 

@@ -128,3 +128,18 @@ def test_words_given_no_time_after_the_speech_are_not_heard():
     assert heard_only(said + again) == said
     cut_off = words("the@5.86-6.0 en-@6.8-6.8")  # one word squeezed at the end may be a real one
     assert heard_only(cut_off) == cut_off
+
+
+def test_a_phrase_copied_in_no_time_after_itself_is_not_heard():
+    """A short last stretch cut off mid-sentence: Whisper wrote its phrase twice, the copy squeezed
+    into 0.16 s; the loop it made as a prompted pass (compression 2.6) is repaired, not decoded again."""
+    from voice_coach.speech.guard import heard_only
+
+    said = words("My@0.46-0.98 concern@0.98-1.4 was@1.4-1.68 that.@1.68-1.84")
+    copy = words("My@1.84-1.84 concern@1.84-1.84 was@1.84-1.84 that.@1.84-2.0")
+    assert heard_only(said + copy) == said
+    assert text(guarded_words([Segment(heard_only(said + copy + copy[:1]), 2.59)])) == text(said)
+    again = words("My@2.2-2.7 concern@2.7-3.1 was@3.1-3.4 that.@3.4-3.6")  # said again, taking time
+    assert heard_only(said + again) == said + again
+    looping = words("Montreal,@0.6-1.2 Montreal,@1.2-1.2 Montreal,@1.2-1.3 Forst?@1.4-1.9")
+    assert guarded_words([Segment(looping, 2.7)]) is None  # a word after itself: still a loop

@@ -155,6 +155,22 @@ def test_a_rubric_answer_in_the_html_report_has_points_not_star_parts(vc_env):
     assert 'class="tag"' not in page and "<svg" not in page.split('class="transcript"')[0].split("<h2>")[1]
 
 
+def test_the_rooms_answer_page_links_its_plots_and_a_report_file_holds_them(vc_env):
+    """Drawing the plots took 0.15 s of the page the room shows right after "done": there they
+    follow the text as images; a report file keeps them inline (it opens anywhere)."""
+    from voice_coach.history.store import Attempt
+    from voice_coach.report import plots
+    from voice_coach.report.html import session_html
+
+    report = vc.analyze_text("I hired two engineers. Hiring time fell by a third.", "hire-develop-hiring-bar")
+    attempt = Attempt(7, "s1", "hire-develop-hiring-bar", None, None, None, "done", 0.0, report=report)
+    linked = session_html("s1", [attempt], plot_url=lambda a, kind: f"/plot/{a.id}/{kind}.svg")
+    assert '<img src="/plot/7/star.svg"' in linked and "<svg" not in linked
+    assert "/plot/7/pace.svg" not in linked  # a typed answer has no times: no pace plot to ask for
+    assert "<svg" in session_html("s1", [attempt]) and "<img" not in session_html("s1", [attempt])
+    assert plots.ANSWER_PLOTS["star"](report).startswith("<svg")
+
+
 def test_the_pace_plot_needs_two_windows():
     """A 16 s answer has one 15 s window: a plot of one point (its axis 7.1 to 7.9 s) says nothing
     the pace figure does not; a 40 s answer gets its line."""

@@ -69,7 +69,7 @@ def _get(port: int, path: str, headers: dict | None = None) -> tuple[int, str]:
 def test_every_request_needs_the_token_and_a_loopback_host(room):
     base, url, port, _ = room
     token = url.rsplit("=", 1)[1]
-    for path in ("/", "/history", "/api/events", "/media/x.wav", "/static/room.js"):
+    for path in ("/", "/history", "/api/events", "/media/x.wav", "/static/room.js", "/plot/s/1/star.svg"):
         assert _get(port, path)[0] == 403, path
     assert _get(port, "/?token=wrong")[0] == 403
     # a page elsewhere that points a name at 127.0.0.1 (DNS rebinding) sends its own Host
@@ -167,6 +167,14 @@ def test_a_practice_answer_in_the_browser_end_to_end(room, spoken_answer):
             "a => a.readyState >= 1 ? a.duration"
             " : new Promise(ok => a.addEventListener('loadedmetadata', () => ok(a.duration)))"
         )
+        # the answer's plots follow its text, drawn by the room when the page asks for them
+        plots = frame.locator(".plot img")
+        assert plots.count() >= 1 and plots.first.get_attribute("src").startswith("/plot/")
+        drawn = plots.first.evaluate(
+            "i => i.complete ? i.naturalWidth"
+            " : new Promise(ok => i.addEventListener('load', () => ok(i.naturalWidth)))"
+        )
+        assert drawn > 100
         page.screenshot(path=str(ARTIFACTS / "room-report-1280.png"))
         page.set_viewport_size({"width": 390, "height": 844})
         page.screenshot(path=str(ARTIFACTS / "room-report-390.png"))

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import io
+import threading
 
 from voice_coach.history.store import Attempt
 from voice_coach.scoring.model import LETTER, PARTS, AnswerReport
 
 PART_COLOURS = dict(zip(PARTS, ("#2b8cbe", "#8856a7", "#31a354", "#e6a817"), strict=True))
+
+
+_PYPLOT = threading.Lock()  # pyplot's figures are global state: the room draws on server threads
+
+
+def drawn(plot):
+    """A plot function run under the lock: one figure made and saved at a time."""
+
+    @functools.wraps(plot)
+    def locked(*args, **kwargs):
+        with _PYPLOT:
+            return plot(*args, **kwargs)
+
+    return locked
 
 
 def _svg(fig) -> str:
@@ -30,6 +46,7 @@ def _figure(width: float, height: float):
     return plt.subplots(figsize=(width, height))
 
 
+@drawn
 def warm() -> None:
     """Import matplotlib and draw once, so that the first report after an answer (the room's, shown
     while the user waits) does not pay for it."""
@@ -58,12 +75,17 @@ def pace_points(report: AnswerReport, window_s: float = 15.0) -> list[tuple[floa
     return points
 
 
+def has_pace(report: AnswerReport, window_s: float = 15.0) -> bool:
+    return len(pace_points(report, window_s)) >= 2
+
+
+@drawn
 def pace(report: AnswerReport, window_s: float = 15.0) -> str | None:
     """Words per minute through the answer, in windows of 15 s; none for an answer too short to
     have two windows (one point is no line: the numbers above say its pace)."""
-    points = pace_points(report, window_s)
-    if len(points) < 2:
+    if not has_pace(report, window_s):
         return None
+    points = pace_points(report, window_s)
     fig, ax = _figure(6, 1.8)
     ax.plot([x for x, _ in points], [y for _, y in points], marker="o", color="#444")
     low, high = report.delivery.wpm_band or (130, 160)
@@ -74,6 +96,7 @@ def pace(report: AnswerReport, window_s: float = 15.0) -> str | None:
     return _svg(fig)
 
 
+@drawn
 def star_split(report: AnswerReport) -> str:
     """One stacked bar: the share of the answer's time in each STAR part."""
     fig, ax = _figure(6, 0.7)
@@ -89,6 +112,9 @@ def star_split(report: AnswerReport) -> str:
     ax.set_xlim(0, 1)
     ax.axis("off")
     return _svg(fig)
+
+
+ANSWER_PLOTS = {"star": star_split, "pace": pace}  # an answer's plots, by the name a page asks for
 
 
 # where a delivery number should sit, drawn as a band behind its lines (the defaults of the flags:
@@ -148,6 +174,7 @@ def _trend_figure(rows: list[Attempt]):
     return fig
 
 
+@drawn
 def trends(rows: list[Attempt]) -> str | None:
     """Coverage, words per minute, fillers per minute and length over the days, a line per principle,
     a point per attempt, a band where each should be."""
@@ -155,6 +182,7 @@ def trends(rows: list[Attempt]) -> str | None:
     return _svg(fig) if fig is not None else None
 
 
+@drawn
 def save_trends(rows: list[Attempt], path) -> bool:
     """The trend plot as a file; the format follows the extension (.png, .svg, .pdf)."""
     fig = _trend_figure(rows)

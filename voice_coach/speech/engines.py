@@ -19,7 +19,14 @@ import numpy as np
 
 from voice_coach.config import FILLER_MODES
 from voice_coach.errors import EnvironmentProblem, UserError
-from voice_coach.speech.guard import LOOP_RATIO, Segment, heard_only, prompted_words, token_budget
+from voice_coach.speech.guard import (
+    LOOP_RATIO,
+    Segment,
+    heard_only,
+    prompted_words,
+    still_loops,
+    token_budget,
+)
 from voice_coach.speech.vad import speech_regions
 from voice_coach.speech.weights import model_dir
 from voice_coach.speech.window import fitted_model, full_windows
@@ -239,7 +246,7 @@ class FasterWhisperEngine:
                 [(w.word, float(w.start), float(w.end), float(w.probability)) for w in seg.words or []]
             )
             # faster-whisper's own reasons to decode a window again at a higher temperature
-            doubtful = seg.compression_ratio > LOOP_RATIO or (
+            doubtful = (seg.compression_ratio > LOOP_RATIO and still_loops(words)) or (
                 seg.avg_logprob < LOGPROB_FLOOR and seg.no_speech_prob <= NO_SPEECH
             )
             found.append(Segment(words, float(seg.compression_ratio), doubtful))

@@ -9,6 +9,7 @@ again without the prompt.
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,11 +56,40 @@ def token_budget(seconds: float) -> int:
 def heard_only(words: list[Word]) -> list[Word]:
     """Without a run of three or more words given no time at the end: Whisper decoding on past the
     speech (on a window fitted to the audio it read a whole question again, every word at its last
-    frame). One or two such words may be a real word cut off by the end of the audio."""
+    frame). One or two such words may be a real word cut off by the end of the audio. Without a
+    fast copy at the end either (`_fast_copy`)."""
     n = len(words)
     while n and _instant(words[n - 1]):
         n -= 1
-    return words[:n] if len(words) - n >= 3 else words
+    words = words[:n] if len(words) - n >= 3 else words
+    return words[: len(words) - _fast_copy(words)]
+
+
+def _fast_copy(words: list[Word]) -> int:
+    """How many words at the end repeat the words before them (three or more) in under a third of
+    their time: Whisper looping on a short clip cut off mid-sentence ("My concern was that. My
+    concern was that.", the copy in 0.16 s of a 1.4 s phrase). A person who says a phrase again
+    takes about as long again."""
+    keys = [norm(w.word) for w in words]
+    n = len(keys)
+    for period in range(3, n // 2 + 1):
+        m = 0  # how far back from the end each word equals the word `period` before it
+        while m < n - period and keys[n - 1 - m] == keys[n - 1 - m - period]:
+            m += 1
+        if m < 3 or all(is_hesitation(k) for k in keys[n - m :]):
+            continue  # a loop on "uh" is the guard's to repair: people do say "uh, uh, uh"
+        copy, original = words[n - m :], words[n - m - period : n - period]
+        if _spoken_s(copy) is not None and _spoken_s(original):
+            if 3 * _spoken_s(copy) < _spoken_s(original):
+                return m
+    return 0
+
+
+def _spoken_s(words: list[Word]) -> float | None:
+    """The time the words were given, or None when any is untimed."""
+    if any(w.start is None or w.end is None for w in words):
+        return None
+    return sum(w.end - w.start for w in words)
 
 
 def _without_echo(words: list[Word]) -> list[Word]:
@@ -71,6 +101,21 @@ def _without_echo(words: list[Word]) -> list[Word]:
         if not (hesitant and len(run) >= 4 and len({norm(w.word) for w in run}) >= 3):
             kept.extend(run)
     return kept
+
+
+def still_loops(words: list[Word]) -> bool:
+    """Of a segment Whisper wrote looping (compression ratio over LOOP_RATIO): do the words kept
+    still repeat themselves? Not when heard_only cut the loop's copy off ("My concern was that." of
+    "My concern was that. My concern was that. My"); yes while any word or phrase follows itself
+    ("Montreal, Montreal, Montreal"), or the text still compresses as a loop does."""
+    keys = [norm(w.word) for w in words]
+    n = len(keys)
+    if any(
+        keys[i : i + p] == keys[i + p : i + 2 * p] for p in range(1, n // 2 + 1) for i in range(n - 2 * p + 1)
+    ):
+        return True
+    text = " ".join(w.word for w in words).encode()
+    return bool(text) and len(text) / len(zlib.compress(text)) > LOOP_RATIO
 
 
 def _over_silence(words: list[Word], regions: list[tuple[float, float]] | None) -> bool:
@@ -108,9 +153,10 @@ def guarded_words(
             continue
         if segment.compression_ratio > LOOP_RATIO:
             top = Counter(norm(w.word) for w in words).most_common(1)[0][0]
-            if not is_hesitation(top):
+            if is_hesitation(top):
+                words = [w for w in words if not _instant(w)]
+            elif still_loops(words):
                 return None
-            words = [w for w in words if not _instant(w)]
         elif len(words) >= 3 and 2 * sum(_instant(w) for w in words) >= len(words):
             continue
         if _stock_phrase(words):

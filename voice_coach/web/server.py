@@ -159,7 +159,8 @@ def create_app(settings: Settings, token: str):
 
     def session_page(request: Request) -> Response:
         """The session's report as `report --html` writes it; with ?answer=ID only that answer's
-        report, without the plots over all practice (what the room shows right after an answer)."""
+        report, without the plots over all practice, its own plots following as images (what the room
+        shows right after an answer)."""
         from voice_coach.report.history_tables import SessionReports
         from voice_coach.report.html import session_html
 
@@ -173,23 +174,45 @@ def create_app(settings: Settings, token: str):
                 one = [a for a in answers if str(a.id) == only]
                 if not one:
                     return HTMLResponse("<p>no such answer in this session</p>", status_code=404)
-                return HTMLResponse(session_html(sid, one, audio_url=lambda a: f"/recording/{sid}/{a.id}"))
+                return HTMLResponse(
+                    session_html(
+                        sid,
+                        one,
+                        audio_url=lambda a: f"/recording/{sid}/{a.id}",
+                        plot_url=lambda a, kind: f"/plot/{sid}/{a.id}/{kind}.svg",
+                    )
+                )
             return HTMLResponse(SessionReports(store, sid, answers).html())
+
+    def answer_plot(request: Request) -> Response:
+        """One of an answer's plots, drawn when the page asks for it (after its text is on screen)."""
+        from voice_coach.report.plots import ANSWER_PLOTS
+
+        draw = ANSWER_PLOTS.get(request.path_params["kind"])
+        found = scored_answer(request) if draw else None
+        svg = draw(found.report) if found else None
+        if not svg:
+            return Response("not found", status_code=404)
+        return Response(svg, media_type="image/svg+xml")
+
+    def scored_answer(request: Request):
+        """The scored answer a path names (/{sid}/{aid}), or None."""
+        with Store(settings.db_path) as store:
+            try:
+                _, answers = api.session_answers(store, request.path_params["sid"])
+            except UserError:
+                return None
+        return next((a for a in answers if str(a.id) == request.path_params["aid"] and a.report), None)
 
     def answer_recording(request: Request) -> Response:
         """An answer with its follow-ups' answers as one file, served (ranges and all, so the page
         can seek) rather than inlined, so the report shows before the audio loads."""
         from voice_coach.report.html import player_parts, recording
 
-        with Store(settings.db_path) as store:
-            try:
-                _, answers = api.session_answers(store, request.path_params["sid"])
-            except UserError:
-                answers = []
-        found = [a for a in answers if str(a.id) == request.path_params["aid"] and a.report]
-        if not found or not found[0].audio_path:
+        found = scored_answer(request)
+        if found is None or not found.audio_path:
             return Response("not found", status_code=404)
-        paths, _, _ = player_parts(found[0], found[0].report)
+        paths, _, _ = player_parts(found, found.report)
         if len(paths) <= 1:
             return media_file(Path(paths[0])) if paths else Response("not found", status_code=404)
         key = tuple(paths)
@@ -305,6 +328,7 @@ def create_app(settings: Settings, token: str):
             Route("/debrief/{sid}", debrief_page),
             Route("/media/{path:path}", media),
             Route("/recording/{sid}/{aid}", answer_recording),
+            Route("/plot/{sid}/{aid}/{kind}.svg", answer_plot),
             Route("/static/{name}", static),
             Route("/api/start", start, methods=["POST"]),
             Route("/api/loop", start_loop, methods=["POST"]),
