@@ -116,3 +116,22 @@ def test_the_last_stretch_is_sent_in_two_parts_at_its_last_long_pause():
         assert streamer.stats == {"drafts": 1, "drafts_used": 1, "drafts_skipped": 0}
         assert engine.heard == [first, rest]
         assert drafted.text == plain.finish().text == f"n{first} n{rest}"
+
+
+def test_the_parts_are_the_same_whatever_blocks_the_audio_comes_in():
+    """The room's page sends quarter seconds, a sound card other sizes: a pause of 0.55 s is a
+    pause of 0.55 s (in quarter-second blocks it held one silent block, and no draft was made)."""
+    import numpy as np
+
+    t = np.arange(int(2.0 * 16000)) / 16000
+    speech = (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    audio = np.concatenate([speech, np.zeros(int(0.55 * 16000), np.float32), speech[:16000]])
+    heard = []
+    for block in (160, 1600, 4000, 4800):
+        engine = Recording()
+        streamer = StreamingTranscriber(engine, drafts=False)
+        for i in range(0, len(audio), block):
+            streamer.feed(audio[i : i + block])
+        streamer.finish()
+        heard.append(engine.heard)
+    assert heard[0] == heard[1] == heard[2] == heard[3] and len(heard[0]) == 2, heard

@@ -26,6 +26,7 @@ from voice_coach.speech.engines import Engine, Transcript, Word
 from voice_coach.speech.vad import merged, shifted
 
 SR = 16000
+FRAME = int(0.05 * SR)
 LEAD_IN = int(0.3 * SR)
 TAIL = int(0.5 * SR)  # of a pause kept at the end of a stretch cut in a long pause, and of the last one
 
@@ -67,6 +68,13 @@ class StreamingTranscriber:
 
     # -- recorder side ----------------------------------------------------------------------
     def feed(self, chunk: np.ndarray) -> None:
+        """Audio as the source gives it, heard in frames of FRAME: pauses are found to 50 ms
+        whatever the block size (the room's page sends quarter seconds, in which a pause of 0.55 s
+        held one silent block, not the two a draft needs)."""
+        for i in range(0, len(chunk), FRAME):
+            self._frame(chunk[i : i + FRAME])
+
+    def _frame(self, chunk: np.ndarray) -> None:
         self._fed += len(chunk)
         self._pending.append(chunk)
         self._pending_len += len(chunk)
