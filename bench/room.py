@@ -91,6 +91,7 @@ def main() -> None:
         "debrief page: the server's memory during a loop",
     )
     args = parser.parse_args()
+    from voice_coach.audio.capture import StopRules, level_dbfs
     from voice_coach.audio.files import load_audio
 
     folder = Path(tempfile.mkdtemp(prefix="vc-room-bench-"))
@@ -99,7 +100,14 @@ def main() -> None:
         """An answer never heard before by the server (its sentences not cached), then --pause of
         the silence after it (a person reaching for "done"); done ends it."""
         path, _script = make_answer(120, folder, turn)
-        return load_audio(path)[: -5 * 16000 + int(args.pause * 16000)]
+        audio = load_audio(path)
+        # the voice's own silence after its last word (about half a second) is not --pause: it
+        # made "done pressed on the last word" a pause reached just as done was pressed
+        loud = [
+            i for i in range(0, len(audio), 800) if level_dbfs(audio[i : i + 800]) > StopRules.speech_dbfs
+        ]
+        last = loud[-1] + 800 if loud else len(audio)
+        return np.concatenate([audio[:last], np.zeros(int(args.pause * 16000), np.float32)])
 
     audio = spoken(0)
     env = {
