@@ -75,17 +75,21 @@ def pace_points(report: AnswerReport, window_s: float = 15.0) -> list[tuple[floa
     return points
 
 
+def _a_line(points: list[tuple[float, float]]) -> bool:
+    return len(points) >= 2  # one point is no line: the numbers above the plot say its pace
+
+
 def has_pace(report: AnswerReport, window_s: float = 15.0) -> bool:
-    return len(pace_points(report, window_s)) >= 2
+    return _a_line(pace_points(report, window_s))
 
 
 @drawn
 def pace(report: AnswerReport, window_s: float = 15.0) -> str | None:
     """Words per minute through the answer, in windows of 15 s; none for an answer too short to
-    have two windows (one point is no line: the numbers above say its pace)."""
-    if not has_pace(report, window_s):
-        return None
+    have two windows."""
     points = pace_points(report, window_s)
+    if not _a_line(points):
+        return None
     fig, ax = _figure(6, 1.8)
     ax.plot([x for x, _ in points], [y for _, y in points], marker="o", color="#444")
     low, high = report.delivery.wpm_band or (130, 160)
