@@ -6,8 +6,8 @@ from "done" to the AnswerScored event the page polls for, and to the session's r
 (what the page shows next, rendering in the browser not included), then to its plots fetched (the
 page loads them after it shows). Last, the server's peak memory
 (VmHWM), to hold against bench/run's desk session (peak_rss_mb). Prints one line per run and one
-JSON object. --loop runs the mock loop's first interviewer instead (every answer 40 s of the same
-speech), then fetches its debrief page, and prints the loop's length and the server's peak memory.
+JSON object. --loop runs the mock loop's first interviewer instead (every answer 40 s of a new
+answer), then fetches its debrief page, and prints the loop's length and the server's peak memory.
   .venv/bin/python bench/room.py [--runs 3] [--speed 3] [--model base] [--pause S] [--loop]
 """
 
@@ -87,7 +87,7 @@ def main() -> None:
     parser.add_argument(
         "--loop",
         action="store_true",
-        help="run the mock loop's first interviewer instead (each answer 40 s of the answer), then its "
+        help="run the mock loop's first interviewer instead (each answer 40 s of a new answer), then its "
         "debrief page: the server's memory during a loop",
     )
     args = parser.parse_args()
@@ -110,6 +110,8 @@ def main() -> None:
         return np.concatenate([audio[:last], np.zeros(int(args.pause * 16000), np.float32)])
 
     audio = spoken(0)
+    # the loop's first interviewer asks four questions: each answer new, made before the server starts
+    loop_answers = [audio, *(spoken(n) for n in range(1, 4))] if args.loop else []
     env = {
         **os.environ,
         "VOICE_COACH_DATA_DIR": str(folder / "data"),
@@ -158,7 +160,7 @@ def main() -> None:
                 if e["type"] == "Started":
                     session = e["session"]
                 elif e["type"] == "Listening":
-                    answer(audio[: 40 * 16000])
+                    answer(loop_answers[answers % len(loop_answers)][: 40 * 16000])
                     answers += 1
                 else:
                     break

@@ -9,8 +9,8 @@ to its first sentence ready to play, voice loaded), first_audio_max_s and voice_
                        through the recorder's file input, 3 runs each (--runs N to change)
   bench/run --quick    faster-whisper, base, the 2-minute answer at 3x real time, 3 runs (2 minutes);
                        --speed 1 feeds it at real time, as a person speaks (about 7 minutes)
-Each configuration runs in its own process, as a practice session does (model loaded once, the
-answer transcribed while it is recorded, then scored); its peak memory is that process's VmHWM
+Each configuration runs in its own process, as a practice session does (model loaded once, each
+run a new answer, transcribed while it is recorded, then scored); its peak memory is that process's VmHWM
 before the whole-file pass used for the real-time factor.
 """
 
@@ -139,8 +139,10 @@ def main() -> None:
         f"peaks at {voice['voice_peak_rss_mb']:.0f} MB"
     )
     summary.update({k: v for k, v in voice.items() if k != "voice"})
-    answers = {length: make_answer(length, tmp) for length in lengths}
-    (tmp / "scripts.json").write_text(json.dumps({str(k): v[1] for k, v in answers.items()}))
+    # a new answer each run: the same audio again would be cut, decoded and embedded as before
+    # (cached sentences, buffers of the same shapes), flattering latency and memory
+    answers = {length: [make_answer(length, tmp, turn) for turn in range(runs)] for length in lengths}
+    (tmp / "scripts.json").write_text(json.dumps({str(k): [a[1] for a in v] for k, v in answers.items()}))
     engines = ["faster-whisper"] if opts.quick else ["faster-whisper", "openai-whisper"]
     whole_s: dict[tuple[str, str], float] = {}
     for engine_name in engines:
@@ -160,7 +162,7 @@ def main() -> None:
                         str(length),
                         str(speed),
                         str(runs),
-                        str(answers[length][0]),
+                        os.pathsep.join(str(a[0]) for a in answers[length]),
                         str(tmp / "scripts.json"),
                     ],
                     capture_output=True,
@@ -214,8 +216,9 @@ def _vm_hwm_mb() -> float:
 def worker(
     engine_name: str, model: str, length: float, speed: float, runs: int, path: str, scripts: str
 ) -> None:
-    """One configuration, the way a practice session runs it: model loaded once, the answer fed
-    through the recorder's file input with transcription while recording, then scored."""
+    """One configuration, the way a practice session runs it: model loaded once, each run's answer
+    (`path`: one per run, joined by os.pathsep) fed through the recorder's file input with
+    transcription while recording, then scored."""
     from voice_coach.audio.capture import FileSource
     from voice_coach.audio.files import load_audio
     from voice_coach.bank.files import load_dirs
@@ -228,7 +231,8 @@ def worker(
     settings = replace(settings, engine=engine_name, hard_limit_s=max(settings.hard_limit_s, length + 30))
     bank = load_dirs(settings.bank_dirs)
     question = bank.questions["backbone-disagree-manager"]
-    script = json.loads(Path(scripts).read_text())[str(length)]
+    said = json.loads(Path(scripts).read_text())[str(length)]
+    paths = path.split(os.pathsep)
     session = Session(settings, bank, Store(settings.db_path), "bench", model, engine_name=engine_name)
     session.start()
     from voice_coach.speech import tts
@@ -244,11 +248,11 @@ def worker(
     for n in range(runs):
         if minilm:  # each run scores its answer from scratch, as a new answer would be
             minilm.cache = dict(warm)
-        result = session.record_and_score(n + 1, question, FileSource(Path(path), speed=speed))
+        result = session.record_and_score(n + 1, question, FileSource(Path(paths[n]), speed=speed))
         latencies.append(result.latency_s)
-        wers.append(wer(script, result.report.transcript.text))
+        wers.append(wer(said[n], result.report.transcript.text))
     peak = _vm_hwm_mb()  # the session's peak, before the whole-file pass below (not part of a session)
-    audio = load_audio(path)
+    audio = load_audio(paths[0])
     whole = session.engine.transcribe(audio)
     jfk_wer = None
     if (SHARED / "jfk.flac").exists():
@@ -265,7 +269,7 @@ def worker(
                 "wers": wers,
                 "whole_s": whole.seconds,
                 "rtf": whole.seconds / (len(audio) / 16000),
-                "whole_wer": wer(script, whole.text),
+                "whole_wer": wer(said[0], whole.text),
                 "jfk_wer": jfk_wer,
                 "stereo_wer": stereo_wer,
                 "peak_rss_mb": peak,

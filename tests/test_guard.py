@@ -143,3 +143,16 @@ def test_a_phrase_copied_in_no_time_after_itself_is_not_heard():
     assert heard_only(said + again) == said + again
     looping = words("Montreal,@0.6-1.2 Montreal,@1.2-1.2 Montreal,@1.2-1.3 Forst?@1.4-1.9")
     assert guarded_words([Segment(looping, 2.7)]) is None  # a word after itself: still a loop
+
+
+def test_a_loop_on_a_word_cut_off_in_the_last_second_is_dropped_alone():
+    """As seen in the room: "done" pressed on the last word, the stretch's VAD speech to 3.55 s."""
+    said = words(
+        "I@0.7-1.0 labeled@1.0-1.3 all@1.3-1.7 our@1.7-1.9 servers@1.9-2.3 and@2.3-2.6 databases.@2.6-3.0"
+    )
+    bass = words("bass@2.97-3.13 bass@3.13-3.43 bass@3.43-3.43 bass@3.43-3.53")
+    regions = [(0.6, 3.55)]
+    assert text(guarded_words([Segment(said, 0.8), Segment(bass, 3.7)], regions)) == text(said)
+    # the same loop with more than a second of speech after it starts: the pass is not trusted
+    assert guarded_words([Segment(said, 0.8), Segment(bass, 3.7)], [(0.6, 4.2)]) is None
+    assert guarded_words([Segment(said, 0.8), Segment(bass, 3.7)]) is None  # no VAD: cannot tell

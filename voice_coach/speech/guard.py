@@ -130,6 +130,15 @@ def _over_silence(words: list[Word], regions: list[tuple[float, float]] | None) 
     )
 
 
+def _in_last_second(words: list[Word], regions: list[tuple[float, float]] | None) -> bool:
+    """Less than UNHEARD_S of the VAD's speech follows the segment's first word: a loop on a word cut
+    off by "done" ("databases." then "bass bass bass bass" in the last 0.6 s). Dropped, it loses what
+    an early stop there would (prompted_words leaves such a tail undecoded); failing the pass would
+    decode the whole stretch again after "done" (1.7 s of a 3.5 s stretch)."""
+    start = words[0].start
+    return regions is not None and start is not None and speech_after(regions, start) < UNHEARD_S
+
+
 def _stock_phrase(words: list[Word]) -> bool:
     said = " ".join(norm(w.word) for w in words)
     return any(phrase in said for phrase in STOCK_PHRASES)
@@ -143,7 +152,8 @@ def guarded_words(
     A segment over silence (none of its words where the VAD hears speech: Whisper's second window
     after a cut-off last word loops "I'm sorry, I'm sorry" there) is dropped. A looping segment that
     loops on one hesitation keeps the words the audio gave time to (a real "uh, uh, uh" is kept, its
-    hundred copies are not); a loop on anything else is not repairable. A segment whose words mostly
+    hundred copies are not); a loop on anything else is not repairable, unless it starts in the
+    speech's last second (`_in_last_second`): dropped. A segment whose words mostly
     take no time is text invented over silence, dropped. A stock closing ("Thank you very much.")
     is believed only from the unprompted pass: a streamed stretch got one invented at its end."""
     kept: list[Word] = []
@@ -156,6 +166,8 @@ def guarded_words(
             if is_hesitation(top):
                 words = [w for w in words if not _instant(w)]
             elif still_loops(words):
+                if _in_last_second(words, regions):
+                    continue
                 return None
         elif len(words) >= 3 and 2 * sum(_instant(w) for w in words) >= len(words):
             continue
