@@ -57,8 +57,8 @@ def test_an_early_stop_is_decoded_again_from_the_last_word():
     found = prompted_words(decode, audio, regions=[(1.0, 2.0), (3.0, 4.5)])
     assert text(found) == "I think I'll cough. uh, that happened."
     assert [w.start for w in found][-3:] == [3.0, 3.5, 3.7]  # timed from the start of the audio
-    # the budget: 8 tokens a second; no window decoded after half a second before the speech ends
-    assert calls == [(20.0, 24 + 8 * 20, 4.0), (18.0, 24 + 8 * 18, 2.0)]
+    # the budget: 8 tokens a second; no window decoded after a second before the speech ends
+    assert calls == [(20.0, 24 + 8 * 20, 3.5), (18.0, 24 + 8 * 18, 1.5)]
 
 
 def test_a_segment_over_silence_is_dropped_even_when_it_loops():

@@ -135,3 +135,18 @@ def test_the_parts_are_the_same_whatever_blocks_the_audio_comes_in():
         streamer.finish()
         heard.append(engine.heard)
     assert heard[0] == heard[1] == heard[2] == heard[3] and len(heard[0]) == 2, heard
+
+
+def test_a_draft_asked_for_while_a_stretch_is_transcribed_is_still_made():
+    """The worker is busy with the previous stretch when the user pauses: the draft waits its turn
+    (it was dropped, and the whole last stretch was transcribed after "done": 2 s in the room)."""
+    plan = [("speech", 16.0), ("silence", 0.4), ("speech", 2.0), ("silence", 0.7), ("speech", 1.0)]
+    engine = Recording(0.5)
+    streamer = StreamingTranscriber(engine)
+    feed(streamer, plan)  # all at once: the first stretch is still being transcribed at the pause
+    drafted = streamer.finish()
+    assert streamer.stats == {"drafts": 1, "drafts_used": 1, "drafts_skipped": 0}
+    plain = StreamingTranscriber(Recording(), drafts=False)
+    feed(plain, plan)
+    assert drafted.text == plain.finish().text
+    assert len(engine.heard) == 3  # the stretch, the draft, the words after it: none twice

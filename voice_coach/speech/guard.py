@@ -23,7 +23,9 @@ from voice_coach.transcript import Word
 LOOP_RATIO = 2.4  # Whisper's own compression-ratio threshold for a decode that repeats itself
 INSTANT_S = 0.02  # a word shorter than this was given no time in the audio: not heard
 OVERLAP_S = 0.3  # how far outside the VAD's speech a word's middle may fall and still be heard
-DONE_S = 0.5  # a segment ending this close to the end of the speech leaves nothing to decode
+# a segment ending this close to the end of the speech leaves nothing to decode (as UNHEARD_S):
+# with half a second, a word cut off by "done" got a window of its own and looped there (1.1 s)
+DONE_S = 1.0
 UNHEARD_S = 1.0  # of speech after the last word: the decode stopped early, not the speaker
 TOKENS_PER_S = 8  # a prompted pass's token budget per second of audio: fast speech with fillers fits
 MAX_NEW_TOKENS = 400  # Whisper's 448 less the prompt

@@ -7,8 +7,9 @@ the merged transcript has the same word times as one pass over the whole file.
 
 The last stretch is sent in two parts when it holds a pause of half a second or more: up to TAIL
 into its last such pause, and the rest (the pause its lead-in, as after any cut). The first part is
-drafted: when that pause reaches TAIL and the worker is idle, it is transcribed at once, so when the
-user presses done only the words since the last pause are left. A draft is the same audio as the
+drafted: when that pause reaches TAIL it is transcribed at once (or next, when the worker is busy
+with a stretch; a later pause's draft replaces it), so when the user presses done only the words
+since the last pause are left. A draft is the same audio as the
 part it stands for, and the parts are decided by the audio alone, so a result never depends on
 whether a draft was ready (a busy machine only makes "done" slower).
 """
@@ -60,7 +61,7 @@ class StreamingTranscriber:
         self.drafts = drafts
         self._last_pause: int | None = None  # where the pending stretch's last long pause began
         self._draft: tuple[tuple[int, int], Transcript] | None = None  # (offset, length) -> its words
-        self._working = False
+        self._latest_draft: tuple[int, int] | None = None  # the last draft asked for: older ones wait in vain
         self.stats = {"drafts": 0, "drafts_used": 0, "drafts_skipped": 0}
         self._error: BaseException | None = None
         self._worker = threading.Thread(target=self._work, daemon=True)
@@ -92,13 +93,11 @@ class StreamingTranscriber:
             self._cut(pause_start + TAIL)
         elif self._silence >= TAIL and self._last_pause != pause_start:
             self._last_pause = pause_start
-            if self.drafts and self._idle():
+            if self.drafts:  # queued even behind a stretch: made idle-only, a busy worker meant none
                 self.stats["drafts"] += 1
                 draft = np.concatenate(self._pending)[: pause_start + TAIL]
+                self._latest_draft = (self._offset, len(draft))
                 self._jobs.put(("draft", self._offset, draft))
-
-    def _idle(self) -> bool:
-        return not self._working and self._jobs.empty()
 
     def _cut(self, at: int) -> None:
         """Send the audio up to `at` (inside a pause); keep the whole pause as the next stretch's lead-in."""
@@ -120,10 +119,10 @@ class StreamingTranscriber:
                 return
             kind, offset, audio = job
             key = (offset, len(audio))
-            if kind == "draft" and offset != self._offset:
-                self.stats["drafts_skipped"] += 1  # its stretch was cut meanwhile: a cut is coming
+            if kind == "draft" and (offset != self._offset or key != self._latest_draft):
+                # its stretch was cut meanwhile (a cut is coming), or a later pause drafted more
+                self.stats["drafts_skipped"] += 1
                 continue
-            self._working = True
             try:
                 if kind == "cut" and self._draft and self._draft[0] == key:
                     self.stats["drafts_used"] += 1
@@ -135,8 +134,6 @@ class StreamingTranscriber:
             except BaseException as exc:  # re-raised by finish()
                 self._error = exc
                 continue
-            finally:
-                self._working = False
             if kind == "draft":
                 self._draft = (key, part)
                 continue
