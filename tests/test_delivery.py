@@ -31,10 +31,14 @@ def test_so_like_and_er_count_only_as_fillers():
         "And so my fellow Americans, ask not what your country can do for you.",
         "this is like so many words",
         "montreal forced aligner i hardly know 'er",
+        "Montreal for Steleiner. I hardly know. Er.",  # as Whisper wrote mfa_erpause.flac
+        "Mon, Trial, Forced, Align, er.",  # mfa_internalsil.flac: "aligner" drawn out, no filler
     ):
         assert find_fillers(words(text)) == [], text
     found = [f.word for f in find_fillers(words("So, um, we shipped it, right? It was, like, fine."))]
     assert found == ["so", "um", "right", "like"]
+    # an "er" with words after it hesitates before them; "uh" or "um" at the end is still counted
+    assert [f.word for f in find_fillers(words("We knew, er, what to do, uh."))] == ["er", "uh"]
 
 
 def test_drawn_out_and_closed_mouth_sounds_count():

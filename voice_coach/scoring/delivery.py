@@ -47,6 +47,9 @@ def _gap(a: Word, b: Word) -> float:
 
 
 SINGLE_WORDS = frozenset({"so", "like", "right"})
+# how Whisper also writes the pronoun ("I hardly know. Er.") and a word's drawn-out ending ("Align,
+# er."): the two false fillers of the shared human clips, both the clip's last word
+ALSO_A_WORD = frozenset({"er", "err"})
 
 
 def find_fillers(words: list[Word]) -> list[Filler]:
@@ -55,13 +58,15 @@ def find_fillers(words: list[Word]) -> list[Filler]:
     "so", "like" and "right" count only when set off after them (a comma, a pause, the end): "It
     was, like, huge" and "so, um," are fillers; "So I asked", ", so I committed" and "this is like
     so many" are a sentence's own words. A phrase ("you know", "I mean") counts when set off on
-    either side."""
+    either side. An "er" that ends the answer is not counted: nothing follows it to hesitate
+    before, and "er" is also how Whisper writes "'er" and the drawn-out end of a word."""
     normed = [norm(w.word) for w in words]
     found: list[Filler] = []
     i = 0
     while i < len(words):
         if is_hesitation(words[i].word) or normed[i] in ("basically", "actually"):
-            found.append(Filler(normed[i], words[i].start))
+            if not (i == len(words) - 1 and normed[i] in ALSO_A_WORD):
+                found.append(Filler(normed[i], words[i].start))
             i += 1
             continue
         for phrase in SET_OFF_FILLERS:
