@@ -93,7 +93,8 @@ def test_a_long_answer_is_prompted_piece_by_piece_cut_in_its_pauses():
 
     def decode(clip, budget, until):
         calls.append(len(clip) / 16000)
-        return [Segment(words(f"uh,@0.6-0.9 said.@1.0-{until + 0.5}"), 1.0)]  # to the speech's end
+        said = " ".join(f"it@{t + 0.9}-{t + 2.2} said.@{t + 2.2}-{t + 3.5}" for t in range(0, int(until), 4))
+        return [Segment(words(f"uh,@0.6-0.9 {said}"), 1.0)]  # to the speech's end
 
     found = prompted_words(decode, np.zeros(70 * 16000, dtype=np.float32), regions)
     assert len(calls) == 3 and max(calls) <= 30 and abs(sum(calls) - 70) < 0.01
@@ -156,3 +157,25 @@ def test_a_loop_on_a_word_cut_off_in_the_last_second_is_dropped_alone():
     # the same loop with more than a second of speech after it starts: the pass is not trusted
     assert guarded_words([Segment(said, 0.8), Segment(bass, 3.7)], [(0.6, 4.2)]) is None
     assert guarded_words([Segment(said, 0.8), Segment(bass, 3.7)]) is None  # no VAD: cannot tell
+
+
+def test_speech_left_without_its_words_is_decoded_again_without_the_prompt():
+    """As in a CI run of the room: the 17 s stretch came back "... architecture. I", the "I" given the
+    time of the whole sentence it began and the rest squeezed past the speech (and cut as such)."""
+    said = words("in@11.0-11.3 his@11.3-11.5 own@11.5-11.8 architecture.@11.8-12.5")
+    audio = np.zeros(17 * 16000, dtype=np.float32)
+    regions = [(10.9, 12.5), (12.6, 16.5)]
+
+    def passes(*segments: str, regions=regions) -> bool:
+        found = prompted_words(
+            lambda *a: [Segment(said, 1.2), *(Segment(words(s), 0.9) for s in segments)], audio, regions
+        )
+        return found is not None
+
+    assert not passes("I@12.6-16.2")  # 3.6 s of speech in one word
+    assert not passes("I@12.6-12.8 wrote@15.4-15.7 it.@15.7-16.4")  # 2.6 s between two words
+    # words through all of the speech, a cough (1.3 s) or a word drawn out (2.2 s): kept
+    whole = "I@12.6-12.8 wrote@12.8-13.4 it@13.4-14.2 down@14.3-15.2 there.@15.2-16.4"
+    assert passes(whole)
+    assert not passes(whole, regions=[(7.0, 12.5), (12.6, 16.5)])  # 3.7 s of speech before the first
+    assert passes("I@12.6-12.8 wrote@14.1-14.6 it@14.6-14.8 do-o-own.@14.8-16.4")

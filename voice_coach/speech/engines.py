@@ -26,6 +26,7 @@ from voice_coach.speech.guard import (
     prompted_words,
     still_loops,
     token_budget,
+    unheard,
 )
 from voice_coach.speech.vad import speech_regions
 from voice_coach.speech.weights import model_dir
@@ -205,7 +206,8 @@ class FasterWhisperEngine:
         (speech/window.py) None, for the caller to decode again on full ones, where a full window
         would decode again: the guarded pass failed (a fitted window that looped once loops
         again), or the pass without the prompt, at temperature 0 and a token budget, would have
-        fallen back to sampling (a loop, or text Whisper doubts)."""
+        fallen back to sampling (a loop, or text Whisper doubts), or left speech without its words
+        (guard.unheard)."""
         if self.filler_prompt == "guarded":
             words = prompted_words(self._prompted, audio, regions)
             if words is not None or fitted:
@@ -217,9 +219,10 @@ class FasterWhisperEngine:
             initial_prompt=FILLER_PROMPT if self.filler_prompt == "initial" else None,
             **({"temperature": 0.0, "max_new_tokens": token_budget(len(audio) / 16000)} if fitted else {}),
         )
-        if fitted and any(seg.doubtful for seg in segments):
+        words = [w for seg in segments for w in seg.words]
+        if fitted and (any(seg.doubtful for seg in segments) or unheard(words, regions)):
             return None
-        return [w for seg in segments for w in seg.words]
+        return words
 
     def _prompted(self, audio: np.ndarray, budget: int, until: float | None) -> list[Segment]:
         options = dict(initial_prompt=FILLER_PROMPT, temperature=0.0, max_new_tokens=budget)

@@ -27,6 +27,10 @@ OVERLAP_S = 0.3  # how far outside the VAD's speech a word's middle may fall and
 # with half a second, a word cut off by "done" got a window of its own and looped there (1.1 s)
 DONE_S = 1.0
 UNHEARD_S = 1.0  # of speech after the last word: the decode stopped early, not the speaker
+# of the VAD's speech with no word of its own (between words, or inside one word's time): words were
+# left out (a CI run: "I" given the time of the 4 s sentence it began, the rest squeezed past the
+# speech and cut). A cough (1.3 s) or a word drawn out (1.4 s) in the human clips takes less.
+LEFT_OUT_S = 2.5
 TOKENS_PER_S = 8  # a prompted pass's token budget per second of audio: fast speech with fillers fits
 MAX_NEW_TOKENS = 400  # Whisper's 448 less the prompt
 SR = 16000
@@ -184,6 +188,24 @@ def speech_after(regions: list[tuple[float, float]], t: float) -> float:
     return sum(max(0.0, b - max(a, t)) for a, b in regions)
 
 
+def speech_between(regions: list[tuple[float, float]], t0: float, t1: float) -> float:
+    """Seconds of speech (the VAD's regions) between times t0 and t1."""
+    return sum(max(0.0, min(b, t1) - max(a, t0)) for a, b in regions)
+
+
+def unheard(words: list[Word], regions: list[tuple[float, float]] | None) -> bool:
+    """Does the VAD hear LEFT_OUT_S or more of speech the words do not account for: before the
+    first word, between two words, or inside one word's time? Whisper then left words out (a
+    segment squeezed past the speech, or given no time, and cut), which no check of the words alone
+    can see. Speech after the last word is an early stop, decoded again by the caller."""
+    timed = [w for w in words if w.start is not None and w.end is not None]
+    if not regions or not timed:
+        return False
+    spans = [(0.0, timed[0].start - OVERLAP_S), *((w.start, w.end) for w in timed)]
+    spans += [(a.end, b.start) for a, b in pairwise(timed)]
+    return any(speech_between(regions, a, b) >= LEFT_OUT_S for a, b in spans)
+
+
 def pieces(regions: list[tuple[float, float]], duration: float) -> list[tuple[float, float]]:
     """Spans of the audio for prompted passes, cut in the middle of pauses: at the first pause after
     PIECE_S of a piece, or at the last one before MAX_PIECE_S when the next comes later; audio of one
@@ -253,4 +275,4 @@ def _prompted_piece(
         if rest is None:
             return None
         words += [w.shifted(end) for w in rest]
-    return words
+    return None if unheard(words, regions) else words  # speech left without its words: again, unprompted
