@@ -5,7 +5,7 @@ titles, and lines that only look like questions. Each folder's expected.yaml was
 before the first run; tests/notes_expected.py compares an import with it.
 
 round2/ is for tuning: everything in it must come through. round2-heldout/, round2-blind/ and
--blind2/ to -blind5/ were written by other hands and run once before any change for them (the numbers
+-blind2/ to -blind7/ were written by other hands and run once before any change for them (the numbers
 they gave on first sight are in docs/measurements.md); they are held to what no import may do
 (invent a question) and to the issue's bar (90% of stories, questions and links), below their
 numbers after general fixes.
@@ -39,7 +39,16 @@ def test_tuning_layout_comes_through_as_counted(name):
 
 @pytest.mark.parametrize(
     "folder",
-    ["round2-heldout", "round2-blind", "round2-blind2", "round2-blind3", "round2-blind4", "round2-blind5"],
+    [
+        "round2-heldout",
+        "round2-blind",
+        "round2-blind2",
+        "round2-blind3",
+        "round2-blind4",
+        "round2-blind5",
+        "round2-blind6",
+        "round2-blind7",
+    ],
 )
 def test_held_out_layouts_invent_nothing_and_find_most(folder):
     if not (HERE / folder / "expected.yaml").exists():
@@ -451,3 +460,123 @@ def test_what_an_export_reader_must_leave_alone():
         "- What does a typical on-call week look like for the team?\n"
     )
     assert theirs.questions == []
+
+
+def test_links_in_footnotes_medals_and_story_numbers_reach_their_stories():
+    """round2-blind6 and -blind7's links, in other words: a footnote naming the stories, "Stories:"
+    and "Primary → X; fallback → Y" lines under a question, medals pointing at headings by anchor,
+    "P: S2 / B: S1", a numbered answer pointing at another ("→ 1"), and "(nothing yet)"."""
+    notes = read(
+        "# Bank\n\n## Ownership\n\n"
+        '> "Tell me about a time you fixed a thing nobody owned."\n\n'
+        "Stories: Boiler alarms, Rota swap\n\n"
+        "**Question:** Describe a time you kept a promise that cost you.\n"
+        "Primary → Rota swap; fallback → Boiler alarms\n\n"
+        "Walk me through a call you made alone.[^1]\n\n"
+        "1. Tell me about a time you were wrong.\n"
+        "   🥇 [Rota swap](#s2--rota-swap) 🥈 [the alarms](#s1--boiler-alarms)\n"
+        "2. Give an example of a goal you missed\n   P: S1 / B: S2\n"
+        "3. Describe a time you learned from a mistake.\n   → 1 (the second half)\n"
+        "4. Describe a launch you were proud of.\n   🤷 nothing solid yet\n\n"
+        "## Stories\n\n### S1 — Boiler alarms\n"
+        "S. The plant's boiler alarms paged the wrong team at night.\n"
+        "A. I rewired the routing to the on-call engineer.\nR. Night pages fell by two thirds.\n\n"
+        "### S2 — Rota swap\n"
+        "S. Swapping a shift took two days of calls.\nA. I built a swap board.\nR. Swaps took an hour.\n\n"
+        "[^1]: Primary: Boiler alarms. Fallback: Rota swap.\n"
+    )
+    questions, stories = indexed(notes)
+    assert set(stories) == {"Boiler alarms", "Rota swap"}
+    links = {q["text"]: q.get("stories", []) for q in notes.questions}
+    assert links == {
+        "Tell me about a time you fixed a thing nobody owned.": ["boiler-alarms", "rota-swap"],
+        "Describe a time you kept a promise that cost you.": ["rota-swap", "boiler-alarms"],
+        "Walk me through a call you made alone.": ["boiler-alarms", "rota-swap"],
+        "Tell me about a time you were wrong.": ["rota-swap", "boiler-alarms"],
+        "Give an example of a goal you missed": ["boiler-alarms", "rota-swap"],
+        "Describe a time you learned from a mistake.": ["rota-swap", "boiler-alarms"],
+        "Describe a launch you were proud of.": [],
+    }
+
+
+def test_star_labels_as_people_mark_them_and_a_reflection_beside_them():
+    """[S] / "Situation ▸" / "S/T:" / a definition list / a row of S T A R +R columns, and the +R or
+    "What I'd change —" line kept as a note, never a bullet."""
+    notes = read(
+        "# Bank\n\n## Story 1 — DIVE DEEP: The silent queue\n"
+        "[S] Orders vanished from the queue once a week.\n[A] I replayed a week of events myself.\n"
+        "[R] We found a retry that swallowed errors; losses stopped.\n[+R] I'd ask for raw logs sooner.\n\n"
+        "## Story 2 — Two leads\nSituation ▸ Two leads wanted the same quarter.\n"
+        "Action ▸ I asked each to argue for the other's project.\nResult ▸ Both shipped in turn.\n"
+        "What I'd change — I'd step in a week earlier.\n\n"
+        "## Story 3 — The long rewrite\n\n| S | T | A | R | +R |\n|---|---|---|---|---|\n"
+        "| A rewrite ran long. | I owned the plan. | I stopped it at month nine. | We kept three modules. "
+        "| I set check-in dates now. |\n"
+    )
+    _, stories = indexed(notes)
+    silent = stories["DIVE DEEP: The silent queue"]
+    assert silent["principles"] == ["dive-deep"]  # the principle in the title, the title kept whole
+    assert [b.split(":")[0] for b in silent["bullets"]] == ["S", "A", "R"]
+    assert silent["notes"] == ["I'd ask for raw logs sooner."]
+    assert [b.split(":")[0] for b in stories["Two leads"]["bullets"]] == ["S", "A", "R"]
+    assert stories["Two leads"]["notes"] == ["I'd step in a week earlier."]
+    assert stories["The long rewrite"]["bullets"] == [
+        "S: A rewrite ran long.",
+        "T: I owned the plan.",
+        "A: I stopped it at month nine.",
+        "R: We kept three modules.",
+    ]
+    assert stories["The long rewrite"]["notes"] == ["I set check-in dates now."]
+
+
+def test_numbered_questions_answered_under_them_are_stories_and_checklists_are_not_questions():
+    notes = read(
+        "# Drill\n\n## Conflict\n\n"
+        "1. Tell me about a project that slipped. What did you do?\n"
+        "   - **S/T:** Our export rebuild was three weeks late.\n"
+        "   - **A:** I split the backlog with the account manager.\n"
+        "   - **R:** The customer's part shipped nine days later.\n"
+        "2. Tell me about a disagreement with a peer.\n"
+        "   In my second year the platform manager and I both wanted the same two engineers, and I "
+        "put both roadmaps in one sheet for our director.\n"
+        "3. How do you balance debt against features\n"
+        "- [ ] Is the onsite in person?\n- [x] How have you grown a team?\n"
+    )
+    questions, stories = indexed(notes)
+    assert set(stories) == {
+        "Tell me about a project that slipped. What did you do?",
+        "Tell me about a disagreement with a peer.",
+    }
+    slipped = stories["Tell me about a project that slipped. What did you do?"]
+    assert [b.split(":")[0] for b in slipped["bullets"]] == ["S", "A", "R"]
+    assert "How do you balance debt against features" in questions
+    assert "How have you grown a team?" in questions  # a behavioural question, ticked as practised
+    assert not any("onsite" in q for q in questions)  # the writer's own thing to check
+
+
+def test_an_obsidian_vault_note_keeps_its_tags_callouts_and_aliases():
+    """Numbered wikilink headings ("## 1 · [[Queue split]]"), "#lp/..." tags, a folded callout of the
+    questions after a "### Stack" list, a link by another alias of the same note, and a prose section
+    about the note itself (no story)."""
+    notes = read(
+        "---\ntags: [career]\n---\n# Projects\n\n## How this note works\n\n"
+        "One section per project, told as I would say it aloud. The tags are for my own search and the "
+        "callouts hold the questions I expect; I keep the numbers in the tip callout up to date.\n\n"
+        "## 1 · [[Queue split|Splitting the upload queue]]\n#lp/dive-deep #lp/ownership\n\n"
+        "Uploads waited forty minutes before anyone could publish them. I traced a few hundred of them "
+        "myself and found new episodes queued behind bulk imports. I split the queue into two lanes and "
+        "the wait fell to nine minutes. ^q1\n\n### Stack\n- Go workers\n\n"
+        "> [!faq]- Asked as\n> Tell me about a bottleneck nobody was looking at.\n"
+        "> How do you find where the time goes?\n\n"
+        "# Where I'd use what\n\n"
+        "- Tell me about a time you dug into data yourself. #lp/dive-deep → [[Queue split|the lanes fix]]\n"
+        "- What's a call you'd reverse today? #lp/are-right-a-lot → ???\n"
+    )
+    questions, stories = indexed(notes)
+    assert set(stories) == {"Splitting the upload queue"}
+    story = stories["Splitting the upload queue"]
+    assert story["principles"] == ["dive-deep", "ownership"]
+    assert "Tell me about a bottleneck nobody was looking at." in questions
+    assert "How do you find where the time goes?" in questions
+    dug = questions["Tell me about a time you dug into data yourself."]
+    assert dug["principle"] == "dive-deep" and dug["stories"] == [story["id"]]

@@ -86,7 +86,7 @@ NOTE_LABELS = (
     "lessons learned", "lesson learned", "lessons", "lesson", "learnings", "what i learned", "learned",
     "what i would do differently", "what i'd do differently",
     "looking back", "in hindsight", "next time", "learning", "l", "aprendizaje", "lección", "leccion",
-    "what i would change", "do differently",
+    "what i would change", "do differently", "what i'd change", "what i'd do better",
     "takeaways", "takeaway", "key takeaways", "reflection", "reflections", "retrospective",
     "connection to the principle", "connection to principle", "connection to the lp", "connection to lp",
     "why this story", "why it fits", "principles", "principles demonstrated", "lps", "lps demonstrated",
@@ -139,6 +139,9 @@ def label(text: str) -> tuple[str, str | None, str] | None:
         kind, tag = _LABEL_OF[bold.group(2).strip().lower()]
         return kind, tag, clean(bold.group(4) or "").strip()
     t = re.sub(r"^\(([A-Za-z][\w ]{1,30}:[^()]*)\)$", r"\1", t)  # "*(LP: Earn Trust)*": the label inside
+    t = re.sub(r"^[\[(]([STAR]|\+\s*R)[\])]\s+(?=\S)", r"\1: ", t)  # "[S] At 06:10 ...", "[+R] I'd ..."
+    t = re.sub(r"^([A-Za-z+][A-Za-z'’ ]{0,40}?)\s*[▸►»]\s*", r"\1: ", t)  # "Situation ▸ ...", "+R ▸"
+    t = re.sub(r"^([STAR])\s*/\s*[STAR](?=\s*[:.\-–—])", r"\1", t)  # "S/T: ...": told as one, a Situation
     t = re.sub(r"^\+\s*R\b", "Reflection", t)  # STAR+R: the "+R" line is the story's reflection
     t = re.sub(r"^([*_])([A-Za-z][\w' ]{0,40}:?)\1(?=\s|:|$)", r"\2", t)  # "_Reflection:_ ..."
     t = re.sub(r"^([A-Za-z' ]{2,40}?)\s*\([^)]{0,40}\)\s*(?=:|$)", r"\1", t)  # "SITUATION (2 sentences)"

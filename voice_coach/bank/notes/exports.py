@@ -18,6 +18,11 @@ _COMMENT = re.compile(r"<!--.*?-->|(?m:^[ \t]*%%.*?%%[ \t]*$)|(?<![^\s])%%[^\n%]
 _BOX = r"(?:\[[ xX]\]|[☐☑☒])"
 # a task's box ("- [ ] Re-time the story", "☐ ask Jenna"): the item is its text
 _CHECKBOX = re.compile(rf"^(\s*)(?:((?:[-*+]|\d+[.)])\s+){_BOX}|{_BOX})\s*")
+TO_CHECK = "To check:"  # a boxed question that is the writer's to answer ("- [ ] Is the onsite in person?")
+_INTERVIEW_ASKS = re.compile(
+    r"(?i)(?:tell|describe|give|walk|share|talk|how|what|why|when|where|who|which)\b"
+    r"|(?:can|could|would|have|did|do) you\b"
+)
 _GLYPH = re.compile(r"^(\s*)[•◦▪‣∙●○■–]\s+")  # a notes app's bullets
 _BREAK = re.compile(r"\s*<br\s*/?>\s*", re.I)
 _FIELD = r"([A-Za-z][\w-]{0,30})::"
@@ -42,10 +47,16 @@ def as_markdown(source: list[str]) -> None:
     _notes_app(source)
     _outliner(source)
     _outline(source)
+    _medals(source)
     _card_refs(source)
+    _numbered_refs(source)
     _transcript(source)
     for i, raw in enumerate(source):
-        raw = _CHECKBOX.sub(lambda m: f"{m.group(1)}{m.group(2) or '- '}", raw)
+        box = _CHECKBOX.match(raw)
+        # a question with a box is a thing to find out ("- [x] Is the onsite in person?"), not one asked
+        task = raw[box.end() :] if box else ""
+        ask = TO_CHECK + " " if "?" in task and not _INTERVIEW_ASKS.match(task) else ""
+        raw = _CHECKBOX.sub(lambda m, ask=ask: f"{m.group(1)}{m.group(2) or '- '}{ask}", raw)
         source[i] = _fields(raw)
 
 
@@ -164,9 +175,53 @@ def _outline(source: list[str]) -> None:
 
 
 _CARD_HEADING = re.compile(
-    r"^#{1,6}\s*(?:card|story)\s*#?(\d+)\s*[-–—:.]\s*(.+?)\s*(?:\[\[[^\]]*\]\])?\s*$", re.I
+    r"^#{1,6}\s*(?:card|story|s)\s*#?(\d+|[A-Z](?=\s))\s*[-–—:.]\s*(.+?)\s*(?:\[\[[^\]]*\]\])?\s*$", re.I
 )
-_CARD_REF = re.compile(r"\b(?:c|card|story)\s*#?(\d+)\b", re.I)
+_CARD_REF = re.compile(r"(?i:\b(?:c|card|story|s)\s*#?(\d+)\b)|\b(?:[Cc]ard|[Ss]tory)\s+([A-Z])\b")
+# "P: S5 / B: S3" under a question: primary and backup by the stories' numbers
+_PRIMARY_BACKUP = re.compile(r"^(\s*)P\s*:\s*(.*)$")
+# "→ see Story B below.", "→ Story A (Zoom 17 tiles). Lead with ...": a pointer, then a remark
+_LEAD_REF = re.compile(
+    r"^(?:see\s+)?((?:[Cc]ard|[Ss]tory)\s+(?:#?\d+|[A-Z]))\b(?:\s+(?:below|above|again))?", re.I
+)
+
+
+_MEDAL = re.compile(r"^(\s*)🥇\s*(.*)$")
+_ANCHOR_LINK = re.compile(r"\[([^\]]+)\]\(#([^)\s]+)\)")
+
+
+def _medals(source: list[str]) -> None:
+    """Medals for the story to tell ("🥇 [Merchant payouts](#s1--merchant-payouts) 🥈 [the 3DS
+    deadline](#s5--...)"): a link line, primary then backup, each the heading its anchor points at."""
+    headings = {}
+    for raw in source:
+        h = re.match(r"^#{1,6}\s+(.+?)\s*$", raw)
+        if h:  # the anchor a Markdown renderer gives the heading
+            anchor = re.sub(r"[^\w\- ]", "", h.group(1).lower()).replace(" ", "-")
+            headings[anchor] = re.sub(r"(?i)^(?:s|story|card)\s*#?\d+\s*[-–—:.]\s*", "", h.group(1))
+    for i, raw in enumerate(source):
+        m = _MEDAL.match(raw)
+        if not m:
+            continue
+        names = []
+        for part in re.split(r"\s*🥈\s*", m.group(2), maxsplit=1):
+            link = _ANCHOR_LINK.search(part)
+            names.append(headings.get(link.group(2), link.group(1)) if link else part.strip())
+        source[i] = m.group(1) + "→ " + " · backup ".join(n for n in names if n)
+
+
+_NUMBERED_Q = re.compile(r"^(\d{1,2})[.)]\s+(\S.*?)\s*$")
+_NUMBER_REF = re.compile(r"(?i)^(\s*)(?:(?:→|->)\s*|same (?:answer |story )?as\s+)#?(\d{1,2})\b(?!\.\d)")
+
+
+def _numbered_refs(source: list[str]) -> None:
+    """An answer that points at another numbered question ("→ 8 (the no half)", "same story as 5",
+    "Same answer as #2"): a link to the story told under that question, which bears its text."""
+    asked = {m.group(1): m.group(2) for m in map(_NUMBERED_Q.match, source) if m}
+    for i, raw in enumerate(source):
+        ref = _NUMBER_REF.match(raw)
+        if ref and ref.group(2) in asked and not _NUMBERED_Q.match(raw):
+            source[i] = ref.group(1) + "→ " + asked[ref.group(2)]
 
 
 def _card_refs(source: list[str]) -> None:
@@ -174,6 +229,15 @@ def _card_refs(source: list[str]) -> None:
     number read as the card's title."""
     titles = {m.group(1): m.group(2) for m in map(_CARD_HEADING.match, source) if m}
     if titles:
+        for i, raw in enumerate(source):
+            said = _PRIMARY_BACKUP.match(raw)
+            if said and _CARD_REF.search(said.group(2)):
+                source[i] = said.group(1) + "→ " + re.sub(r"\bB\s*:\s*", "backup ", said.group(2))
+        for i, raw in enumerate(source):  # the pointer kept, the remark after it left out
+            arrow = re.search(r"(?:→|->)\s*(.*)$", raw)
+            lead = _LEAD_REF.match(arrow.group(1)) if arrow else None
+            if lead and not _only_refs(arrow.group(1), _CARD_REF):
+                source[i] = raw[: arrow.start()] + "→ " + lead.group(1)
         _point_at(source, _CARD_REF, titles)
 
 
@@ -183,7 +247,7 @@ def _point_at(source: list[str], ref: re.Pattern, titles: dict[str, str], drop_r
     for i, raw in enumerate(source):
         arrow = re.search(r"(?:→|->)\s*(.*)$", raw)
         if arrow and ref.search(arrow.group(1)) and _only_refs(arrow.group(1), ref):
-            named = ref.sub(lambda m: titles.get(m.group(1), m.group(0)), arrow.group(1))
+            named = ref.sub(lambda m: titles.get(m.group(m.lastindex or 0), m.group(0)), arrow.group(1))
             if drop_remark:
                 named = re.sub(r"\s*\([^)]*\)\s*$", "", named)
             source[i] = raw[: arrow.start()] + "→ " + named
@@ -234,4 +298,4 @@ def _only_refs(tail: str, ref: re.Pattern) -> bool:
     """Does what follows an arrow only point ("→ c4, backup c1", "→ 1.2 (sort of)"), not tell ("from
     m4 → c5 instances")?"""
     rest = ref.sub(" ", re.sub(r"\([^)]*\)", " ", tail))
-    return not re.sub(r"(?i)\b(?:backup|primary|alt|or|and|also|maybe)\b|[\s,;/·:.?!-]+", "", rest)
+    return not re.sub(r"(?i)\b(?:backup|primary|alt|or|and|also|maybe)\b|[\s,;/·:.?!—–-]+", "", rest)

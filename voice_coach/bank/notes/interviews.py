@@ -149,15 +149,42 @@ def _story_for(name: str, stories: list[StoryEntity]) -> str | None:
     return best if best_score >= 0.8 else None
 
 
+def wiki_names(text: str) -> dict[str, set[str]]:
+    """Every name a wiki link gives a note, by each of its names: "[[Transcoding on spot
+    instances|Spot transcoding]]" and "[[Transcoding on spot instances|the spot migration]]" are
+    one note, whichever alias a heading or a link shows."""
+    groups: dict[str, set[str]] = {}
+    for target, alias in re.findall(r"\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|([^\]]+))?\]\]", text):
+        group = groups.setdefault(target.strip(), {target.strip()})
+        if alias.strip():
+            group.add(alias.strip())
+    return {name: group for group in groups.values() for name in group}
+
+
+def _same_text(a: str, b: str) -> bool:
+    return re.sub(r"[^a-z0-9]+", " ", a.lower()).strip() == re.sub(r"[^a-z0-9]+", " ", b.lower()).strip()
+
+
 def link_named(
-    questions: list[QuestionEntity], stories: list[StoryEntity], named: dict[str, list[str]]
+    questions: list[QuestionEntity],
+    stories: list[StoryEntity],
+    named: dict[str, list[str]],
+    same: dict[str, set[str]] | None = None,
 ) -> list[str]:
     """Link each question to the stories its notes name ("Primary story: X · Backup: Y"), primary
-    first; returns a line for each name that matches no story of the notes."""
+    first, a wiki link's alias by its note's other names (`same`); returns a line for each name that
+    matches no story of the notes."""
     unknown = []
     for q in questions:
         for name in named.get(q["id"], []):
             sid = _story_for(name, stories)
+            for other in sorted((same or {}).get(name, set()) - {name}) if sid is None else []:
+                sid = sid or _story_for(other, stories)
+            asked = next((x for x in questions if x is not q and _same_text(x["text"], name)), None)
+            if sid is None and asked is not None:  # "→ 8": the stories of the question it points at
+                have = q.setdefault("stories", [])
+                have.extend(s for s in asked.get("stories", []) if s not in have)
+                continue
             if sid is None:
                 unknown.append(f"question '{q['text']}': its story '{name}' is not among the notes' stories")
             elif sid not in q.get("stories", []):

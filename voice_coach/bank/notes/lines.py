@@ -46,6 +46,16 @@ _KEY_LINE = re.compile(r"^(\*\*|__|[*_])?(?:\+\s*R\b|[A-Za-z(])[A-Za-z' )]{0,30}
 
 
 ARROWS = ("→", "->", "=>")  # "→ Clinic cutover": a link to the story that answers the question above
+TAGS_LINE = re.compile(r"#[\w/-]+(?:[ \t,]+#[\w/-]+)*")  # Obsidian tags alone on a line
+# a line that opens a question ("Tell me ...", "How do you ...") or names the story for the one
+# above ("Primary → X", "Stories: X", "(go-to: X)"): a line of its own, never the tail of the last
+ASKS_START = re.compile(
+    r"^[\"“]?(?:Tell me|Describe|Walk me|Give (?:me )?(?:an|one) example|How (?:do|did|would|have)|"
+    r"What (?:do|did|would|was|is)|Why (?:do|did|would)|When (?:did|have)|Have you)\b"
+)
+_LINK_START = re.compile(
+    r"^\(?\s*(?:primary|backup|fallback|secondary|stor(?:y|ies)|go-to)\b[^:→\n]{0,25}(?::|→)", re.I
+)
 _ITALIC_LINE = re.compile(r"\*[^*\s].*[^*\s]\*|_[^_\s].*[^_\s]_")
 
 
@@ -56,6 +66,8 @@ def _soft_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
     groups: list[tuple[int, list[str]]] = []
     for offset, raw in enumerate(lines):
         text = raw.strip()
+        deflist = text.startswith(": ")  # a definition list's "Situation" then ": About 2% ..."
+        text = text[2:].strip() if deflist else text
         if not text:
             continue
         prev = groups[-1][1][-1] if groups else ""
@@ -64,10 +76,29 @@ def _soft_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
         if (
             not groups
             or _KEY_LINE.match(unadorned(text))  # "🏷️ LP: ..." too
-            or (part is not None and part[0] == "part" and (bool(part[2]) or text.startswith(("*", "_"))))
+            or deflist
+            or (
+                part is not None
+                and part[0] in ("part", "note")
+                and (bool(part[2]) or text.startswith(("*", "_")))
+            )
             or text.startswith(ARROWS)  # "→ Clinic cutover": the story for the line above
+            or _LINK_START.match(text)
+            or ASKS_START.match(text)
+            or TAGS_LINE.fullmatch(text)
+            or unadorned(text) != text  # "🤷 nothing solid yet": an emoji opens a remark of its own
+            or re.fullmatch(r"\([^()]{3,}\)\.?", text)  # "(no answer yet — think about ...)": a remark
+            or re.match(r"(?i)same (?:answer |story )?as\b", text)  # "Same answer as #2, but ...": a pointer
             or _ITALIC_LINE.fullmatch(text)  # "_no story yet_": a remark of its own
             or prev.endswith(":")
+            or (  # the answer under a question ("Tell me about ...?" then "In my second year ...")
+                (
+                    prev.endswith("?")
+                    or (prev.endswith(".") and ASKS_START.match(prev) and len(groups[-1][1]) == 1)
+                )
+                and not text.endswith("?")
+                and not ASKS_START.match(text)
+            )
             or (opened is not None and not opened[2])  # a label alone on its line
             or _BOLD_LINE.fullmatch(prev)  # "**SITUATION** (2-3 sentences)"
         ):
@@ -75,6 +106,26 @@ def _soft_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
         else:
             groups[-1][1].append(text)
     return groups
+
+
+_FOOTNOTE = re.compile(r"^\[\^([^\]\s]+)\]:\s*(.*)$")
+
+
+def _footnotes(source: list[str]) -> None:
+    """Footnotes read where they are referred to: a question's "[^1]" becomes " → " and the note's
+    text ("[^1]: Primary: Depot Wi-Fi rollout. Fallback: ..."), which names its story; the notes at
+    the bottom are blanked (line numbers kept)."""
+    said: dict[str, str] = {}
+    for i, raw in enumerate(source):
+        m = _FOOTNOTE.match(raw.strip())
+        if m:
+            said[m.group(1)] = m.group(2).strip()
+            source[i] = ""
+    if said:
+        for i, raw in enumerate(source):
+            source[i] = re.sub(
+                r"\[\^([^\]\s]+)\]", lambda m: f" → {said[m.group(1)]}" if m.group(1) in said else "", raw
+            )
 
 
 def note_lines(text: str) -> list[Line]:
@@ -87,6 +138,7 @@ def note_lines(text: str) -> list[Line]:
     source = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").split("\n")
     _front_matter(source)
     as_markdown(source)  # an outliner's, a notes app's, a word processor's export as Markdown
+    _footnotes(source)
     # deeper nesting is flattened, never dropped: the parser stops nesting at its limit and would
     # leave out what lies deeper, so indentation is capped below it first
     for i, raw in enumerate(source):

@@ -13,6 +13,7 @@ from voice_coach.bank.model import Principle
 from voice_coach.bank.notes.entities import QuestionEntity
 from voice_coach.bank.notes.lines import (
     ARROWS,
+    ASKS_START,
     LIMIT_OVER_TARGET,
     SENTENCE,
     question_column,
@@ -25,13 +26,13 @@ from voice_coach.bank.notes.sections import STORY, THEIRS, Section, asked_in, as
 _MANAGER = re.compile(r"\((manager|managers only)\)", re.I)
 # where the notes name the story that answers a question: "Primary story: X · Backup: Y", "Story: X"
 STORY_LINK = re.compile(
-    r"^(?:(?:primary|main|best|backup|secondary|alternate|alternative|alt|fallback|my)\s*)?"
+    r"^(?:(?:primary|main|best|backup|secondary|alternate|alternative|alt|fallback|my|go-to)\s*)?"
     r"(?:stor(?:y|ies)|examples?|answer with|use)?\s*(?:\(s\))?\s*[:→=]+\s*(.+)$"
     r"|^(?:→|->|=>)\s*(?:stor(?:y|ies)\s*:?\s*)?(.+)$",
     re.I,
 )
 _LINK_WORD = re.compile(
-    r"^(?:(?:primary|main|best|backup|secondary|alternate|alternative|alt|fallback)\s*(?:stor(?:y|ies))?|"
+    r"^(?:(?:primary|main|best|backup|secondary|alternate|alternative|alt|fallback|go-to)\s*(?:stor(?:y|ies))?|"
     r"stor(?:y|ies)(?:\s*\(s\))?|use|answer with)\s*[:→=-]+\s*",
     re.I,
 )
@@ -64,7 +65,18 @@ _BOLD_NAME = re.compile(
 _BOLD_BACKUP = re.compile(r"\bbackup\b[^*]{0,30}\*\*([^*]{3,60})\*\*", re.I)
 _TAG_PRINCIPLE = re.compile(r"\s*\[([^\[\]]{3,60})\]\s*$")
 _BACKUP_WORD = re.compile(r"^(?:backup|secondary|alternate|alternative|alt|fallback|or)\s+", re.I)
-_NONE_YET = re.compile(r"^(?:none|tbd|todo|n/?a|nothing|no story)\b", re.I)
+_NONE_YET = re.compile(r"^(?:none|tbd|todo|n/?a|nothing|no story|no answer)\b", re.I)
+
+
+_LP_TAG = re.compile(r"\s*#(?:lp|principle)/([\w-]+)", re.I)
+_TASK_BOX = re.compile(r"^\s*\[[ xX]\]\s")  # "- [x] Is the onsite in person?": a checklist, not a question
+
+
+def _asked_alone(body: str) -> bool:
+    """A paragraph that is one question and nothing else ('> "Tell me about ..."', "Describe a time
+    ... → Story"): a question by its form, as a list item would be."""
+    text = ARROW.split(clean(body), maxsplit=1)[0].strip()
+    return bool(ASKS_START.match(text)) and len(SENTENCE.split(text)) == 1 and asks(text.strip('"“”'))
 
 
 def _under(ln, indent: int) -> bool:
@@ -83,6 +95,7 @@ def story_names(text: str) -> list[str]:
     told = _TOLD.search(t)
     if told:
         return [told.group(1).strip()]
+    t = re.sub(r"^\((.*)\)$", r"\1", t.strip())  # "(go-to: Depot Wi-Fi; if they've heard it: Fare-cap)"
     first = STORY_LINK.match(t)
     if not first or not _LINK_WORD.match(t) and not t.startswith(ARROWS):
         return []
@@ -97,8 +110,11 @@ def story_names(text: str) -> list[str]:
     t = re.sub(
         r"\s+(?=(?:backup|secondary|alternate|alternative|alt|fallback)\b[\w ]{0,8}:)", " · ", t, flags=re.I
     )
+    if _NONE_YET.match(_LINK_WORD.sub("", t.lstrip("→=>- ")).lstrip("—–-( ")):
+        return []  # "Stories: — (nothing solid yet)"
     for piece in re.split(r"\s*(?:[·•|;,/]|\s-\s|\bor\b)\s*", t):
-        piece = _LINK_WORD.sub("", piece.strip()).strip(" .\"“”'*_→=>-")
+        piece = _LINK_WORD.sub("", piece.strip().lstrip("→=>- ")).strip(" .\"“”'*_→=>-")
+        piece = re.sub(r"^[^:]{3,40}:\s+(?=\S)", "", piece)  # "if they've already heard it: Fare-cap refunds"
         piece = _BACKUP_WORD.sub("", piece).strip(" `")  # "`Teller queue`, backup `Card freeze`"
         if piece and len(piece) <= 80 and not _NONE_YET.match(piece):
             names.append(piece)
@@ -145,7 +161,8 @@ def section_questions(
             continue
         if theirs_at is not None and (not ln.item or ln.indent <= theirs_at) and not _under(ln, theirs_at):
             theirs_at = None
-        if clean(body).endswith(":") and THEIRS.search(clean(body)):
+        alone = re.fullmatch(r"(\*\*|__)[^*_]+(\*\*|__)", body.strip())  # "__Ask them__" on its own line
+        if (clean(body).endswith(":") or alone) and THEIRS.search(clean(body)):
             theirs_at = ln.indent if ln.item else -1
             continue
         if theirs_at is not None:
@@ -166,12 +183,16 @@ def section_questions(
         found = label(body)
         if found and found[0] == "question" and found[2]:
             body = found[2]  # "**Question:** "Tell me ..."", "Q: ..."
-        elif found or not ln.item:
-            continue  # "Situation.", "Tips:" are labels; a paragraph asks only after a label
+        elif found or (not ln.item and not _asked_alone(body)):
+            continue  # "Situation.", "Tips:" are labels; a paragraph asks after a label or alone
         body, target = timing(body)
         body, *link = ARROW.split(body, maxsplit=1)
+        tags = _LP_TAG.findall(body)  # "Tell me ... #lp/dive-deep": Obsidian's tag names the principle
+        body = _LP_TAG.sub("", body).rstrip()
         lp = _LP_PAREN.search(body)  # "... (LP: Ownership)", Dataview's "[lp:: Ownership]", "[[LP - X]]"
         said = match_principle(lp.group(1) or lp.group(2), principles or []) if lp else None
+        if tags and not said:
+            said = match_principle(tags[0].replace("-", " "), principles or [])
         body = _LP_PAREN.sub("", body)
         tag = _TAG_PRINCIPLE.search(body)  # '"Tell me about ..." [Deliver Results]'
         tagged = match_principle(tag.group(1), principles or []) if tag else None
@@ -181,7 +202,7 @@ def section_questions(
         if tail and not link:
             body, link = body[: tail.start()], [tail.group(1) or tail.group(2)]
         question, follow, notes = split_question(body)
-        if not asks(question):
+        if _TASK_BOX.match(body) or not asks(question):
             continue  # a tip, a link, a note to self: never made a question
         entry = {"text": question, "follow_ups": follow, "notes": notes, "line": ln.no, "target": target}
         out.append(entry | {"names": story_names("→ " + link[0]) if link else [], "principle": said})

@@ -20,7 +20,13 @@ from voice_coach.bank.notes.entities import (
     RubricEntity,
     StoryEntity,
 )
-from voice_coach.bank.notes.interviews import link_named, link_notes, section_interview, section_rubric
+from voice_coach.bank.notes.interviews import (
+    link_named,
+    link_notes,
+    section_interview,
+    section_rubric,
+    wiki_names,
+)
 from voice_coach.bank.notes.lines import sentences, table_rows
 from voice_coach.bank.notes.names import match_principle, new_id
 from voice_coach.bank.notes.questions import filed_question, question_heading, section_questions, story_names
@@ -101,6 +107,7 @@ def _holds_more(section: Section, found: list[Section]) -> bool:
 def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
     """Parse one notes file into bank entities."""
     result = Notes()
+    same = wiki_names(text)  # before `text` names each question asked below
     title, found, skipped = sections(text, principles)
     result.skipped = skipped
     counter: dict[str, int] = {}
@@ -181,7 +188,7 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
         result.loops.append({"id": loop_id, "title": title or loop_id, "interviewers": interviewers})
     for name, pid in unknown.items():
         result.principles.append({"id": pid, "name": name, "definition": ""})
-    result.skipped.extend(link_named(result.questions, result.stories, named))
+    result.skipped.extend(link_named(result.questions, result.stories, named, same))
     result.questions = _unique(result.questions)
     link_notes(result.questions, result.stories)
     return result

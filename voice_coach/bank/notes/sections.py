@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from voice_coach.bank.markup import TAG_LINE, clean, label
 from voice_coach.bank.model import Principle
+from voice_coach.bank.notes.exports import TO_CHECK
 from voice_coach.bank.notes.lines import SENTENCE, Line, note_lines, question_column, table_rows, timing
 from voice_coach.bank.notes.names import match_principle, slug
 
@@ -49,7 +50,7 @@ _THEME_WORDS = re.compile(
     r"deadlines?)\b",
     re.I,
 )
-_NUMBER_PREFIX = re.compile(r"^(?:\d+[.)]|[ivx]+\.)\s+", re.I)
+_NUMBER_PREFIX = re.compile(r"^(?:\d+\s*[.)·]|[ivx]+\.)\s+", re.I)  # "2.", "2)", "2 ·"
 _SUMMARY = re.compile(r"^<summary>(.*?)</summary>\s*$", re.I)
 _DETAILS_END = re.compile(r"^</details>\s*$", re.I)
 
@@ -187,6 +188,7 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
     inside: list[Section] = []  # unrecognized sub-sections read as part of the principle or theme above
     from_bold: set[int] = set()  # principle sections opened by a bold line, not a heading
     seen, asked_at = 0, -2  # lines read; the line the question just read was on
+    numbered_at: int | None = None  # the indent of that question when it is a numbered item
     for line in note_lines(text):
         seen += 1
         if line.code:
@@ -274,15 +276,34 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
         answer = said.group(1) if said else None
         if answer is None and asked is not None and asked_at == seen - 1 and _told(line):
             answer = clean(line.raw)  # a numbered question, its answer told below it
-        if answer and asked is not None and container is None and stack and stack[-1].kind == "other":
+        elif answer is None and asked is not None and asked_at == seen - 1 and line.item:
+            said_item = Line(line.no, 0, line.item.group(2) or "")
+            # ... or in items beside it: "4. Tell me ...?" then "- I wanted to move tile metadata ..."
+            # (an item under it is the question's note)
+            if numbered_at is not None and line.indent <= numbered_at and _told(said_item):
+                answer = clean(said_item.raw)
+        # "1. Tell me about ..." with its STAR parts in items under it: a story of its own, not the
+        # theme's ("- **S/T:** A backend engineer ...", "- **A:**", "- **R:** ...")
+        parts_under = (
+            answer is None and asked is not None and asked_at == seen - 1 and numbered_at is not None
+            and line.item is not None and line.indent > numbered_at and _opens_part(line)
+        )  # fmt: skip
+        if (
+            (answer or parts_under)
+            and asked is not None
+            and container is None
+            and stack
+            and stack[-1].kind == "other"
+        ):
             container = stack[-1]  # "## Delivery" holding "Q: ..." / "A: ...": the questions' theme
             container.kind, container.theme = "theme", theme_name(container.title)
             container.lines = list(own[id(container)])
             skipped.pop(container.line, None)
-        if answer and asked is not None and container is not None:  # "Q: ..." then "A: ...": a story
+        if (answer or parts_under) and asked is not None and container is not None:  # "Q: ..." then "A: ..."
+            first = line if parts_under else Line(line.no, 0, "**Answer:** " + (answer or ""))
             current = Section(
                 "question", asked[1], container.level + 0.5, asked[0], container.principle,
-                theme=container.theme, qa=True, lines=[Line(line.no, 0, "**Answer:** " + answer)],
+                theme=container.theme, qa=True, lines=[first],
             )  # fmt: skip
             found.append(current)
             own[id(current)] = []
@@ -293,6 +314,7 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             if current is not None and current.qa:
                 current = container  # the next question of the list
             asked, container, asked_at = (line.no, question), current, seen
+            numbered_at = line.indent if line.item and line.item.group(1)[0].isdigit() else None
         if stack:
             own[id(stack[-1])].append(line)
         if (current is None or current.kind in ("principle", "theme")) and stack and _opens_part(line):
@@ -352,7 +374,12 @@ def asks(text: str) -> bool:
     t = text.strip().strip("*_").strip()
     if t[:1] in '"“' and t[-1:] in '"”':
         t = t[1:-1].strip()  # a quoted question
-    if len(t.split()) < 4 or re.match(r"^\[[^\]]*\]\([^)]*\)\W*$", t) or _TO_SELF.search(t):
+    if (
+        len(t.split()) < 4
+        or re.match(r"^\[[^\]]*\]\([^)]*\)\W*$", t)
+        or _TO_SELF.search(t)
+        or t.startswith(TO_CHECK)
+    ):
         return False
     if t.endswith("?") and not _TIP.match(t):
         return True
@@ -383,6 +410,14 @@ def heading_text(name: str) -> str:
 
 
 _FIRST_PERSON = re.compile(r"\b(?:I|we|my|our|We|My|Our)\b")
+# something the writer did: "I split the queue", "we found", "I'd already asked", "I was"
+_DID = re.compile(
+    r"\b(?:I|[Ww]e)(?:'d)?\s+(?:\w+ly\s+|had\s+|then\s+|also\s+|first\s+)?"
+    r"(?:\w{2,}ed|was|were|had|did|went|took|made|built|ran|wrote|led|got|found|told|gave|set|put|kept|"
+    r"brought|began|saw|knew|thought|felt|sent|spent|chose|drove|won|lost|left|met|paid|sold|split|"
+    r"cut|shut|rebuilt|became|came|held|heard|said|sat|stood|taught|caught|bought|fought|dug|hit|let|"
+    r"quit|rode|broke|spoke|chose|grew|drew|knew|overheard|rewrote|undertook|withdrew)\b"
+)
 
 
 def _prose(lines: list[Line], least: int = 3, words: int = 40) -> bool:
@@ -391,7 +426,8 @@ def _prose(lines: list[Line], least: int = 3, words: int = 40) -> bool:
     text = " ".join(clean(ln.raw) for ln in lines if not (ln.code or ln.item or ln.raw.startswith("|")))
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", text) if len(x.split()) >= 3]
     first_person = len(_FIRST_PERSON.findall(text))
-    return len(sentences) >= least and len(text.split()) >= words and first_person >= 2
+    told = _DID.search(text) is not None  # "How this page works: ... the one I lead with" tells nothing
+    return len(sentences) >= least and len(text.split()) >= words and first_person >= 2 and told
 
 
 def _prose_stories(found: list[Section], own: dict[int, list[Line]], skipped: dict[int, str]) -> None:
@@ -409,8 +445,13 @@ def _prose_stories(found: list[Section], own: dict[int, list[Line]], skipped: di
             skipped.pop(section.line)
             story = section
         elif left_out and story is not None and label(section.title) and label(section.title)[0] == "note":
-            listed = ", ".join(clean(ln.item.group(2) or "") if ln.item else clean(ln.raw) for ln in lines)
+            # the list, up to a label of the story's own after it ("> [!question]- Questions this answers")
+            end = next((k for k, ln in enumerate(lines) if not ln.item and label(ln.raw)), len(lines))
+            listed = ", ".join(
+                clean(ln.item.group(2) or "") if ln.item else clean(ln.raw) for ln in lines[:end]
+            )
             story.lines.append(Line(section.line, 0, f"**Notes:** {clean(section.title)}: {listed}"))
+            story.lines.extend(lines[end:])
             skipped.pop(section.line)
 
 

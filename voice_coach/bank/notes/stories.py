@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from voice_coach.bank.markup import clean, label, unadorned
 from voice_coach.bank.model import Principle
 from voice_coach.bank.notes.entities import StoryEntity
-from voice_coach.bank.notes.lines import RULE, Line, sentences
+from voice_coach.bank.notes.lines import RULE, TAGS_LINE, Line, sentences
 from voice_coach.bank.notes.names import match_principle, new_id
 from voice_coach.bank.notes.questions import question_heading
-from voice_coach.bank.notes.sections import STORY, Section, bare_title
+from voice_coach.bank.notes.sections import STORY, Section, asks, bare_title
 from voice_coach.bank.notes.shape import yaml_shape
 
 # story headings that name no story ("Example answer", "Story"): the question it answers does
@@ -57,6 +57,7 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
     principle_label = False  # the notes being read name the story's principles
     in_code = False
     seen_any = False
+    columns: list = []  # a table's header of part labels, when its parts are columns
     split = prose  # after an answer label, or in a write-up: a paragraph gives a bullet per sentence
 
     def add(node: dict, indent: int | None) -> None:
@@ -89,6 +90,19 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
             continue
         if text.startswith("|"):  # a table row: '| Situation | what happened |' is a part
             cells = [c.strip() for c in text.strip().strip("|").split("|")]
+            labels = [label(c) for c in cells]
+            if len(cells) >= 3 and all(f and f[0] in ("part", "note") and not f[2] for f in labels):
+                columns = labels  # "| S | T | A | R | +R |": a story told across one row below
+                continue
+            if columns and len(cells) == len(columns):
+                for (kind, tag, _), cell in zip(columns, cells, strict=True):
+                    said = sentences(clean(cell))
+                    if kind == "note":
+                        out.notes.extend(said)
+                    for sentence in said if kind == "part" else []:
+                        add({"text": sentence, "bullets": [], "star": tag}, None)
+                seen_any = True
+                continue
             found_row = label(cells[0]) if len(cells) >= 2 else None
             if found_row and found_row[0] == "part" and clean(cells[1]):
                 stack = []
@@ -106,6 +120,13 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
         if found and found[0] == "part" and found[1] == "T" and not seen_any and not out.answered:
             if clean(raw).lower().startswith(("goal", "objective")):
                 found = ("note", None, found[2])  # "Goal: show that you learn", above the story: its aim
+        fit = _FIT.search(clean(raw)) if not m else None
+        if fit:  # "Kestrel Pay · 2023 · LP fit: Customer Obsession, Earn Trust": not a bullet
+            out.principles.append(fit.group(1) or fit.group(2))
+            continue
+        if not m and TAGS_LINE.fullmatch(raw.strip()):  # Obsidian's "#lp/dive-deep #lp/ownership"
+            out.principles.extend(t.rsplit("/", 1)[-1].replace("-", " ") for t in raw.split())
+            continue
         if not m and re.fullmatch(r"\*[^*\s].*[^*\s]\*|_[^_\s].*[^_\s]_|\([^()]+\)", raw.strip()):
             remark = clean(raw.strip()[1:-1])  # an italic or bracketed remark ("*Be honest.*") is a note
             remark = re.sub(r"^\((.*)\)$", r"\1", remark)  # "*(LP: Earn Trust)*"
@@ -155,7 +176,7 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
         if mode == "questions":
             quoted = re.findall(r"[\"“]([^\"”]{12,})[\"”]", clean(raw))  # '"Tell me ..." / "When did ..."'
             asked = quoted if len(quoted) >= 2 else sentences(body)
-            out.questions.extend(q.strip() for q in asked if len(q.split()) >= 4)
+            out.questions.extend(q.strip() for q in asked if len(q.split()) >= 4 and asks(q))
             continue
         if not m and not seen_any and out.first is None and not found_rest and part is None and not split:
             out.first = body
@@ -220,7 +241,8 @@ _TITLE_LP = re.compile(
     re.I,
 )
 _TITLE_TAIL = re.compile(r"\s+[—–|-]\s+([^—–|]+)$")
-_CARD = re.compile(r"^(?:card|story|example)\s*#?\d+\s*[-–—:.]\s*", re.I)
+_FIT = re.compile(r"(?i)\b(?:lps?|leadership principles?|principles?)\s+fit\s*:\s*(.+)$|^maps to\s*:\s*(.+)$")
+_CARD = re.compile(r"^(?:card|story|example|s)\s*#?\d+\s*[-–—:.]\s*", re.I)
 
 
 def _all_principles(text: str, principles: list[Principle]) -> bool:
@@ -251,12 +273,16 @@ def section_story(
         r"^[A-Z][.)]\s+(?=\w+\s+\w)", "", title
     )  # "A. Moving the fraud engine": a letter numbering it
     title = re.sub(r"^\[[^\]]{1,30}\]\s*(?=\w)", "", title)  # "[Incident] The cache stampede": a theme tag
+    title = re.sub(r"(?<=\w)\s+\[[A-Za-z][\w &/-]{1,30}\]$", "", title)  # "... rewrite [Conflict]" too
     title = _CARD.sub("", title)  # "Card 1 – Crane permit mixup"
     said = _TITLE_LP.search(title)  # "Bus route texts (LP: Customer Obsession)", "... [[LP - Ownership]]"
     named_lp = (said.group(1) or said.group(2)) if said else ""
     if said and section.kind != "question" and _all_principles(named_lp, principles or []):
         title = title[: said.start()]
         parts.principles.append(named_lp)
+    lead = re.match(r"^([A-Za-z][\w ,;&'-]{2,40}):\s+\S", title)  # "DIVE DEEP: The claims ...": kept whole
+    if lead and section.kind != "question" and _all_principles(lead.group(1), principles or []):
+        parts.principles.append(lead.group(1))
     tail = _TITLE_TAIL.search(title)  # "Reading room booking — Dive Deep · Deliver Results"
     if tail and section.kind != "question" and _all_principles(tail.group(1), principles or []):
         title = title[: tail.start()]
