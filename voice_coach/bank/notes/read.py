@@ -30,7 +30,7 @@ from voice_coach.bank.notes.interviews import (
 from voice_coach.bank.notes.lines import sentences, table_rows
 from voice_coach.bank.notes.names import match_principle, new_id
 from voice_coach.bank.notes.questions import filed_question, question_heading, section_questions, story_names
-from voice_coach.bank.notes.sections import STORY, Section, sections, theme_name
+from voice_coach.bank.notes.sections import Section, holds_more, sections, theme_name
 from voice_coach.bank.notes.stories import section_story
 
 
@@ -98,12 +98,6 @@ _TITLE_COLUMN = re.compile(r"(?:story|title|name|example)s?")
 _EMPTY_CELL = re.compile(r"(?i)|nan|none|n/?a|tbd|todo|-+|\?+|same as (?:row|above|story)\b.*")
 
 
-def _holds_more(section: Section, found: list[Section]) -> bool:
-    """Whether a section read after this one sits inside it (a story or question under a principle)."""
-    after = found[found.index(section) + 1 :]
-    return bool(after) and after[0].level > section.level
-
-
 def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
     """Parse one notes file into bank entities."""
     result = Notes()
@@ -122,7 +116,7 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
             result.questions.extend(listed[id(section)])
             if (
                 not listed[id(section)]
-                and not _holds_more(section, found)
+                and not holds_more(section, found)
                 and not _table_stories(section, set())
             ):
                 result.skipped.append(
@@ -139,9 +133,8 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
                 for q in listed.get(id(section.parent), []) if section.parent else []:
                     q.setdefault("stories", []).append(story["id"])
             elif section.kind == "story":
-                named_as = STORY.match(section.title)
                 result.skipped.append(
-                    f"line {section.line}: story '{named_as and named_as.group(1) or section.title}' not "
+                    f"line {section.line}: story '{section.title}' not "
                     "read: no Situation, Task, Action or Result written yet"
                 )
                 continue

@@ -82,6 +82,14 @@ def theme_name(title: str) -> str:
     return t or bare_title(title)
 
 
+# a heading over what goes with the answer above it, never questions of the bank: the interviewer's
+# likely follow-ups (asked after the answer, answered in it), what to avoid saying
+_ASIDE = re.compile(
+    r"^(?:likely |possible |expected |probable )?follow[- ]?ups?(?: questions?)?$"
+    r"|^if they (?:probe|push|dig)\b|^what not to say$|^watch out\b"
+)
+
+
 def _classify(title: str, principles: list[Principle]) -> tuple[str, str | None]:
     t = clean(title)
     low = t.lower()
@@ -92,6 +100,8 @@ def _classify(title: str, principles: list[Principle]) -> tuple[str, str | None]
         return "rubric:" + slug(timing(t)[0]), None  # "Why Amazon? (1 minute)": why-amazon
     if _INTERVIEW.match(low) and "instruction" not in low:
         return "interview", None
+    if _ASIDE.search(low):
+        return "aside", None  # "Likely follow-ups", "If they probe": about the answer above
     if STORY.match(t):
         return "story", None
     numbered = _NUMBERED.match(low)
@@ -163,7 +173,7 @@ def _context(stack: list[Section]) -> Section | None:
     lines (what sits under it is read on its own)."""
     for i in range(len(stack) - 1, -1, -1):
         section = stack[i]
-        if section.kind == "guide":
+        if section.kind in ("guide", "aside"):
             return section if i == len(stack) - 1 else None
         if section.kind != "other":
             return section
@@ -264,6 +274,11 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                 skipped[line.no] = (
                     f"line {line.no}: section '{clean(name)}' explains the STAR method (a guide, not a story)"
                 )
+            elif kind == "aside":
+                skipped[line.no] = (
+                    f"line {line.no}: section '{clean(name)}' goes with the answer above it "
+                    "(follow-ups or what to avoid): not questions or stories of the bank"
+                )
             elif kind == "other" and current is not None and current.kind in ("principle", "theme"):
                 inside.append(section)  # its lines read as the principle's or theme's: said if they hold none
             elif current is None and not is_title:
@@ -340,7 +355,7 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                 skipped[section.line] = (
                     f"line {section.line}: possible story '{section.title}' not read: {why}"
                 )
-    return title, [s for s in found if s.kind not in ("other", "guide")], list(skipped.values())
+    return title, [s for s in found if s.kind not in ("other", "guide", "aside")], list(skipped.values())
 
 
 _ANSWER = re.compile(r"^(?:\*\*|__)?A(?:\*\*|__)?\s*[:.)](?:\*\*|__)?\s+(.+)$")  # "A: ..." after a question
@@ -430,6 +445,12 @@ def _prose(lines: list[Line], least: int = 3, words: int = 40) -> bool:
     return len(sentences) >= least and len(text.split()) >= words and first_person >= 2 and told
 
 
+def holds_more(section: Section, found: list[Section]) -> bool:
+    """Whether the section read after this one sits inside it."""
+    after = found[found.index(section) + 1 :]
+    return bool(after) and after[0].level > section.level
+
+
 def _prose_stories(found: list[Section], own: dict[int, list[Line]], skipped: dict[int, str]) -> None:
     """Left-out sections that tell a story in prose (a project write-up) become stories with a bullet
     per sentence, their parts inferred later; a "Tools used" list under one is kept as its notes."""
@@ -439,10 +460,13 @@ def _prose_stories(found: list[Section], own: dict[int, list[Line]], skipped: di
         if story is not None and section.level <= story.level:
             story = None
         left_out = section.kind == "other" and section.line in skipped
-        if left_out and story is None and _prose(lines):
+        # a write-up under a theme word ("### Influence — Retiring the SOAP gateway"): no question in
+        # it and nothing under it, only a story told
+        told = section.kind == "theme" and not any(map(_holds, lines)) and not holds_more(section, found)
+        if (left_out or told) and story is None and _prose(lines):
             section.kind, section.prose, section.lines = "story", True, list(lines)
             section.title = bare_title(section.title)
-            skipped.pop(section.line)
+            skipped.pop(section.line, None)
             story = section
         elif left_out and story is not None and label(section.title) and label(section.title)[0] == "note":
             # the list, up to a label of the story's own after it ("> [!question]- Questions this answers")

@@ -241,6 +241,7 @@ _TITLE_LP = re.compile(
     re.I,
 )
 _TITLE_TAIL = re.compile(r"\s+[—–|-]\s+([^—–|]+)$")
+_PLACEHOLDER = re.compile(r"\s*\[[^\]]*\]\s*|\s*")  # a template's "[Your story here]", or nothing
 _FIT = re.compile(r"(?i)\b(?:lps?|leadership principles?|principles?)\s+fit\s*:\s*(.+)$|^maps to\s*:\s*(.+)$")
 _CARD = re.compile(r"^(?:card|story|example|s)\s*#?\d+\s*[-–—:.]\s*", re.I)
 
@@ -295,7 +296,8 @@ def section_story(
         title = first.rstrip(".") if first else section.title
     elif first:
         nodes.insert(0, {"text": first, "bullets": []})
-    if not nodes:
+    unwritten = all(_PLACEHOLDER.fullmatch(n.get("text", "")) for n in nodes)  # "[Use template]"
+    if not nodes or unwritten or _PLACEHOLDER.fullmatch(title):  # "## Story #2: [Your Story Here]"
         return None, parts
     sid = new_id(title, used)
     named = [section.principle] if section.principle else []
