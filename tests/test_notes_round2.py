@@ -589,7 +589,8 @@ def test_follow_ups_template_stubs_and_write_ups_under_theme_words():
     project told in prose under a heading that opens with a theme word ("Influence — ...")."""
     notes = read(
         "# Bank\n\n## Ownership\n\n### Q: Tell me about a time you fixed something that was not yours.\n\n"
-        "> **Primary story**: `Rota swap`\n\n#### Likely follow-ups\n\n"
+        "> **Primary story**: `Rota swap` (the board, not the rota)\n> **Backup story**: —\n\n"
+        "#### Likely follow-ups\n\n"
         "**Q: Why did nobody else fix it?**\n> Everyone thought it was someone else's.\n\n"
         "## Story #1: Rota swap\n**Situation:** Swapping a shift took two days of calls.\n"
         "**Action:** I built a swap board.\n**Result:** Swaps took an hour.\n\n"
@@ -607,3 +608,4 @@ def test_follow_ups_template_stubs_and_write_ups_under_theme_words():
     assert set(stories) == {"Rota swap", "Influence — Retiring the old gateway"}
     said = " ".join(notes.skipped)
     assert "Likely follow-ups" in said and "[Your Failure Story Here]" in said
+    assert "its story" not in said  # a remark after the name and a dash for "none" name no story

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from voice_coach.bank.markup import BOLD, BOLD_JOIN, clean, label
+from voice_coach.bank.markup import BOLD, BOLD_JOIN, clean, label, unadorned
 from voice_coach.bank.model import Principle
 from voice_coach.bank.notes.entities import QuestionEntity
 from voice_coach.bank.notes.lines import (
@@ -112,11 +112,12 @@ def story_names(text: str) -> list[str]:
     )
     if _NONE_YET.match(_LINK_WORD.sub("", t.lstrip("→=>- ")).lstrip("—–-( ")):
         return []  # "Stories: — (nothing solid yet)"
+    t = re.sub(r"(?<=\S)\s*\([^()]*\)", "", t)  # "H3 — Deploy freeze (the freeze, not the tooling)": a remark
     for piece in re.split(r"\s*(?:[·•|;,/]|\s-\s|\bor\b)\s*", t):
         piece = _LINK_WORD.sub("", piece.strip().lstrip("→=>- ")).strip(" .\"“”'*_→=>-")
         piece = re.sub(r"^[^:]{3,40}:\s+(?=\S)", "", piece)  # "if they've already heard it: Fare-cap refunds"
-        piece = _BACKUP_WORD.sub("", piece).strip(" `")  # "`Teller queue`, backup `Card freeze`"
-        if piece and len(piece) <= 80 and not _NONE_YET.match(piece):
+        piece = unadorned(_BACKUP_WORD.sub("", piece).strip(" `"))  # "`Teller queue`, backup `Card freeze`"
+        if piece.strip(" —–-") and len(piece) <= 80 and not _NONE_YET.match(piece):
             names.append(piece)
     return names
 
