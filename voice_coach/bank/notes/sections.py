@@ -295,7 +295,8 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             said_item = Line(line.no, 0, line.item.group(2) or "")
             # ... or in items beside it: "4. Tell me ...?" then "- I wanted to move tile metadata ..."
             # (an item under it is the question's note)
-            if numbered_at is not None and line.indent <= numbered_at and _told(said_item):
+            beside = numbered_at is not None and line.indent <= numbered_at
+            if beside and _told(said_item) and not said_item.raw.rstrip().endswith("?"):
                 answer = clean(said_item.raw)
         # "1. Tell me about ..." with its STAR parts in items under it: a story of its own, not the
         # theme's ("- **S/T:** A backend engineer ...", "- **A:**", "- **R:** ...")
@@ -309,6 +310,7 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             and container is None
             and stack
             and stack[-1].kind == "other"
+            and not THEIRS.search(stack[-1].title)  # "Questions for the Interviewer": theirs to answer
         ):
             container = stack[-1]  # "## Delivery" holding "Q: ..." / "A: ...": the questions' theme
             container.kind, container.theme = "theme", theme_name(container.title)
