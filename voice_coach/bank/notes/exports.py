@@ -53,10 +53,11 @@ def as_markdown(source: list[str]) -> None:
     _transcript(source)
     for i, raw in enumerate(source):
         box = _CHECKBOX.match(raw)
-        # a question with a box is a thing to find out ("- [x] Is the onsite in person?"), not one asked
-        task = raw[box.end() :] if box else ""
-        ask = TO_CHECK + " " if "?" in task and not _INTERVIEW_ASKS.match(task) else ""
-        raw = _CHECKBOX.sub(lambda m, ask=ask: f"{m.group(1)}{m.group(2) or '- '}{ask}", raw)
+        if box:
+            task = raw[box.end() :]
+            # a question with a box is a thing to find out ("- [x] Is the onsite in person?"), not one asked
+            ask = TO_CHECK + " " if "?" in task and not _INTERVIEW_ASKS.match(task) else ""
+            raw = f"{box.group(1)}{box.group(2) or '- '}{ask}{task}"
         source[i] = _fields(raw)
 
 

@@ -14,7 +14,7 @@ from voice_coach.bank.markup import clean
 from voice_coach.bank.model import Principle
 from voice_coach.bank.notes.entities import InterviewEntity, QuestionEntity, RubricEntity, StoryEntity
 from voice_coach.bank.notes.lines import LIMIT_OVER_TARGET, RULE, timing
-from voice_coach.bank.notes.names import match_principle, slug
+from voice_coach.bank.notes.names import match_principle, slug, text_key
 from voice_coach.bank.notes.sections import Section
 from voice_coach.tokens import content_tokens
 
@@ -161,10 +161,6 @@ def wiki_names(text: str) -> dict[str, set[str]]:
     return {name: group for group in groups.values() for name in group}
 
 
-def _same_text(a: str, b: str) -> bool:
-    return re.sub(r"[^a-z0-9]+", " ", a.lower()).strip() == re.sub(r"[^a-z0-9]+", " ", b.lower()).strip()
-
-
 def link_named(
     questions: list[QuestionEntity],
     stories: list[StoryEntity],
@@ -180,8 +176,9 @@ def link_named(
             sid = _story_for(name, stories)
             for other in sorted((same or {}).get(name, set()) - {name}) if sid is None else []:
                 sid = sid or _story_for(other, stories)
-            asked = next((x for x in questions if x is not q and _same_text(x["text"], name)), None)
-            if sid is None and asked is not None:  # "→ 8": the stories of the question it points at
+            pointed = (x for x in questions if x is not q and text_key(x["text"]) == text_key(name))
+            asked = None if sid else next(pointed, None)
+            if asked is not None:  # "→ 8": the stories of the question it points at
                 have = q.setdefault("stories", [])
                 have.extend(s for s in asked.get("stories", []) if s not in have)
                 continue

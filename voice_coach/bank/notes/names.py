@@ -17,6 +17,11 @@ def slug(text: str, limit: int = 48) -> str:
     return s[:limit].rstrip("-") or "x"
 
 
+def text_key(text: str) -> str:
+    """A text as compared, whatever its case and punctuation ("Tell me ... team?" = "tell me ... team")."""
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
 def new_id(text: str, used: set[str]) -> str:
     """The slug of text, made unique among the ids used (and added to them)."""
     sid = slug(text)

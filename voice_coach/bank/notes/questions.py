@@ -69,7 +69,6 @@ _NONE_YET = re.compile(r"^(?:none|tbd|todo|n/?a|nothing|no story|no answer)\b", 
 
 
 _LP_TAG = re.compile(r"\s*#(?:lp|principle)/([\w-]+)", re.I)
-_TASK_BOX = re.compile(r"^\s*\[[ xX]\]\s")  # "- [x] Is the onsite in person?": a checklist, not a question
 
 
 def _asked_alone(body: str) -> bool:
@@ -203,7 +202,7 @@ def section_questions(
         if tail and not link:
             body, link = body[: tail.start()], [tail.group(1) or tail.group(2)]
         question, follow, notes = split_question(body)
-        if _TASK_BOX.match(body) or not asks(question):
+        if not asks(question):
             continue  # a tip, a link, a note to self: never made a question
         entry = {"text": question, "follow_ups": follow, "notes": notes, "line": ln.no, "target": target}
         out.append(entry | {"names": story_names("→ " + link[0]) if link else [], "principle": said})

@@ -28,7 +28,7 @@ from voice_coach.bank.notes.interviews import (
     wiki_names,
 )
 from voice_coach.bank.notes.lines import sentences, table_rows
-from voice_coach.bank.notes.names import match_principle, new_id
+from voice_coach.bank.notes.names import match_principle, new_id, text_key
 from voice_coach.bank.notes.questions import filed_question, question_heading, section_questions, story_names
 from voice_coach.bank.notes.sections import Section, holds_more, sections, theme_name
 from voice_coach.bank.notes.stories import section_story
@@ -194,7 +194,7 @@ def _unique(questions: list[QuestionEntity]) -> list[QuestionEntity]:
     out = []
     for q in questions:
         # its text, and its text with its follow-ups ("... a date." + "What did you leave out?")
-        keys = {_key(q["text"]), _key(" ".join([q["text"], *q.get("follow_ups", [])]))}
+        keys = {text_key(q["text"]), text_key(" ".join([q["text"], *q.get("follow_ups", [])]))}
         first = next((seen[k] for k in keys if k in seen), None)
         if first is None:
             seen.update(dict.fromkeys(keys, q))
@@ -205,7 +205,3 @@ def _unique(questions: list[QuestionEntity]) -> list[QuestionEntity]:
             if sid not in first["stories"]:
                 first["stories"].append(sid)
     return out
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()

@@ -433,7 +433,7 @@ _DID = re.compile(
     r"(?:\w{2,}ed|was|were|had|did|went|took|made|built|ran|wrote|led|got|found|told|gave|set|put|kept|"
     r"brought|began|saw|knew|thought|felt|sent|spent|chose|drove|won|lost|left|met|paid|sold|split|"
     r"cut|shut|rebuilt|became|came|held|heard|said|sat|stood|taught|caught|bought|fought|dug|hit|let|"
-    r"quit|rode|broke|spoke|chose|grew|drew|knew|overheard|rewrote|undertook|withdrew)\b"
+    r"quit|rode|broke|spoke|grew|drew|overheard|rewrote|undertook|withdrew)\b"
 )
 
 
