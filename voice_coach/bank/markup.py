@@ -104,6 +104,7 @@ NOTE_LABELS = (
 ANSWER_LABELS = (
     "example", "example answer", "sample answer", "strong answer", "good answer", "my answer", "answer",
     "example response", "sample response", "my story", "structure", "star answer", "star example",
+    "spine", "story spine", "beats", "story beats",
 )  # fmt: skip
 QUESTION_LABELS = (
     "question", "questions", "q", "example question", "example questions", "likely questions",

@@ -48,6 +48,7 @@ def as_markdown(source: list[str]) -> None:
     _outliner(source)
     _outline(source)
     _medals(source)
+    _separators(source)
     _card_refs(source)
     _numbered_refs(source)
     _transcript(source)
@@ -211,8 +212,22 @@ def _medals(source: list[str]) -> None:
         source[i] = m.group(1) + "→ " + " · backup ".join(n for n in names if n)
 
 
-_NUMBERED_Q = re.compile(r"^(\d{1,2})[.)]\s+(\S.*?)\s*$")
-_NUMBER_REF = re.compile(r"(?i)^(\s*)(?:(?:→|->)\s*|same (?:answer |story )?as\s+)#?(\d{1,2})\b(?!\.\d)")
+_SEPARATOR = re.compile(r"^[-=~*]{2,4}:\s*(\w.*?)\s*$")  # "--*: my stories", "==: rules"
+
+
+def _separators(source: list[str]) -> None:
+    """A plain-text file's section marks ("--*: my stories"): headings under the title, as read."""
+    for i, raw in enumerate(source):
+        m = _SEPARATOR.match(raw)
+        if m:
+            source[i] = "## " + m.group(1)
+
+
+_NUMBERED_Q = re.compile(r"^(?:#{1,6}\s+)?(\d{1,2})[.)]\s+(\S.*?)\s*$")  # "5. ..." or "### 5. ..."
+_NUMBER_REF = re.compile(
+    r"(?i)^(\s*)(?:(?:→|->)\s*(?:(?:same (?:answer |story )?as|use|see)\s+)?|same (?:answer |story )?as\s+)"
+    r"#?(\d{1,2})\b(?!\.\d)"
+)  # "→ 8", "same story as 5", "→ same answer as 4", "→ use 6"
 
 
 def _numbered_refs(source: list[str]) -> None:
@@ -222,7 +237,7 @@ def _numbered_refs(source: list[str]) -> None:
     for i, raw in enumerate(source):
         ref = _NUMBER_REF.match(raw)
         if ref and ref.group(2) in asked and not _NUMBERED_Q.match(raw):
-            source[i] = ref.group(1) + "→ " + asked[ref.group(2)]
+            source[i] = ref.group(1) + "→ " + asked[ref.group(2)].strip('"“”')
 
 
 def _card_refs(source: list[str]) -> None:

@@ -65,7 +65,7 @@ _BOLD_NAME = re.compile(
 _BOLD_BACKUP = re.compile(r"\bbackup\b[^*]{0,30}\*\*([^*]{3,60})\*\*", re.I)
 _TAG_PRINCIPLE = re.compile(r"\s*\[([^\[\]]{3,60})\]\s*$")
 _BACKUP_WORD = re.compile(r"^(?:backup|secondary|alternate|alternative|alt|fallback|or)\s+", re.I)
-_NONE_YET = re.compile(r"^(?:none|tbd|todo|n/?a|nothing|no story|no answer)\b", re.I)
+_NONE_YET = re.compile(r"^(?:(?:none|tbd|todo|n/?a|nothing|no story|no answer)\b|\?+$)", re.I)
 
 
 _LP_TAG = re.compile(r"\s*#(?:lp|principle)/([\w-]+)", re.I)

@@ -50,7 +50,8 @@ _THEME_WORDS = re.compile(
     r"deadlines?)\b",
     re.I,
 )
-_NUMBER_PREFIX = re.compile(r"^(?:\d+\s*[.)·]|[ivx]+\.)\s+", re.I)  # "2.", "2)", "2 ·"
+# "2.", "2)", "2 ·", and "2.ownership" (a plain line, no space after the dot)
+_NUMBER_PREFIX = re.compile(r"^(?:\d+\s*[.)·]|[ivx]+\.)\s+|^\d{1,2}\.(?=[A-Za-z])", re.I)
 _SUMMARY = re.compile(r"^<summary>(.*?)</summary>\s*$", re.I)
 _DETAILS_END = re.compile(r"^</details>\s*$", re.I)
 
@@ -110,7 +111,10 @@ def _classify(title: str, principles: list[Principle]) -> tuple[str, str | None]
     if note_heading(t):
         return "other", None  # "Tags: Leadership, Communication" names tags, not a theme
     bare = bare_title(t)
-    pid = match_principle(t, principles)
+    pid = match_principle(_NUMBER_PREFIX.sub("", t), principles)  # "5.dive deep" too
+    glossed = re.sub(r"\s*\([^)]*\)", "", _NUMBER_PREFIX.sub("", t))
+    if pid is None and glossed != t:
+        pid = match_principle(glossed, principles)  # "ownership (long term over short term)"
     head = re.split(r"\s*(?::|\s[-–—|]\s)\s*", bare, maxsplit=1)
     if pid is None and len(head) == 2 and len(head[0].split()) <= 4:
         pid = match_principle(head[0], principles)  # "Ownership: Saturday certificate expiry"
@@ -218,6 +222,9 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             current = next((s for s in reversed(stack) if s.kind != "other"), None)
             continue
         bold = re.fullmatch(r"(?:\*\*|__)([^*_]{3,60}?):?(?:\*\*|__):?", line.raw.strip())
+        # "1.customer obsession (gloss)": a plain numbered line, no list (no space after the dot)
+        if not bold and not line.item:
+            bold = re.fullmatch(r"(\d{1,2}\.[A-Za-z][^*_]{2,80})", line.raw.strip())
         if (
             bold
             and not line.item
@@ -447,6 +454,16 @@ def _prose(lines: list[Line], least: int = 3, words: int = 40) -> bool:
     return len(sentences) >= least and len(text.split()) >= words and first_person >= 2 and told
 
 
+def _told_items(lines: list[Line]) -> bool:
+    """A story told as a list under its answer label ("spine:", "Beats:"), no part marked: the items
+    after the label tell it as a write-up would (three or more, in the first person, past tense)."""
+    start = next((k for k, ln in enumerate(lines) if (f := label(ln.raw)) and f[0] == "answer"), None)
+    if start is None:
+        return False
+    items = [Line(ln.no, 0, clean(ln.item.group(2) or "")) for ln in lines[start + 1 :] if ln.item]
+    return len(items) >= 3 and _prose(items)
+
+
 def holds_more(section: Section, found: list[Section]) -> bool:
     """Whether the section read after this one sits inside it."""
     after = found[found.index(section) + 1 :]
@@ -465,7 +482,7 @@ def _prose_stories(found: list[Section], own: dict[int, list[Line]], skipped: di
         # a write-up under a theme word ("### Influence — Retiring the SOAP gateway"): no question in
         # it and nothing under it, only a story told
         told = section.kind == "theme" and not any(map(_holds, lines)) and not holds_more(section, found)
-        if (left_out or told) and story is None and _prose(lines):
+        if (left_out or told) and story is None and (_prose(lines) or _told_items(lines)):
             section.kind, section.prose, section.lines = "story", True, list(lines)
             section.title = bare_title(section.title)
             skipped.pop(section.line, None)

@@ -177,6 +177,8 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
             quoted = re.findall(r"[\"“]([^\"”]{12,})[\"”]", clean(raw))  # '"Tell me ..." / "When did ..."'
             asked = quoted if len(quoted) >= 2 else sentences(body)
             out.questions.extend(q.strip() for q in asked if len(q.split()) >= 4 and asks(q))
+            if len(body.split()) <= 6 and not asks(body):
+                out.principles.append(body)  # "use for:" then "- ownership": a principle, when one is named
             continue
         if not m and not seen_any and out.first is None and not found_rest and part is None and not split:
             out.first = body
