@@ -6,6 +6,7 @@ program needs from an import of notes starts here.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -182,9 +183,29 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
     for name, pid in unknown.items():
         result.principles.append({"id": pid, "name": name, "definition": ""})
     result.skipped.extend(link_named(result.questions, result.stories, named, same))
+    _pasted_twice(result)
     result.questions = _unique(result.questions)
     link_notes(result.questions, result.stories)
     return result
+
+
+def _pasted_twice(result: Notes) -> None:
+    """An answer pasted word for word under a second question is one story, the first: the second
+    question links to it."""
+    first: dict[str, str] = {}
+    same: dict[str, str] = {}
+    for story in result.stories:
+        told = text_key(json.dumps(story["bullets"]))
+        if told in first:
+            same[story["id"]] = first[told]
+        else:
+            first[told] = story["id"]
+    if not same:
+        return
+    result.stories = [s for s in result.stories if s["id"] not in same]
+    for q in result.questions:
+        if q.get("stories"):
+            q["stories"] = list(dict.fromkeys(same.get(sid, sid) for sid in q["stories"]))
 
 
 def _unique(questions: list[QuestionEntity]) -> list[QuestionEntity]:

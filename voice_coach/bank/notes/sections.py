@@ -22,7 +22,7 @@ _INTERVIEW = re.compile(r"^(mock\s+)?interview(er)?\s*#?\s*\d+\b|^round\s*\d+\b"
 _NUMBERED = re.compile(r"^(?:lp|principle|leadership principle)\s*#?\s*(\d{1,2})\b")
 # a heading that is itself a question ("### Q1. Tell me about ...", "### 2. Describe a time ...")
 QUESTION_HEAD = re.compile(
-    r"^(?:(?:q(?:uestion)?\s*#?\s*\d+|\d+)\s*[.:)\-–—]\s*)?"
+    r"^(?:(?:q(?:uestion)?\s*#?\s*\d+|\d+)\s*[.:)\-–—]\s*)?[\"“]?"
     r"((?:tell (?:me|us)|describe|give (?:me |us )?(?:an? )?example|walk (?:me|us)|"
     r"how (?:do|did|would|have) you|"
     r"what (?:is|was|are|were|would|do|did)|why (?:do|did|are|should)|have you|share a time|talk about|"
@@ -201,6 +201,7 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
     details: list[Section] = []  # open <details> blocks, as sections
     inside: list[Section] = []  # unrecognized sub-sections read as part of the principle or theme above
     from_bold: set[int] = set()  # principle sections opened by a bold line, not a heading
+    raised: set[int] = set()  # stories whose part headings sit a level above their title
     seen, asked_at = 0, -2  # lines read; the line the question just read was on
     numbered_at: int | None = None  # the indent of that question when it is a numbered item
     for line in note_lines(text):
@@ -246,9 +247,20 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             found_label = label(name)
             # a note label heading ("#### Takeaways") belongs to a story it sits in, never to one above
             in_story = any(sec.kind in ("story", "question") and sec.level < level for sec in stack)
+            in_story = in_story or bool(stack and id(stack[-1]) in raised)  # "## Reflection (R)" too
             if found_label and not found_label[2] and stack and (found_label[0] == "part" or in_story):
-                while len(stack) > 1 and stack[-1].level >= level:
+                # "### Tutor scheduling rebuild" then "## Situation (S)": parts one level above the
+                # story's title belong to the story just opened, when no story holds it
+                latest = stack[-1]
+                keep = (
+                    latest.level > level
+                    and (latest.kind == "story" or (found_label[0] == "part" and latest.kind == "other"))
+                    and not any(sec.kind in ("story", "question") for sec in stack[:-1])
+                )
+                while len(stack) > 1 and stack[-1].level >= level and not (keep and stack[-1] is latest):
                     stack.pop()
+                if keep:
+                    raised.add(id(latest))
                 story = _story_for_label(stack, found, own, skipped)
                 if story is not None:
                     story.lines.append(Line(line.no, 0, f"**{clean(name)}**"))
@@ -334,6 +346,12 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             asked = None
             continue
         question = _question_line(line)
+        if question and not stack and line.item:
+            # notes with no heading at all, only numbered questions and their answers: one theme
+            current = Section("theme", "Notes", 1, line.no, theme=theme_name(title or "Notes"))
+            stack.append(current)
+            found.append(current)
+            own[id(current)] = []
         if question and (current is None or current.kind in ("principle", "theme") or current.qa):
             if current is not None and current.qa:
                 current = container  # the next question of the list
@@ -372,7 +390,7 @@ _ANSWER = re.compile(r"^(?:\*\*|__)?A(?:\*\*|__)?\s*[:.)](?:\*\*|__)?\s+(.+)$") 
 _ASKS = re.compile(
     r"^(?:tell (?:me|us)|describe|give (?:me |us )?(?:an? |one )?(?:example|instance)|walk (?:me|us) through|"
     r"share (?:a|an|one|the)\b|talk (?:me |us )?(?:about|through)|explain|name (?:a|one) time|"
-    r"think (?:of|about) a time|recall a time|"
+    r"think (?:of|about) a time|recall a time|(?:a|the (?:last|first)) time (?:when )?(?:you|a|an|the)\b|"
     r"(?:what|how|why|when|where|who|which)(?:'s|’s)?\s+(?:is|was|are|were|do|does|did|would|will|has|have|"
     r"had|can|could|should|makes?|made|kind|type|sort|part|\w+ (?:you|your|did|do|was|is|would)\b)|"
     r"(?:can|could|would|have|has|do|did|are|were|is) (?:you|your|there)\b)",
@@ -533,12 +551,12 @@ def _answered_headings(found: list[Section], own: dict[int, list[Line]]) -> None
 # a question the candidate asks the panel ("What should I ask them?", "Questions to ask Dana:")
 THEIRS = re.compile(
     r"\bask (?:them|her|him|the (?:interviewers?|panel|hiring manager|recruiter))\b|\bto ask\b(?! for)"
-    r"|\b(?:questions?|qs) (?:for|to) (?:them|the (?:interviewers?|panel))\b",
+    r"|\b(?:questions?|qs)(?: asked)? (?:for|to) (?:them|(?:the )?(?:interviewers?|panel))\b",
     re.I,
 )
 # questions the candidate asks them, not questions to answer
 _FOR_THEM = re.compile(
-    r"\bask\b|\bfor (?:them|the interviewers?|my interviewers?|the panel)\b|\breverse\b", re.I
+    r"\bask(?:ed)?\b|\b(?:for|to) (?:them|(?:the |my )?interviewers?|the panel)\b|\breverse\b", re.I
 )
 
 
