@@ -65,11 +65,11 @@ def test_held_out_layouts_invent_nothing_and_find_most(folder):
 def test_the_newest_blind_set_keeps_what_it_gained():
     """round2-blind10 (a twelfth hand, four more real public files, run once after blind9's fixes)
     gave 1/19 stories, 12/35 questions, 3 invented, 0/9 links on first sight; after this round's
-    general fixes 9/19, 25/35, 2 invented, 7/20. Far below the bar (a Russian cheat sheet of STAR
+    general fixes 14/19, 25/35, 2 invented, 7/20. Far below the bar (a Russian cheat sheet of STAR
     tables, a story index that links by file id, answers matched to questions only by topic): held
     to what it gained until the next round."""
     total = summary(check_folder(HERE / "round2-blind10"))
-    assert total.stories_found >= 9 and total.questions_found >= 25
+    assert total.stories_found >= 14 and total.questions_found >= 25
     assert len(total.invented) <= 2 and total.links_right >= 7
 
 
@@ -708,3 +708,32 @@ def test_parts_above_the_title_quoted_question_headings_and_bare_numbered_answer
     (story,) = notes.stories  # pasted twice: one story
     assert questions["Tell me about a problem you chased down yourself"]["stories"] == [story["id"]]
     assert questions["A time when you found the cause nobody else had found"]["stories"] == [story["id"]]
+
+
+def test_numbered_story_names_with_star_items_under_a_theme_or_a_principle_heading():
+    """round2-blind10's answer page, in other words: under a theme heading ("Failure") or a heading
+    naming its principles in full-width brackets, each "1. Name:" item with "- S:" ... "- R:" items
+    under it is a story of its own; a "STAR in BQ" section explains the method and is no story."""
+    notes = read(
+        "# Prep\n\n### STAR in BQ (from the recruiter)\n- S: set the scene\n- A: what you did\n\n"
+        "#### 2. Failure:\n1. Freezer alarm miss:\n"
+        "   - S: Our cold-store alarm paged nobody over a holiday weekend.\n"
+        "   - A: I added a second pager route and tested it every Friday.\n"
+        "   - R: No alarm has gone unanswered since.\n"
+        "2. Late van rota:\n   - S: The van rota went out a week late.\n"
+        "   - R: Drivers got it two weeks ahead from then on.\n\n"
+        "#### 4. Hard feedback:（Earn Trust， Ownership）\n1. Loading bay redesign:\n"
+        "   - S: Night staff said the new bay layout slowed them down.\n"
+        "   - A: I worked two night shifts with them and moved the scanners back.\n\n"
+        "#### 6. Fixing the root cause:（Think Big）\n- S: Every depot kept its own postcode list.\n"
+        "- A: I built one shared postcode service.\n- R: Wrong-depot parcels fell to almost none.\n"
+    )
+    _, stories = indexed(notes)
+    assert set(stories) == {
+        "Freezer alarm miss", "Late van rota", "Loading bay redesign", "Fixing the root cause",
+    }  # fmt: skip
+    assert len(stories["Freezer alarm miss"]["bullets"]) == 3
+    assert len(stories["Late van rota"]["bullets"]) == 2
+    assert "earn-trust" in stories["Loading bay redesign"]["principles"]
+    assert stories["Fixing the root cause"]["principles"] == ["think-big"]
+    assert "possible story" not in " ".join(notes.skipped)

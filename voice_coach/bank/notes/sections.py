@@ -8,6 +8,7 @@ section, and what is left out is said with its line number.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from voice_coach.bank.markup import TAG_LINE, clean, label
@@ -31,8 +32,8 @@ QUESTION_HEAD = re.compile(
 )
 # a section that explains the STAR method itself: a guide, never a story
 _GUIDE = re.compile(
-    r"^(?:the\s+)?star(?:\s+(?:method|technique|format|framework|model))?$|^(?:answer\s+)?framework\b"
-    r"|^how to (?:answer|use)\b",
+    r"^(?:the\s+)?star(?:\s+(?:method|technique|format|framework|model))?$|^star (?:in|for|answers?)\b"
+    r"|^(?:answer\s+)?framework\b|^how to (?:answer|use)\b",
     re.I,
 )
 # headings that only say "questions here": they take the theme of the heading above them
@@ -92,7 +93,8 @@ _ASIDE = re.compile(
 
 
 def _classify(title: str, principles: list[Principle]) -> tuple[str, str | None]:
-    t = clean(title)
+    # "feedback:（Earn Trust，Ownership）": full-width marks read as ASCII, a bracket apart from the word
+    t = re.sub(r"(?<=\S)\(", " (", unicodedata.normalize("NFKC", clean(title)))
     low = t.lower()
     if "system design" in low:
         return "rubric:system-design", None
@@ -204,7 +206,8 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
     raised: set[int] = set()  # stories whose part headings sit a level above their title
     seen, asked_at = 0, -2  # lines read; the line the question just read was on
     numbered_at: int | None = None  # the indent of that question when it is a numbered item
-    for line in note_lines(text):
+    lines = note_lines(text)
+    for k, line in enumerate(lines):
         seen += 1
         if line.code:
             if stack:
@@ -345,6 +348,32 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             own[id(current)] = []
             asked = None
             continue
+        # "1. Label printer outage:" with "- S: ..." / "- A: ..." items under it, in a principle or a
+        # theme: a story of its own titled by the item, as a heading would title it
+        nxt = lines[k + 1] if k + 1 < len(lines) else None
+        holder = current.parent if current is not None and current.kind == "story" and current.qa else current
+        # a heading that names a story but holds titled stories ("#### 4. Negative feedback: (Earn
+        # Trust)" over "1. Dispatcher screen redesign:") is their principle or theme
+        bare_story = holder is not None and holder.kind == "story" and not holder.qa and not holder.lines
+        if (
+            holder is not None
+            and (holder.kind in ("principle", "theme") or bare_story)
+            and nxt is not None
+            and nxt.item is not None
+            and nxt.indent > line.indent
+            and _opens_part(nxt)
+            and _title_item(line)
+        ):
+            if bare_story:
+                holder.kind = "principle" if holder.principle else "theme"
+                holder.theme = "" if holder.principle else theme_name(holder.title)
+            current = Section(
+                "story", _title_item(line), holder.level + 0.5, line.no, holder.principle,
+                theme=holder.theme, qa=True, parent=holder if holder.kind == "theme" else None,
+            )  # fmt: skip
+            found.append(current)
+            own[id(current)] = []
+            continue
         question = _question_line(line)
         if question and not stack and line.item:
             # notes with no heading at all, only numbered questions and their answers: one theme
@@ -376,7 +405,9 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                 f"line {section.line}: section '{section.title}' holds no question or story"
             )
     for section in found:  # say which left-out sections look like stories, and why they were not read
-        if section.kind == "theme" or (section.kind == "other" and section.line in skipped):
+        holds_stories = any(s.parent is section for s in found)  # titled stories read inside it
+        left_out = section.kind == "other" and section.line in skipped
+        if (section.kind == "theme" and not holds_stories) or left_out:
             why = _unread_story(own.get(id(section), []))
             if why:
                 skipped[section.line] = (
@@ -514,6 +545,16 @@ def _prose_stories(found: list[Section], own: dict[int, list[Line]], skipped: di
             story.lines.append(Line(section.line, 0, f"**Notes:** {clean(section.title)}: {listed}"))
             story.lines.extend(lines[end:])
             skipped.pop(section.line)
+
+
+def _title_item(line: Line) -> str:
+    """The title a list item gives the STAR items under it ("1. Label printer outage:"), "" if none:
+    a short name ending in a colon, no label and no question."""
+    text = clean(line.item.group(2) or "") if line.item else ""
+    if not text.endswith(":") or label(text) is not None or asks(text):
+        return ""
+    name = text[:-1].strip()
+    return name if 1 <= len(name.split()) <= 8 else ""
 
 
 def _told(line: Line) -> bool:

@@ -7,6 +7,7 @@ import's hardest step, so it has a module of its own.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from voice_coach.bank.markup import clean, label, unadorned
@@ -243,6 +244,7 @@ _TITLE_LP = re.compile(
     re.I,
 )
 _TITLE_TAIL = re.compile(r"\s+[—–|-]\s+([^—–|]+)$")
+_TITLE_BRACKET = re.compile(r"\s*[(（]([^()（）]{3,80})[)）]\s*$")  # "... (Think Big)", full-width too
 _PLACEHOLDER = re.compile(r"\s*\[[^\]]*\]\s*|\s*")  # a template's "[Your story here]", or nothing
 _FIT = re.compile(r"(?i)\b(?:lps?|leadership principles?|principles?)\s+fit\s*:\s*(.+)$|^maps to\s*:\s*(.+)$")
 _CARD = re.compile(r"^(?:card|story|example|s)\s*#?\d+\s*[-–—:.]\s*", re.I)
@@ -286,6 +288,14 @@ def section_story(
     lead = re.match(r"^([A-Za-z][\w ,;&'-]{2,40}):\s+\S", title)  # "DIVE DEEP: The claims ...": kept whole
     if lead and section.kind != "question" and _all_principles(lead.group(1), principles or []):
         parts.principles.append(lead.group(1))
+    # "6. Long term over short term:（Think Big）": a numbered topic's principles after its colon (a
+    # title that ends in its principle, "Billing Dashboard (Customer Obsession)", is kept whole)
+    bracket = _TITLE_BRACKET.search(title)
+    if bracket and section.kind != "question" and title[: bracket.start()].rstrip().endswith(":"):
+        named_lp = unicodedata.normalize("NFKC", bracket.group(1))
+        if _all_principles(named_lp, principles or []):
+            title = re.sub(r"^\d{1,2}[.)]\s+", "", title[: bracket.start()]).rstrip(" :")
+            parts.principles.append(named_lp)
     tail = _TITLE_TAIL.search(title)  # "Reading room booking — Dive Deep · Deliver Results"
     if tail and section.kind != "question" and _all_principles(tail.group(1), principles or []):
         title = title[: tail.start()]
