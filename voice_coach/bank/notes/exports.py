@@ -224,10 +224,14 @@ def _separators(source: list[str]) -> None:
 
 
 _NUMBERED_Q = re.compile(r"^(?:#{1,6}\s+)?(\d{1,2})[.)]\s+(\S.*?)\s*$")  # "5. ..." or "### 5. ..."
+# "→ 8", "same story as 5", "same as 9 ↑", "→ same answer as 4", "→ use 6 (the row limit)": the
+# number ends the pointer ("-> use 3 dashboards to ..." is a note)
 _NUMBER_REF = re.compile(
-    r"(?i)^(\s*)(?:(?:→|->)\s*(?:(?:same (?:answer |story )?as|use|see)\s+)?|same (?:answer |story )?as\s+)"
-    r"#?(\d{1,2})\b(?!\.\d)"
-)  # "→ 8", "same story as 5", "→ same answer as 4", "→ use 6"
+    r"""(?ix) ^(\s*)
+    (?: (?:→|->) \s* (?:(?:same\ (?:answer\ |story\ )?as | use | see) \s+)?
+      | same\ (?:answer\ |story\ )?as \s+ )
+    \#?(\d{1,2}) \b (?!\.\d) (?=\s*(?:[(↑—–-]|[.,;:!]|$))"""
+)
 
 
 def _numbered_refs(source: list[str]) -> None:

@@ -190,16 +190,22 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
 
 
 def _pasted_twice(result: Notes) -> None:
-    """An answer pasted word for word under a second question is one story, the first: the second
-    question links to it."""
-    first: dict[str, str] = {}
+    """An answer pasted word for word under a second question is one story, the first (both titled by
+    their questions): the second question links to it, its principles join the first's."""
+    asked = {text_key(q["text"]) for q in result.questions}
+    first: dict[str, StoryEntity] = {}
     same: dict[str, str] = {}
     for story in result.stories:
-        told = text_key(json.dumps(story["bullets"]))
-        if told in first:
-            same[story["id"]] = first[told]
-        else:
-            first[told] = story["id"]
+        if text_key(story["title"]) not in asked:
+            continue  # a story with a name of its own is never merged, whatever it says
+        told = json.dumps(story["bullets"], ensure_ascii=False, sort_keys=True).casefold()
+        if told not in first:
+            first[told] = story
+            continue
+        kept = first[told]
+        same[story["id"]] = kept["id"]
+        kept["principles"] += [p for p in story["principles"] if p not in kept["principles"]]
+        result.skipped.append(f"'{story['title']}': the same answer as '{kept['title']}', read as one story")
     if not same:
         return
     result.stories = [s for s in result.stories if s["id"] not in same]

@@ -32,8 +32,8 @@ QUESTION_HEAD = re.compile(
 )
 # a section that explains the STAR method itself: a guide, never a story
 _GUIDE = re.compile(
-    r"^(?:the\s+)?star(?:\s+(?:method|technique|format|framework|model))?$|^star (?:in|for|answers?)\b"
-    r"|^(?:answer\s+)?framework\b|^how to (?:answer|use)\b",
+    r"^(?:the\s+)?star(?:\s+(?:method|technique|format|framework|model))?$"
+    r"|^star (?:in|for) (?:bq|behaviou?ral)\b|^(?:answer\s+)?framework\b|^how to (?:answer|use)\b",
     re.I,
 )
 # headings that only say "questions here": they take the theme of the heading above them
@@ -204,6 +204,7 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
     inside: list[Section] = []  # unrecognized sub-sections read as part of the principle or theme above
     from_bold: set[int] = set()  # principle sections opened by a bold line, not a heading
     raised: set[int] = set()  # stories whose part headings sit a level above their title
+    titled: dict[int, Section] = {}  # a story titled by a "1. Name:" item -> the section holding it
     seen, asked_at = 0, -2  # lines read; the line the question just read was on
     numbered_at: int | None = None  # the indent of that question when it is a numbered item
     lines = note_lines(text)
@@ -351,7 +352,7 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
         # "1. Label printer outage:" with "- S: ..." / "- A: ..." items under it, in a principle or a
         # theme: a story of its own titled by the item, as a heading would title it
         nxt = lines[k + 1] if k + 1 < len(lines) else None
-        holder = current.parent if current is not None and current.kind == "story" and current.qa else current
+        holder = titled.get(id(current), current) if current is not None else None
         # a heading that names a story but holds titled stories ("#### 4. Negative feedback: (Earn
         # Trust)" over "1. Dispatcher screen redesign:") is their principle or theme
         bare_story = holder is not None and holder.kind == "story" and not holder.qa and not holder.lines
@@ -371,6 +372,7 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                 "story", _title_item(line), holder.level + 0.5, line.no, holder.principle,
                 theme=holder.theme, qa=True, parent=holder if holder.kind == "theme" else None,
             )  # fmt: skip
+            titled[id(current)] = holder  # the next "2. Name:" item is the holder's too
             found.append(current)
             own[id(current)] = []
             continue
@@ -421,7 +423,7 @@ _ANSWER = re.compile(r"^(?:\*\*|__)?A(?:\*\*|__)?\s*[:.)](?:\*\*|__)?\s+(.+)$") 
 _ASKS = re.compile(
     r"^(?:tell (?:me|us)|describe|give (?:me |us )?(?:an? |one )?(?:example|instance)|walk (?:me|us) through|"
     r"share (?:a|an|one|the)\b|talk (?:me |us )?(?:about|through)|explain|name (?:a|one) time|"
-    r"think (?:of|about) a time|recall a time|(?:a|the (?:last|first)) time (?:when )?(?:you|a|an|the)\b|"
+    r"think (?:of|about) a time|recall a time|(?:a|the (?:last|first)) time (?:when |that )?you\b|"
     r"(?:what|how|why|when|where|who|which)(?:'s|’s)?\s+(?:is|was|are|were|do|does|did|would|will|has|have|"
     r"had|can|could|should|makes?|made|kind|type|sort|part|\w+ (?:you|your|did|do|was|is|would)\b)|"
     r"(?:can|could|would|have|has|do|did|are|were|is) (?:you|your|there)\b)",
@@ -597,7 +599,7 @@ THEIRS = re.compile(
 )
 # questions the candidate asks them, not questions to answer
 _FOR_THEM = re.compile(
-    r"\bask(?:ed)?\b|\b(?:for|to) (?:them|(?:the |my )?interviewers?|the panel)\b|\breverse\b", re.I
+    r"\bask\b|\b(?:for|to) (?:them|(?:the |my )?interviewers?|the panel)\b|\breverse\b", re.I
 )
 
 
