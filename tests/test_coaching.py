@@ -17,8 +17,11 @@ SITUATION = (
     "The dashboards were built by another team years ago and nobody had looked at them for a long time. "
     "Our biggest customers were on a renewal call that month, and our support lead was worried about it. "
 )
+# told with "we", and close enough to the story's actions that both encoders credit them: "We looked
+# past the averages at the slowest requests" was the plotted 99th percentile for MiniLM, not for bge,
+# and "2 of 5 bullets told" then took the place of "'we' over 'I'" among the three fixes
 ACTIONS = (
-    "We looked past the averages at the slowest requests of every customer. "
+    "We pulled the raw request logs and plotted the slowest requests of every customer. "
     "We found that one database index was missing for our largest accounts, and we added it. "
 )
 
