@@ -70,12 +70,13 @@ def scale() -> None:
     bge, mini = Encoder(BGE, *files[0]), Encoder(MINILM, *files[1])
     bank = api.load_bank(api.resolve_settings(None))
     bullets = bank.bullet_texts()
+    ours_b, theirs_b = bge.embed(bullets), mini.embed(bullets)  # once: every answer meets them all
     ours, theirs = [], []
     for name in ("labelled", "own", "hard"):
         for item in load_set(set_path(name)):
             wins = [w.text for w in windows(sentences(transcript_from_text(item.text).words))]
-            ours.append((bge.embed(bullets) @ bge.embed(wins).T).ravel())
-            theirs.append((mini.embed(bullets) @ mini.embed(wins).T).ravel())
+            ours.append((ours_b @ bge.embed(wins).T).ravel())
+            theirs.append((theirs_b @ mini.embed(wins).T).ravel())
     x, y = np.concatenate(ours), np.concatenate(theirs)
     print(f"{len(x)} pairs")
     print("SCALE_BGE = (")

@@ -356,20 +356,22 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
         # a heading that names a story but holds titled stories ("#### 4. Negative feedback: (Earn
         # Trust)" over "1. Dispatcher screen redesign:") is their principle or theme
         bare_story = holder is not None and holder.kind == "story" and not holder.qa and not holder.lines
-        if (
-            holder is not None
+        named = (
+            _title_item(line)
+            if holder is not None
             and (holder.kind in ("principle", "theme") or bare_story)
             and nxt is not None
             and nxt.item is not None
             and nxt.indent > line.indent
             and _opens_part(nxt)
-            and _title_item(line)
-        ):
+            else ""
+        )
+        if holder is not None and named:
             if bare_story:
                 holder.kind = "principle" if holder.principle else "theme"
                 holder.theme = "" if holder.principle else theme_name(holder.title)
             current = Section(
-                "story", _title_item(line), holder.level + 0.5, line.no, holder.principle,
+                "story", named, holder.level + 0.5, line.no, holder.principle,
                 theme=holder.theme, qa=True, parent=holder if holder.kind == "theme" else None,
             )  # fmt: skip
             titled[id(current)] = holder  # the next "2. Name:" item is the holder's too
@@ -406,10 +408,10 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             skipped[section.line] = (
                 f"line {section.line}: section '{section.title}' holds no question or story"
             )
+    holders = {id(s.parent) for s in found if s.parent is not None}  # themes with titled stories inside
     for section in found:  # say which left-out sections look like stories, and why they were not read
-        holds_stories = any(s.parent is section for s in found)  # titled stories read inside it
         left_out = section.kind == "other" and section.line in skipped
-        if (section.kind == "theme" and not holds_stories) or left_out:
+        if (section.kind == "theme" and id(section) not in holders) or left_out:
             why = _unread_story(own.get(id(section), []))
             if why:
                 skipped[section.line] = (

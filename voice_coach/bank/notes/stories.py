@@ -294,7 +294,7 @@ def section_story(
     if bracket and section.kind != "question" and title[: bracket.start()].rstrip().endswith(":"):
         named_lp = unicodedata.normalize("NFKC", bracket.group(1))
         if _all_principles(named_lp, principles or []):
-            title = re.sub(r"^\d{1,2}[.)]\s+", "", title[: bracket.start()]).rstrip(" :")
+            title = bare_title(title[: bracket.start()]).rstrip(" :")
             parts.principles.append(named_lp)
     tail = _TITLE_TAIL.search(title)  # "Reading room booking — Dive Deep · Deliver Results"
     if tail and section.kind != "question" and _all_principles(tail.group(1), principles or []):
