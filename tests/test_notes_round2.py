@@ -64,13 +64,13 @@ def test_held_out_layouts_invent_nothing_and_find_most(folder):
 
 def test_the_newest_blind_set_keeps_what_it_gained():
     """round2-blind10 (a twelfth hand, four more real public files, run once after blind9's fixes)
-    gave 1/19 stories, 12/35 questions, 3 invented, 0/9 links on first sight; after this round's
-    general fixes 13/19, 24/35, 2 invented, 6/19. Far below the bar (a Russian cheat sheet of STAR
-    tables, a story index that links by file id, answers matched to questions only by topic): held
-    to what it gained until the next round."""
+    gave 1/19 stories, 12/35 questions, 3 invented, 0/9 links on first sight; after that round's
+    general fixes 13/19, 24/35, 2 invented, 6/19; with a cheat sheet's story sections read (and its
+    Russian headings) 18/19, 30/35, 2 invented, 16/25. Still below the bar (a story index that links
+    by file id, answers matched to questions only by topic): held to what it gained."""
     total = summary(check_folder(HERE / "round2-blind10"))
-    assert total.stories_found >= 13 and total.questions_found >= 24
-    assert len(total.invented) <= 2 and total.links_right >= 6
+    assert total.stories_found >= 18 and total.questions_found >= 30
+    assert len(total.invented) <= 2 and total.links_right >= 16
 
 
 def read(text: str):
@@ -764,3 +764,60 @@ def test_what_the_new_forms_must_leave_alone():
     assert {"Freezer alarm miss", "Late van rota", "Billing outage", "Pager rota"} <= set(stories)
     assert len(stories["Freezer alarm miss"]["bullets"]) == 2
     assert not questions["Describe a time you found a bug in a report."].get("stories")
+
+
+def test_a_cheat_sheet_of_numbered_stories_in_another_language():
+    """round2-blind10's cheat sheet, in other words: "## История #N: Title" stories (Russian notes,
+    English questions) with a one-line pitch, a STAR table, key numbers, traits, answers to the
+    follow-ups and a lesson; questions in a table and in lists pointing at "#N Word"; a quiz to fill
+    in is no story. Only the STAR rows are bullets; the traits that are principles are the story's."""
+    story = (
+        "## История #{n}: {title}\n\n### One-liner (выучи!)\n> {pitch}\n\n### STAR за 30 секунд\n\n"
+        "| S | {s} |\n|---|---|\n| T | {t} |\n| A | {a} |\n| R | {r} |\n\n"
+        "### Ключевые цифры\n- **{num}**\n\n### Черты: {traits}\n\n### Follow-up ответы\n\n"
+        '**"Would you do it again?"**\n> Да.\n\n### Урок\n> {lesson}\n\n---\n\n'
+    )
+    notes = read(
+        "# Истории\n\n"
+        + story.format(
+            n=1,
+            title="Ночной деплой",
+            pitch="Откатил релиз ночью.",
+            s="Релиз сломал оплату.",
+            t="Я дежурил.",
+            a="Откатил за 10 минут.",
+            r="Потеряли 2 заказа.",
+            num="10 минут",
+            traits="Ownership, Humility",
+            lesson="Откат важнее фикса.",
+        )
+        + story.format(
+            n=2,
+            title="Новый стажёр",
+            pitch="Вырастил стажёра.",
+            s="Пришёл стажёр.",
+            t="Мне дали его учить.",
+            a="Парное программирование.",
+            r="Через месяц сам чинил баги.",
+            num="1 месяц",
+            traits="Collaboration",
+            lesson="Учить на живых задачах.",
+        )
+        + "## Quick Test\n\n1. **Deploy:** откатили за ___ минут\n2. **Intern:** через ___ сам чинил\n\n"
+        "## Топ вопросов\n\n| # | Вопрос (EN) | Основная | Backup |\n|---|---|---|---|\n"
+        "| 1 | Tell me about a time you broke production | #1 Deploy | — |\n\n"
+        '### Mentoring\n\n**Вопросы:**\n- "Tell me about someone you taught"\n'
+        '- "How do you grow juniors?"\n\n**Рекомендация:** #2 Intern (primary), #1 Deploy (backup)\n'
+    )
+    questions, stories = indexed(notes)
+    assert set(stories) == {"Ночной деплой", "Новый стажёр"}
+    night = stories["Ночной деплой"]
+    assert [b[:2] for b in night["bullets"]] == ["S:", "T:", "A:", "R:"]
+    assert night["principles"] == ["ownership"]
+    assert {"Откатил релиз ночью.", "10 минут", "Откат важнее фикса."} <= set(night["notes"])
+    assert night["id"] == "ночной-деплой"  # ids keep their letters: two Russian titles are not both "x"
+    assert questions["Tell me about a time you broke production"]["stories"] == [night["id"]]
+    intern = stories["Новый стажёр"]["id"]
+    for asked in ("Tell me about someone you taught", "How do you grow juniors?"):
+        assert questions[asked]["stories"] == [intern, night["id"]]
+    assert any("Quick Test" in line for line in notes.skipped)

@@ -99,6 +99,9 @@ NOTE_LABELS = (
     "what they want", "what they want to hear", "good answer points", "answer points", "key points",
     "why this works", "tips", "tip", "avoid", "red flags", "common mistakes",
     "tools", "tools used", "tech stack", "stack", "technologies", "technologies used",
+    # a cheat sheet's story sections: the pitch, the numbers again, answers to the follow-ups, traits
+    "one-liner", "one liner", "key numbers", "key figures", "follow-up answers",
+    "follow-ups", "follow ups", "traits", "signals",
 )  # fmt: skip
 # Labels that open a worked answer: what follows is the story, its parts unmarked unless labelled
 ANSWER_LABELS = (
@@ -122,7 +125,7 @@ _LETTER_PART = re.compile(
     r"^[(\[]?([STAR])[)\]]?\s*(?:[-–—=:.)]\s*(?:(?:situation|task|action|result)s?\b[:.]?\s*)?|$)(.*)$"
 )
 _BOLD_WORD = re.compile(r"^(\*\*|__)([A-Za-z][A-Za-z'’ ]{0,30}?)\.?(\*\*|__)(?:\s+(\w.*))?$")
-_WORD_LABEL = re.compile(r"^([A-Za-z][A-Za-z'’ ]{0,40}?)\s*(?::|\s[-–—]\s|\s*$)\s*(.*)$")
+_WORD_LABEL = re.compile(r"^([A-Za-z][A-Za-z'’ -]{0,40}?)\s*(?::|\s[-–—]\s|\s*$)\s*(.*)$")
 
 
 def label(text: str) -> tuple[str, str | None, str] | None:
@@ -145,7 +148,7 @@ def label(text: str) -> tuple[str, str | None, str] | None:
     t = re.sub(r"^([STAR])\s*/\s*[STAR](?=\s*[:.\-–—])", r"\1", t)  # "S/T: ...": told as one, a Situation
     t = re.sub(r"^\+\s*R\b", "Reflection", t)  # STAR+R: the "+R" line is the story's reflection
     t = re.sub(r"^([*_])([A-Za-z][\w' ]{0,40}:?)\1(?=\s|:|$)", r"\2", t)  # "_Reflection:_ ..."
-    t = re.sub(r"^([A-Za-z' ]{2,40}?)\s*\([^)]{0,40}\)\s*(?=:|$)", r"\1", t)  # "SITUATION (2 sentences)"
+    t = re.sub(r"^([A-Za-z' -]{2,40}?)\s*\([^)]{0,40}\)\s*(?=:|$)", r"\1", t)  # "SITUATION (2 sentences)"
     m = _LETTER_PART.match(t)
     if m and (len(t) <= 2 or t[1:2] in ":)]-–—=. " or t[0] in "(["):
         letter_form = t[0] in "([" or re.match(r"^[STAR]\s*[:\-–—=.]", t) or len(t) == 1

@@ -44,6 +44,7 @@ def as_markdown(source: list[str]) -> None:
     """The notes as their tool shows them, in Markdown the import reads (source changed in place)."""
     text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), "\n".join(source))
     source[:] = text.split("\n")
+    _localized(source)
     _notes_app(source)
     _outliner(source)
     _outline(source)
@@ -213,6 +214,46 @@ def _medals(source: list[str]) -> None:
 
 
 _SEPARATOR = re.compile(r"^[-=~*]{2,4}:\s*(\w.*?)\s*$")  # "--*: my stories", "==: rules"
+
+
+# The words that give notes in another language their structure, read as the English ones the import
+# knows (the author's own text is left as written): Russian cheat sheets ("### Урок", "**Вопросы:**",
+# "**Рекомендация:** #1 Conflict (primary)"). A story's heading ("## История #1: ...") is quoted in
+# what the import says, so sections.STORY knows it as it is; Spanish part labels are in
+# markup.PART_LABELS.
+_LOCAL_WORDS = {
+    "урок": "Lesson",
+    "уроки": "Lessons",
+    "ключевые цифры": "Key numbers",
+    "черты": "Traits",
+    "сигналы": "Signals",
+    "follow-up ответы": "Follow-up answers",
+    "вопросы": "Questions",
+    "рекомендация": "Stories",
+    "рекомендации": "Stories",
+    "ситуация": "Situation",
+    "задача": "Task",
+    "действия": "Action",
+    "результат": "Result",
+    "основная": "Primary",
+    "запасная": "Backup",
+    "вопрос": "Question",
+}
+_LOCAL = re.compile(
+    r"(?i)^(\s*(?:#{1,6}\s+|[-*+]\s+)?(?:\*\*|__)?)("
+    + "|".join(sorted(map(re.escape, _LOCAL_WORDS), key=len, reverse=True))
+    + r")(?=\s*(?:#\s*\d|[:*_|]|$))"
+)
+_LOCAL_CELL = re.compile(r"(?i)(?<=\|)(\s*)(основная|запасная|вопрос)(\s*(?:\([^|()]*\))?\s*)(?=\|)")
+
+
+def _localized(source: list[str]) -> None:
+    """Headings, labels and table columns of notes written in another language, in English words."""
+    for i, raw in enumerate(source):
+        raw = _LOCAL.sub(lambda m: m.group(1) + _LOCAL_WORDS[m.group(2).lower()], raw)
+        if raw.lstrip().startswith("|"):
+            raw = _LOCAL_CELL.sub(lambda m: m.group(1) + _LOCAL_WORDS[m.group(2).lower()] + m.group(3), raw)
+        source[i] = raw
 
 
 def _separators(source: list[str]) -> None:

@@ -174,7 +174,9 @@ def link_named(
     for q in questions:
         for name in named.get(q["id"], []):
             sid = _story_for(name, stories)
-            for other in sorted((same or {}).get(name, set()) - {name}) if sid is None else []:
+            number = re.match(r"#\d{1,2}\b", name)  # "#4 Priorities": the story numbered 4
+            others = (same or {}).get(name, set()) | (same or {}).get(number.group() if number else "", set())
+            for other in sorted(others - {name}) if sid is None else []:
                 sid = sid or _story_for(other, stories)
             pointed = (x for x in questions if x is not q and text_key(x["text"]) == text_key(name))
             asked = None if sid else next(pointed, None)

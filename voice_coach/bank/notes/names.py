@@ -6,20 +6,31 @@ apart so that headings, stories, questions and interviews all match names the sa
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from voice_coach.bank.markup import clean
 from voice_coach.bank.model import Principle
 from voice_coach.tokens import content_tokens
 
 
+def _folded(text: str) -> str:
+    """Lower case, accents off Latin letters ("situación" -> "situacion"); other scripts kept, so
+    two Russian titles do not both become "x"."""
+    out = []
+    for c in text.lower():
+        base = unicodedata.normalize("NFKD", c)[:1] or c
+        out.append(base if base.isascii() else c)  # "ó" -> "o"; "й" stays "й", not "и"
+    return "".join(out)
+
+
 def slug(text: str, limit: int = 48) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    s = re.sub(r"[\W_]+", "-", _folded(text)).strip("-")
     return s[:limit].rstrip("-") or "x"
 
 
 def text_key(text: str) -> str:
     """A text as compared, whatever its case and punctuation ("Tell me ... team?" = "tell me ... team")."""
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    return re.sub(r"[\W_]+", " ", _folded(text)).strip()
 
 
 def new_id(text: str, used: set[str]) -> str:

@@ -65,6 +65,7 @@ _BOLD_NAME = re.compile(
 _BOLD_BACKUP = re.compile(r"\bbackup\b[^*]{0,30}\*\*([^*]{3,60})\*\*", re.I)
 _TAG_PRINCIPLE = re.compile(r"\s*\[([^\[\]]{3,60})\]\s*$")
 _BACKUP_WORD = re.compile(r"^(?:backup|secondary|alternate|alternative|alt|fallback|or)\s+", re.I)
+_ROLE_ONLY = re.compile(r"(?i)primary|main|backup|secondary|alternate|alternative|alt|fallback")
 _NONE_YET = re.compile(r"^(?:(?:none|tbd|todo|n/?a|nothing|no story|no answer)\b|\?+$)", re.I)
 
 
@@ -116,6 +117,8 @@ def story_names(text: str) -> list[str]:
         piece = _LINK_WORD.sub("", piece.strip().lstrip("→=>- ")).strip(" .\"“”'*_→=>-")
         piece = re.sub(r"^[^:]{3,40}:\s+(?=\S)", "", piece)  # "if they've already heard it: Fare-cap refunds"
         piece = unadorned(_BACKUP_WORD.sub("", piece).strip(" `"))  # "`Teller queue`, backup `Card freeze`"
+        if _ROLE_ONLY.fullmatch(piece):
+            continue  # "#4 Priorities (backup)": the role, read above, names no story
         if piece.strip(" —–-") and len(piece) <= 80 and not _NONE_YET.match(piece):
             names.append(piece)
     return names
@@ -155,6 +158,7 @@ def section_questions(
     out: list[dict] = []
     top = min((ln.indent for ln in items), default=0)
     theirs_at: int | None = None  # the indent of items under "Questions to ask Dana:"
+    linked = 0  # the questions before this one have their stories named
     for ln in section.lines:
         body = (ln.item.group(2) or "") if ln.item else ln.raw.lstrip("> ")
         if not clean(body):
@@ -171,8 +175,18 @@ def section_questions(
         if STORY.match(clean(body)) and top_item:
             continue  # "- Story: ..." among questions is a story's label, never a question
         names = story_names(body)
+        if names and out and not ln.item and ln.indent == 0 and not out[-1]["names"]:
+            # a paragraph after a list of questions ("**Recommendation:** #1 Conflict, #4 Priorities")
+            # names the stories of every question listed since the last link (an indented line is
+            # the item's above)
+            for q in out[linked:]:
+                if not q["names"]:
+                    q["names"].extend(names)
+            linked = len(out)
+            continue
         if names and out:
             out[-1]["names"].extend(names)
+            linked = len(out)
             if ln.item and not top_item and len(clean(body)) > len(names[0]) + 12:
                 out[-1]["notes"].append(clean(body))  # "used **X** (below). Landed OK.": a note as well
             continue

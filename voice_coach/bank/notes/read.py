@@ -99,11 +99,25 @@ _TITLE_COLUMN = re.compile(r"(?:story|title|name|example)s?")
 _EMPTY_CELL = re.compile(r"(?i)|nan|none|n/?a|tbd|todo|-+|\?+|same as (?:row|above|story)\b.*")
 
 
+_STORY_NUMBER = re.compile(r"^(?:story|история)\s*#\s*(\d{1,2})\s*[:.\-–—]\s*(\S.*)$", re.I)
+
+
+def _story_numbers(found: list[Section]) -> dict[str, set[str]]:
+    """ "#3" (and "#3 Failure") name the story headed "Story #3: ...": a cheat sheet's links."""
+    numbered = {}
+    for section in found:
+        m = _STORY_NUMBER.match(section.title) if section.kind == "story" else None
+        if m:
+            numbered[f"#{m.group(1)}"] = {m.group(2).strip()}
+    return numbered
+
+
 def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
     """Parse one notes file into bank entities."""
     result = Notes()
     same = wiki_names(text)  # before `text` names each question asked below
     title, found, skipped = sections(text, principles)
+    same.update(_story_numbers(found))
     result.skipped = skipped
     counter: dict[str, int] = {}
     used: set[str] = set()

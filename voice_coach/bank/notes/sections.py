@@ -18,7 +18,7 @@ from voice_coach.bank.notes.lines import SENTENCE, Line, note_lines, question_co
 from voice_coach.bank.notes.names import match_principle, slug
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-STORY = re.compile(r"^story\b\s*#?(?:\d[\w.]*|[A-Z]\b)?\s*(?:[-–—:]\s*(.*))?$", re.I)
+STORY = re.compile(r"^(?:story|история)\b\s*#?(?:\d[\w.]*|[A-Z]\b)?\s*(?:[-–—:]\s*(.*))?$", re.I)
 _INTERVIEW = re.compile(r"^(mock\s+)?interview(er)?\s*#?\s*\d+\b|^round\s*\d+\b", re.I)
 _NUMBERED = re.compile(r"^(?:lp|principle|leadership principle)\s*#?\s*(\d{1,2})\b")
 # a heading that is itself a question ("### Q1. Tell me about ...", "### 2. Describe a time ...")
@@ -39,7 +39,8 @@ _GUIDE = re.compile(
 # headings that only say "questions here": they take the theme of the heading above them
 _GENERIC = re.compile(
     r"^(?:(?:common|sample|example|typical|likely|possible|behaviou?ral|interview|practice|more)\s+)*"
-    r"questions?$",
+    r"questions?$"
+    r"|^(?:топ|частые|типичные|основные)\s+вопрос(?:ы|ов)$",  # Russian: "Топ вопросов", top questions
     re.I,
 )
 # competency themes people file questions under (not Amazon principles: no principle is invented)
@@ -252,7 +253,10 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             # a note label heading ("#### Takeaways") belongs to a story it sits in, never to one above
             in_story = any(sec.kind in ("story", "question") and sec.level < level for sec in stack)
             in_story = in_story or bool(stack and id(stack[-1]) in raised)  # "## Reflection (R)" too
-            if found_label and not found_label[2] and stack and (found_label[0] == "part" or in_story):
+            # ... and so does one with its text ("### Traits: Ownership, Humility")
+            note_with_text = bool(found_label and found_label[2] and found_label[0] == "note" and in_story)
+            bare_label = found_label and (not found_label[2] or note_with_text)
+            if bare_label and stack and (found_label[0] == "part" or in_story):
                 # "### Tutor scheduling rebuild" then "## Situation (S)": parts one level above the
                 # story's title belong to the story just opened, when no story holds it
                 latest = stack[-1]
@@ -267,7 +271,8 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                     raised.add(id(latest))
                 story = _story_for_label(stack, found, own, skipped)
                 if story is not None:
-                    story.lines.append(Line(line.no, 0, f"**{clean(name)}**"))
+                    said = clean(name) if note_with_text else f"**{clean(name)}**"
+                    story.lines.append(Line(line.no, 0, said))
                     current = story
                     continue
             while stack and stack[-1].level >= level:

@@ -24,7 +24,8 @@ _UNNAMED = re.compile(
     r"^(?:(?:an?|the|my)\s+)?(?:(?:example|sample|strong|star)\s+)*(?:answers?|story|response)$", re.I
 )
 _PRINCIPLE_LABEL = re.compile(
-    r"^(leadership principles?|principles?( demonstrated)?|lps?( demonstrated)?|best for|(?:also )?fits)\b"
+    r"^(leadership principles?|principles?( demonstrated)?|lps?( demonstrated)?|best for|(?:also )?fits"
+    r"|traits)\b"
 )
 _NAME_LIKE = re.compile(r"^(?:me|[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*)?\s*(?:[-–—:(+,&/].{0,60})?$", re.I)
 _NAME_START = re.compile(r"^(?:Me\b|[A-Z])")
@@ -156,6 +157,9 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
             raw, found_rest = rest, True
         else:
             found_rest = False
+            if bold_only and mode == "notes" and clean(raw).rstrip("\"”'").endswith("?"):
+                out.notes.append(clean(raw))  # '**"What if the pilot had passed?"**' among follow-up answers
+                continue
             if bold_only and not found:
                 mode, part, stack, split = (
                     "bullets",
@@ -245,6 +249,7 @@ _TITLE_LP = re.compile(
 )
 _TITLE_TAIL = re.compile(r"\s+[—–|-]\s+([^—–|]+)$")
 _TITLE_BRACKET = re.compile(r"\s*[(（]([^()（）]{3,80})[)）]\s*$")  # "... (Think Big)", full-width too
+_BLANK = re.compile(r"_{3,}|\.{5,}")  # a gap left to fill in, before markup is cleaned off
 _PLACEHOLDER = re.compile(r"\s*\[[^\]]*\]\s*|\s*")  # a template's "[Your story here]", or nothing
 _FIT = re.compile(r"(?i)\b(?:lps?|leadership principles?|principles?)\s+fit\s*:\s*(.+)$|^maps to\s*:\s*(.+)$")
 _CARD = re.compile(r"^(?:card|story|example|s)\s*#?\d+\s*[-–—:.]\s*", re.I)
@@ -309,6 +314,9 @@ def section_story(
     elif first:
         nodes.insert(0, {"text": first, "bullets": []})
     unwritten = all(_PLACEHOLDER.fullmatch(n.get("text", "")) for n in nodes)  # "[Use template]"
+    # a quiz to fill in ("1. **Conflict:** a pilot with a limit of ___ minutes") is no telling either
+    blanks = sum(bool(_BLANK.search(ln.raw)) for ln in section.lines)
+    unwritten = unwritten or blanks >= max(2, len(nodes) // 2)
     if not nodes or unwritten or _PLACEHOLDER.fullmatch(title):  # "## Story #2: [Your Story Here]"
         return None, parts
     sid = new_id(title, used)
