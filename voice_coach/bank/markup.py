@@ -102,6 +102,7 @@ NOTE_LABELS = (
     # a cheat sheet's story sections: the pitch, the numbers again, answers to the follow-ups, traits
     "one-liner", "one liner", "key numbers", "key figures", "follow-up answers",
     "follow-ups", "follow ups", "traits", "signals",
+    "depth", "technical depth",  # "+DEPTH (if they go technical)": detail kept for a follow-up
 )  # fmt: skip
 # Labels that open a worked answer: what follows is the story, its parts unmarked unless labelled
 ANSWER_LABELS = (
@@ -116,6 +117,7 @@ QUESTION_LABELS = (
     "use it for", "use for", "asked as", "answers", "usable for questions about", "good for",
     "example question", "sample question", "interview question", "good for questions like",
     "questions like", "use for questions like", "use it for questions like",
+    "question triggers", "the question triggers", "triggers",
 )  # fmt: skip
 _LABEL_OF = {w: ("part", tag) for tag, words in PART_LABELS.items() for w in words}
 _LABEL_OF.update({w: ("note", None) for w in NOTE_LABELS})
@@ -147,6 +149,7 @@ def label(text: str) -> tuple[str, str | None, str] | None:
     t = re.sub(r"^([A-Za-z+][A-Za-z'’ ]{0,40}?)\s*[▸►»]\s*", r"\1: ", t)  # "Situation ▸ ...", "+R ▸"
     t = re.sub(r"^([STAR])\s*/\s*[STAR](?=\s*[:.\-–—])", r"\1", t)  # "S/T: ...": told as one, a Situation
     t = re.sub(r"^\+\s*R\b", "Reflection", t)  # STAR+R: the "+R" line is the story's reflection
+    t = re.sub(r"^\+\s*(?=[A-Za-z]{2})", "", t)  # "+LEARNING", "+DEPTH": a part added to STAR
     t = re.sub(r"^([*_])([A-Za-z][\w' ]{0,40}:?)\1(?=\s|:|$)", r"\2", t)  # "_Reflection:_ ..."
     t = re.sub(r"^([A-Za-z' -]{2,40}?)\s*\([^)]{0,40}\)\s*(?=:|$)", r"\1", t)  # "SITUATION (2 sentences)"
     m = _LETTER_PART.match(t)

@@ -50,6 +50,7 @@ def as_markdown(source: list[str]) -> None:
     _outline(source)
     _medals(source)
     _separators(source)
+    _attributions(source)
     _card_refs(source)
     _numbered_refs(source)
     _transcript(source)
@@ -256,6 +257,21 @@ def _localized(source: list[str]) -> None:
         source[i] = raw
 
 
+# "1. *Tidewell question* (https://...) – If you could ...": where the question was asked, before it
+_ATTRIBUTION = re.compile(
+    r"^(\s*(?:[-*+]|\d{1,3}[.)])\s+)\*[^*\n]{1,80}?\bquestions?\*\s*(?:\([^()\n]*\))?\s*\*?\s*[–—:-]\s*\*?"
+)
+
+
+def _attributions(source: list[str]) -> None:
+    """A question list that says which company asked each: the question as asked (italics that
+    were never closed, "*Sorrel question* (url)* – *Tell me ...", left without a stray "*")."""
+    for i, raw in enumerate(source):
+        m = _ATTRIBUTION.match(raw)
+        if m:
+            source[i] = m.group(1) + raw[m.end() :]
+
+
 def _separators(source: list[str]) -> None:
     """A plain-text file's section marks ("--*: my stories"): headings under the title, as read."""
     for i, raw in enumerate(source):
@@ -268,7 +284,7 @@ _NUMBERED_Q = re.compile(r"^(?:#{1,6}\s+)?(\d{1,2})[.)]\s+(\S.*?)\s*$")  # "5. .
 # "→ 8", "same story as 5", "same as 9 ↑", "→ same answer as 4", "→ use 6 (the row limit)": the
 # number ends the pointer ("-> use 3 dashboards to ..." is a note)
 _NUMBER_REF = re.compile(
-    r"""(?ix) ^(\s*)
+    r"""(?ix) ^(\s*(?:(?:[-*+]|\d{1,2}[.)])\s+)?)
     (?: (?:→|->) \s* (?:(?:same\ (?:answer\ |story\ )?as | use | see) \s+)?
       | same\ (?:answer\ |story\ )?as \s+ )
     \#?(\d{1,2}) \b (?!\.\d) (?=\s*(?:[(↑—–-]|[.,;:!]|$))"""
@@ -278,11 +294,21 @@ _NUMBER_REF = re.compile(
 def _numbered_refs(source: list[str]) -> None:
     """An answer that points at another numbered question ("→ 8 (the no half)", "same story as 5",
     "Same answer as #2"): a link to the story told under that question, which bears its text."""
-    asked = {m.group(1): m.group(2) for m in map(_NUMBERED_Q.match, source) if m}
+    every = {m.group(1): m.group(2) for m in map(_NUMBERED_Q.match, source) if m}
+    asked: dict[str, list[str]] = {}  # the numbered lines read so far: a list numbered anew points within
+    above = ""  # the numbered line the pointer sits under: never the one it points at
     for i, raw in enumerate(source):
         ref = _NUMBER_REF.match(raw)
-        if ref and ref.group(2) in asked and not _NUMBERED_Q.match(raw):
-            source[i] = ref.group(1) + "→ " + asked[ref.group(2)].strip('"“”')
+        numbered = _NUMBERED_Q.match(raw)
+        if ref and (ref.group(2) in asked or ref.group(2) in every):
+            # "   1. → same story as 3.": an item that only points is no numbered question
+            if not numbered or ref.group(1).strip():
+                seen = [t for t in asked.get(ref.group(2), []) if t != above] or [every[ref.group(2)]]
+                source[i] = ref.group(1) + "→ " + seen[-1].strip('"“”')
+                continue
+        if numbered:
+            asked.setdefault(numbered.group(1), []).append(numbered.group(2))
+            above = numbered.group(2)
 
 
 def _card_refs(source: list[str]) -> None:

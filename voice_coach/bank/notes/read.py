@@ -152,6 +152,9 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
                     f"line {section.line}: story '{section.title}' not "
                     "read: no Situation, Task, Action or Result written yet"
                 )
+                theme = section.theme or theme_name(title or "Notes")
+                for text in asked:  # the questions it is meant for are the user's all the same
+                    result.questions.append(filed_question(text, section.principle, theme, counter))
                 continue
             pid = story["principles"][0] if story and story["principles"] else section.principle
             if (

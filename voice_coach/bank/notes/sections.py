@@ -205,6 +205,8 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
     inside: list[Section] = []  # unrecognized sub-sections read as part of the principle or theme above
     from_bold: set[int] = set()  # principle sections opened by a bold line, not a heading
     raised: set[int] = set()  # stories whose part headings sit a level above their title
+    theirs: Section | None = None  # a "Questions to ask" heading: the headings after it are its lists
+    theirs_next = False
     titled: dict[int, Section] = {}  # a story titled by a "1. Name:" item -> the section holding it
     seen, asked_at = 0, -2  # lines read; the line the question just read was on
     numbered_at: int | None = None  # the indent of that question when it is a numbered item
@@ -278,6 +280,13 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             while stack and stack[-1].level >= level:
                 stack.pop()
             kind, pid = _classify(name, principles)
+            if theirs is not None and (level < theirs.level or level == theirs.level and own[id(theirs)]):
+                theirs = None
+            if theirs is not None:
+                # "### Questions to Ask" then "### HR", "### Engineers": its lists, however leveled
+                skipped[line.no] = f"line {line.no}: section '{clean(name)}' holds questions you ask them"
+                kind = "aside"
+            theirs_next = theirs is None and kind == "other" and bool(THEIRS.search(clean(name)))
             outer_theme = next((s.theme for s in reversed(stack) if s.theme), "")
             if kind == "generic":  # "Common Questions": of the principle or theme above, else the document's
                 kind = "other" if any(s.kind == "principle" for s in stack) else "theme"
@@ -288,6 +297,8 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                 pid = next((s.principle for s in reversed(stack) if s.kind == "principle"), None)
             asked = None
             section = Section(kind, clean(name), level, line.no, pid, theme="" if pid else theme)
+            if theirs_next:
+                theirs, theirs_next = section, False
             stack.append(section)
             found.append(section)
             own[id(section)] = []
@@ -302,7 +313,7 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                 skipped[line.no] = (
                     f"line {line.no}: section '{clean(name)}' explains the STAR method (a guide, not a story)"
                 )
-            elif kind == "aside":
+            elif kind == "aside" and theirs is None:
                 skipped[line.no] = (
                     f"line {line.no}: section '{clean(name)}' goes with the answer above it "
                     "(follow-ups or what to avoid): not questions or stories of the bank"
@@ -328,10 +339,18 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                 answer = clean(said_item.raw)
         # "1. Tell me about ..." with its STAR parts in items under it: a story of its own, not the
         # theme's ("- **S/T:** A backend engineer ...", "- **A:**", "- **R:** ...")
-        parts_under = (
+        under = (
             answer is None and asked is not None and asked_at == seen - 1 and numbered_at is not None
-            and line.item is not None and line.indent > numbered_at and _opens_part(line)
+            and line.item is not None and line.indent > numbered_at
         )  # fmt: skip
+        parts_under = under and _opens_part(line)
+        # ... or items under it that tell what happened, unlabelled ("1. At Heronry the publisher cut
+        # our platforms ...", "2. I was the build lead ..."): the answer, an item a bullet
+        told_under = (
+            under and not parts_under and _told(Line(line.no, 0, line.item.group(2) or ""))
+            and _another_item(lines, k, line.indent)  # one item alone is a sketch: the question's note
+        )  # fmt: skip
+        parts_under = parts_under or told_under
         if (
             (answer or parts_under)
             and asked is not None
@@ -346,9 +365,10 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             skipped.pop(container.line, None)
         if (answer or parts_under) and asked is not None and container is not None:  # "Q: ..." then "A: ..."
             first = line if parts_under else Line(line.no, 0, "**Answer:** " + (answer or ""))
+            opening = [Line(line.no, 0, "**Answer:**"), line] if told_under else [first]
             current = Section(
                 "question", asked[1], container.level + 0.5, asked[0], container.principle,
-                theme=container.theme, qa=True, lines=[first],
+                theme=container.theme, qa=True, lines=opening,
             )  # fmt: skip
             found.append(current)
             own[id(current)] = []
@@ -492,13 +512,15 @@ def heading_text(name: str) -> str:
 
 
 _FIRST_PERSON = re.compile(r"\b(?:I|we|my|our|We|My|Our)\b")
-# something the writer did: "I split the queue", "we found", "I'd already asked", "I was"
+# something the writer did: "I split the queue", "we found", "I'd already asked", "I was"; or is
+# doing: "I am training a small model on two years of decisions"
 _DID = re.compile(
     r"\b(?:I|[Ww]e)(?:'d)?\s+(?:\w+ly\s+|had\s+|then\s+|also\s+|first\s+)?"
     r"(?:\w{2,}ed|was|were|had|did|went|took|made|built|ran|wrote|led|got|found|told|gave|set|put|kept|"
     r"brought|began|saw|knew|thought|felt|sent|spent|chose|drove|won|lost|left|met|paid|sold|split|"
     r"cut|shut|rebuilt|became|came|held|heard|said|sat|stood|taught|caught|bought|fought|dug|hit|let|"
     r"quit|rode|broke|spoke|grew|drew|overheard|rewrote|undertook|withdrew)\b"
+    r"|\b(?:I am|I'm|[Ww]e are|[Ww]e're)\s+(?:now\s+)?(?!going\b)\w{3,}ing\b"  # a project under way
 )
 
 
@@ -564,6 +586,12 @@ def _title_item(line: Line) -> str:
         return ""
     name = text[:-1].strip()
     return name if 1 <= len(name.split()) <= 8 else ""
+
+
+def _another_item(lines: list[Line], k: int, indent: int) -> bool:
+    """The next line with words is a list item beside lines[k]."""
+    nxt = next((ln for ln in lines[k + 1 :] if clean(ln.raw)), None)
+    return nxt is not None and nxt.item is not None and nxt.indent == indent
 
 
 def _told(line: Line) -> bool:

@@ -27,6 +27,12 @@ _PRINCIPLE_LABEL = re.compile(
     r"^(leadership principles?|principles?( demonstrated)?|lps?( demonstrated)?|best for|(?:also )?fits"
     r"|traits)\b"
 )
+# a note label that names a property of the project ("**Status:** Shipped", "**Stack:** Go"): the
+# line is the note, and what follows it is the story again
+_PROPERTY = re.compile(
+    r"^(?:status|stack|tech stack|tags|links|references|tools(?: used)?|technologies(?: used)?|team|roster"
+    r"|timing|talking time|last practi[sc]ed)\s*:"
+)
 _NAME_LIKE = re.compile(r"^(?:me|[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*)?\s*(?:[-–—:(+,&/].{0,60})?$", re.I)
 _NAME_START = re.compile(r"^(?:Me\b|[A-Z])")
 _LETTER = re.compile(r"^(?:[-*+]\s+)?([STAR])\s*[:.)]\s")
@@ -140,13 +146,16 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
         bold_only = not m and re.fullmatch(r"(\*\*|__)(.+?)(\*\*|__):?", raw.strip())
         if found:
             kind, tag, rest = found
+            if kind == "note" and rest and not m and _PROPERTY.match(clean(unadorned(raw)).lower()):
+                out.notes.append(clean(rest))  # "**Status:** Shipped (2023)": a property, this line only
+                continue
             if kind in ("part", "answer"):
                 out.answered = True
             split = kind == "answer"
             if kind == "answer":
                 kind = "part"  # what follows is the story; its parts unmarked
-            mode = {"part": "bullets", "note": "notes", "question": "questions"}[kind]
             said_as = clean(unadorned(raw)).lower()
+            mode = {"part": "bullets", "note": "notes", "question": "questions"}[kind]
             principle_label = kind == "note" and _PRINCIPLE_LABEL.match(said_as) is not None
             part = tag if kind == "part" else part
             if not (m and rest):
@@ -249,9 +258,12 @@ _TITLE_LP = re.compile(
 )
 _TITLE_TAIL = re.compile(r"\s+[—–|-]\s+([^—–|]+)$")
 _TITLE_BRACKET = re.compile(r"\s*[(（]([^()（）]{3,80})[)）]\s*$")  # "... (Think Big)", full-width too
+_TO_DO = re.compile(r"(?i)^(?:todo|tbd|tbc|to do|fill (?:this )?in|coming soon)\b")
 _BLANK = re.compile(r"_{3,}|\.{5,}")  # a gap left to fill in, before markup is cleaned off
 _PLACEHOLDER = re.compile(r"\s*\[[^\]]*\]\s*|\s*")  # a template's "[Your story here]", or nothing
 _FIT = re.compile(r"(?i)\b(?:lps?|leadership principles?|principles?)\s+fit\s*:\s*(.+)$|^maps to\s*:\s*(.+)$")
+# the category a numbered story's heading gives it in brackets: "(Incident)", "(Influence/Collaboration)"
+_STORY_TAG = re.compile(r"\s*\(([A-Za-z][A-Za-z&' ]*(?:\s*/\s*[A-Za-z][A-Za-z&' ]*)*)\)\s*$")
 _CARD = re.compile(r"^(?:card|story|example|s)\s*#?\d+\s*[-–—:.]\s*", re.I)
 
 
@@ -285,6 +297,13 @@ def section_story(
     title = re.sub(r"^\[[^\]]{1,30}\]\s*(?=\w)", "", title)  # "[Incident] The cache stampede": a theme tag
     title = re.sub(r"(?<=\w)\s+\[[A-Za-z][\w &/-]{1,30}\]$", "", title)  # "... rewrite [Conflict]" too
     title = _CARD.sub("", title)  # "Card 1 – Crane permit mixup"
+    tag = _STORY_TAG.search(title) if match and match.group(1) else None
+    if tag and title[: tag.start()].strip():  # "STORY 1: THE DOUBLE-CHARGED TICKETS (Incident)"
+        title = title[: tag.start()].rstrip()
+        if _all_principles(tag.group(1), principles or []):
+            parts.principles.append(tag.group(1))
+        else:
+            parts.notes.insert(0, f"Theme: {tag.group(1)}")
     said = _TITLE_LP.search(title)  # "Bus route texts (LP: Customer Obsession)", "... [[LP - Ownership]]"
     named_lp = (said.group(1) or said.group(2)) if said else ""
     if said and section.kind != "question" and _all_principles(named_lp, principles or []):
@@ -313,7 +332,8 @@ def section_story(
         title = first.rstrip(".") if first else section.title
     elif first:
         nodes.insert(0, {"text": first, "bullets": []})
-    unwritten = all(_PLACEHOLDER.fullmatch(n.get("text", "")) for n in nodes)  # "[Use template]"
+    # "[Use template]", "TODO - pick between the rota argument and the fare-cap one"
+    unwritten = all(_PLACEHOLDER.fullmatch(t) or _TO_DO.match(t) for t in (n.get("text", "") for n in nodes))
     # a quiz to fill in ("1. **Conflict:** a pilot with a limit of ___ minutes") is no telling either
     blanks = sum(bool(_BLANK.search(ln.raw)) for ln in section.lines)
     unwritten = unwritten or blanks >= max(2, len(nodes) // 2)
