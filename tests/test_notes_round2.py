@@ -827,10 +827,10 @@ def test_the_twelfth_and_thirteenth_hands_keep_what_they_gained():
     """round2-blind11 (four layouts no earlier set had) and round2-blind12 (a new public file of each
     of the issue's four kinds), run once each on first sight: blind11 10/19 stories, 25/39
     questions, 8 invented, 4/11 links; blind12 13/22, 24/39, 4 invented, 17/17. After this round's
-    general fixes blind11 13/19, 37/39, 3, 8/16 and blind12 22/22, 39/39, 2, 31/31: held there."""
+    general fixes blind11 14/19, 39/39, 1, 9/16 and blind12 22/22, 39/39, 2, 31/31: held there."""
     eleven = summary(check_folder(HERE / "round2-blind11"))
-    assert eleven.stories_found >= 13 and eleven.questions_found >= 37
-    assert len(eleven.invented) <= 3 and eleven.links_right >= 8
+    assert eleven.stories_found >= 14 and eleven.questions_found >= 39
+    assert len(eleven.invented) <= 1 and eleven.links_right >= 9
     twelve = summary(check_folder(HERE / "round2-blind12"))
     assert twelve.stories_found >= 22 and twelve.questions_found >= 39
     assert len(twelve.invented) <= 2 and twelve.links_right >= 31
@@ -885,3 +885,28 @@ def test_story_files_with_depth_triggers_properties_and_attributed_questions():
     assert len(story["bullets"]) == 3
     assert questions["How do you handle changing requirements?"]["stories"] == [story["id"]]
     assert any("holds questions you ask them" in line for line in notes.skipped)
+
+
+def test_an_answer_typed_in_a_code_block_and_dashes_typed_as_a_list():
+    """blind11's per-principle notes, in other words: an answer typed into a code block under its
+    question ("situation:", "task:", "activity:" lines after a line naming the project) is the
+    question's story; "-- name" lines under a question are notes, not words of the question; a
+    template in a code block ("Situation: At [Company] ...") stays a template."""
+    notes = read(
+        "## 1: Customer Obsession\n> questions:\n* Tell me about a customer you won back.\n```\n"
+        "  the pharmacy app.\nsituation: in 2022 refill reminders went out a day late for a month.\n"
+        " task: get the reminders on time without a new release\n"
+        " activity: I moved every reminder job to UTC and watched the send log for a week.\n```\n\n"
+        "## 3. Invent & simplify\n* Tell me about something you built that nobody asked for\n"
+        "    -- rota bot\n    -- label printer fix\n\n"
+        "## 4. Bias for Action\n```\nSituation: At [Company], during [project], [what was happening]\n"
+        "Task: My job was [responsibility] for the whole [team]\n```\n"
+    )
+    questions, stories = indexed(notes)
+    assert set(questions) == {
+        "Tell me about a customer you won back.", "Tell me about something you built that nobody asked for",
+    }  # fmt: skip
+    (story,) = notes.stories
+    assert story["title"] == "Tell me about a customer you won back."
+    assert [b[:2] for b in story["bullets"]][-3:] == ["S:", "T:", "A:"]
+    assert questions["Tell me about a customer you won back."]["stories"] == [story["id"]]

@@ -61,6 +61,8 @@ PART_LABELS = {
     "A": (
         "action",
         "actions",
+        "activity",  # STAR as "Situation, Task, Activity, Result"
+        "activities",
         "approach",
         "what i did",
         "the actions",

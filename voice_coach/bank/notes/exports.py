@@ -45,6 +45,7 @@ def as_markdown(source: list[str]) -> None:
     text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), "\n".join(source))
     source[:] = text.split("\n")
     _localized(source)
+    _story_fences(source)
     _notes_app(source)
     _outliner(source)
     _outline(source)
@@ -270,6 +271,36 @@ def _attributions(source: list[str]) -> None:
         m = _ATTRIBUTION.match(raw)
         if m:
             source[i] = m.group(1) + raw[m.end() :]
+
+
+_SLOT = re.compile(r"\[[^\]]*\]")  # a template's "[Company]", "[what was happening]"
+_FENCE = re.compile(r"^\s*(```|~~~)\s*(\w*)\s*$")
+
+
+def _story_fences(source: list[str]) -> None:
+    """A story typed into a code block to keep its line breaks ("```" then "situation: in 2021 we
+    moved ...", "task: ...", "activity: ..."): its lines read as the notes they are. A block of code,
+    or a template with nothing told ("Situation: [what happened]"), stays a code block."""
+    i = 0
+    while i < len(source):
+        opened = _FENCE.match(source[i])
+        if not opened or opened.group(2).lower() not in ("", "text", "txt", "markdown", "md"):
+            i += 1
+            continue
+        fence = opened.group(1)
+        end = next((k for k in range(i + 1, len(source)) if source[k].strip().startswith(fence)), None)
+        if end is None:
+            return
+        told = [
+            found for raw in source[i + 1 : end]
+            if (found := label(raw.strip())) and found[0] == "part" and len(found[2].split()) >= 4
+            and not _SLOT.search(found[2])
+        ]  # fmt: skip
+        if len(told) >= 2:
+            source[i] = source[end] = ""
+            for k in range(i + 1, end):
+                source[k] = source[k].strip()
+        i = end + 1
 
 
 def _separators(source: list[str]) -> None:

@@ -83,6 +83,7 @@ def _soft_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
                 and (bool(part[2]) or text.startswith(("*", "_")))
             )
             or text.startswith(ARROWS)  # "→ Clinic cutover": the story for the line above
+            or re.match(r"--(?!-)", text)  # "-- shift-swap bot": a dash typed as a list, a note of its own
             or _LINK_START.match(text)
             or ASKS_START.match(text)
             or TAGS_LINE.fullmatch(text)

@@ -206,6 +206,7 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
     from_bold: set[int] = set()  # principle sections opened by a bold line, not a heading
     raised: set[int] = set()  # stories whose part headings sit a level above their title
     theirs: Section | None = None  # a "Questions to ask" heading: the headings after it are its lists
+    variants = False  # a question label read under the heading: its list is of one story's questions
     theirs_next = False
     titled: dict[int, Section] = {}  # a story titled by a "1. Name:" item -> the section holding it
     seen, asked_at = 0, -2  # lines read; the line the question just read was on
@@ -247,6 +248,7 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             made_bold = False
         heading = _HEADING.match(line.raw) if line.indent < 4 else None
         if heading and not TAG_LINE.match(line.raw):
+            variants = False
             level, name = len(heading.group(1)), heading_text(heading.group(2))
             is_title = level == 1 and not title
             if is_title:
@@ -350,7 +352,21 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             under and not parts_under and _told(Line(line.no, 0, line.item.group(2) or ""))
             and _another_item(lines, k, line.indent)  # one item alone is a sketch: the question's note
         )  # fmt: skip
-        parts_under = parts_under or told_under
+        # ... or part labels right after it, a short line naming the project between ("* Give me an
+        # example ...?", "when I worked on the booking app.", "situation: in 2021 we moved ...")
+        lead = lines[k - 1] if k else line
+        if not line.item and (said_label := label(line.raw)) and said_label[0] == "question":
+            # "**Question variants:**" then the list, under a story's own heading: the story below
+            # answers them all (a principle's "questions:" list is the principle's)
+            variants = current is None or current.kind != "principle"
+        parts_after = (
+            answer is None and asked is not None and not line.item and _opens_part(line) and not variants
+            and (asked_at == seen - 1 or (
+                asked_at == seen - 2 and not lead.item and label(lead.raw) is None
+                and len(clean(lead.raw).split()) <= 12
+            ))
+        )  # fmt: skip
+        parts_under = parts_under or told_under or parts_after
         if (
             (answer or parts_under)
             and asked is not None
