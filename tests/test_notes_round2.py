@@ -827,19 +827,21 @@ def test_the_twelfth_and_thirteenth_hands_keep_what_they_gained():
     """round2-blind11 (four layouts no earlier set had) and round2-blind12 (a new public file of each
     of the issue's four kinds), run once each on first sight: blind11 10/19 stories, 25/39
     questions, 8 invented, 4/11 links; blind12 13/22, 24/39, 4 invented, 17/17. After this round's
-    general fixes blind11 14/19, 39/39, 1, 9/16 and blind12 22/22, 39/39, 2, 31/31: held there."""
+    general fixes blind11 14/19, 39/39, 1, 9/16 and blind12 21/22, 39/39, 2, 31/31 (a project told in
+    the present tense, "I am training a model ...", is not read as told: "I'm still thinking about
+    which story fits" would be too): held there."""
     eleven = summary(check_folder(HERE / "round2-blind11"))
     assert eleven.stories_found >= 14 and eleven.questions_found >= 39
     assert len(eleven.invented) <= 1 and eleven.links_right >= 9
     twelve = summary(check_folder(HERE / "round2-blind12"))
-    assert twelve.stories_found >= 22 and twelve.questions_found >= 39
+    assert twelve.stories_found >= 21 and twelve.questions_found >= 39
     assert len(twelve.invented) <= 2 and twelve.links_right >= 31
 
 
 def test_story_files_with_depth_triggers_properties_and_attributed_questions():
     """blind11's and blind12's kinds, in other words: "## STORY N: TITLE (Theme)" with its question
     triggers, "+DEPTH" and "+LEARNING" parts and a TODO story whose question still counts; a project
-    note whose "**Status:**" and "**Stack:**" lines are properties, told in the present tense; a
+    note whose "**Status:**" and "**Stack:**" lines are properties; a
     numbered list of questions each tagged with the company that asked it, answered in items under
     it, one pointing at another by its number in a list numbered anew; and the headings after an
     empty "Questions to Ask" heading, which are its lists."""
@@ -853,7 +855,7 @@ def test_story_files_with_depth_triggers_properties_and_attributed_questions():
         'expiry in one calendar."\n\n## STORY 2: ROTA ARGUMENT (Conflict)\n\n### The Question Triggers\n'
         '- "Tell me about a disagreement with your manager"\n\n### THE STORY\n\nTODO - write it up\n\n'
         "## Projects\n\n### [[Returns sorter]]\n**Status:** In progress\n**Stack:** Python, DuckDB\n\n"
-        "Returned parcels sat at each depot for a week before anyone sorted them. I am training a model "
+        "Returned parcels sat at each depot for a week before anyone sorted them. I trained a model "
         "on past decisions so that the scanner suggests where each parcel goes. In the pilot the pile "
         "now clears in three days, and I want it under two before we roll it out.\n"
     )
@@ -910,3 +912,73 @@ def test_an_answer_typed_in_a_code_block_and_dashes_typed_as_a_list():
     assert story["title"] == "Tell me about a customer you won back."
     assert [b[:2] for b in story["bullets"]][-3:] == ["S:", "T:", "A:"]
     assert questions["Tell me about a customer you won back."]["stories"] == [story["id"]]
+
+
+def test_what_this_rounds_forms_must_leave_alone():
+    """A review's inputs for the cheat-sheet, story-file and attribution forms: each was misread by
+    a first version of them."""
+    notes = read(
+        "## Questions to ask the interviewer\n\n## Ownership\n- Tell me about a time you owned a problem.\n"
+        "### Story: Billing migration\n- **Situation:** Our AWS bill doubled in a year.\n"
+        "- **Action:** I tagged every resource and stopped idle clusters at night.\n"
+        "- **Result:** Cut the bill by ___% (check with finance).\n- Saved ___ hours of on-call a month.\n"
+        "**Team:** four of us\n- Priya - backend lead\n- Tom - SRE\n- Ana - product\n"
+        "### Story 2: Payments outage (Black Friday)\n**Signals:** error rate at 4%, p99 over 2s.\n\n"
+        "We paged the on-call and I rolled back the release.\n\n"
+        "**Triggers:** a config push and a cache flush.\n"
+        "## Dive Deep\n1. Tell me about a time you dug into data.\n"
+        "   - Use my Postgres story and focus on how I brought data to the table\n"
+        "   - Don't badmouth the manager, keep it about the decision\n"
+        "2. Tell me about a time you were wrong.\n   - Рекомендация: говорить медленнее\n"
+        "3. Tell me about a time you found a root cause.\n   - → same story as 1\n"
+        "- *Why this question* – they want to see that I act without being asked\n"
+        "## About me\nI'm still thinking about which story fits. I'm leaning towards the launch slip, but my "
+        "manager story might be better, and I am leading the payments team now.\n"
+    )
+    questions, stories = indexed(notes)
+    # nothing swallowed, nothing made up
+    assert set(stories) == {"Billing migration", "Payments outage (Black Friday)"}
+    billing = stories["Billing migration"]
+    assert len(billing["bullets"]) == 4 and "Priya - backend lead" in billing["notes"]
+    outage = stories["Payments outage (Black Friday)"]
+    said = " ".join(str(b) for b in outage["bullets"]) + " ".join(outage.get("notes", []))
+    assert "rolled back" in str(outage["bullets"]) and "config push" in said
+    assert set(questions) == {
+        "Tell me about a time you owned a problem.", "Tell me about a time you dug into data.",
+        "Tell me about a time you were wrong.", "Tell me about a time you found a root cause.",
+    }  # fmt: skip
+    assert "stories" not in questions["Tell me about a time you were wrong."]
+    assert "говорить медленнее" in " ".join(questions["Tell me about a time you were wrong."]["notes"])
+    assert not any("говорить" in line for line in notes.skipped)
+
+    notes = read(
+        "## Ownership\n1. Tell me about a mess you owned.\n   - Story: Flaky CI\n"
+        "2. Tell me about onboarding.\n3. Tell me about data work.\n   - Story: Old report\n"
+        "## Customer Obsession\n1. Tell me about a customer you delighted.\n   - → same story as 3\n"
+        "2. Tell me about listening.\n   - → #1 Flaky\n"
+        "3. Tell me about a redesign.\n   - Story: Onboarding redesign\n"
+        "### Story #1: Flaky CI\n- S: CI failed one run in five.\n- A: I fixed the three top causes.\n"
+        "### Story #1: Onboarding redesign\n- S: Onboarding took a week.\n- A: I cut it to a day.\n"
+        "### Story: Old report\n- S: The report was wrong.\n- A: I rebuilt it.\n"
+        "### Story: EU move\n- A: Steps:\n  1. Moved the US data over one weekend\n"
+        "  2. Same as 1, but for the EU region, with the privacy team on the call\n"
+    )
+    questions, stories = indexed(notes)
+    assert questions["Tell me about a customer you delighted."]["stories"] == ["onboarding-redesign"]
+    assert questions["Tell me about listening."]["stories"] == ["flaky-ci"]  # "#1" twice: by its name
+    assert "Same as 1, but for the EU region" in str(stories["EU move"]["bullets"])
+
+    notes = read(
+        "## Ownership\n\n**Tell me about a time you took on more than your role.**\n\nStory: Billing\n\n"
+        "**Tell me about a decision you made alone.**\n\n(no story yet)\n\n"
+        "**Tell me about a long-standing problem you fixed.**\n\nStory: Flaky CI\n\n"
+        "### Story: Flaky CI\n- S: CI failed.\n- A: I fixed it.\n### Story: Billing\n- S: Billing failed.\n"
+        "- A: I fixed it.\n"
+    )
+    questions, _ = indexed(notes)
+    assert "stories" not in questions["Tell me about a decision you made alone."]
+    assert notes.stories[0]["id"] == "flaky-ci"
+    from voice_coach.bank.notes.names import slug
+
+    assert slug("Café prep") == "caf-prep"  # as before: a re-import finds the ids it gave
+    assert slug("Ночной деплой") == "ночной-деплой"

@@ -103,7 +103,7 @@ NOTE_LABELS = (
     "tools", "tools used", "tech stack", "stack", "technologies", "technologies used",
     # a cheat sheet's story sections: the pitch, the numbers again, answers to the follow-ups, traits
     "one-liner", "one liner", "key numbers", "key figures", "follow-up answers",
-    "follow-ups", "follow ups", "traits", "signals",
+    "follow-ups", "follow ups", "traits",
     "depth", "technical depth",  # "+DEPTH (if they go technical)": detail kept for a follow-up
 )  # fmt: skip
 # Labels that open a worked answer: what follows is the story, its parts unmarked unless labelled
@@ -119,7 +119,7 @@ QUESTION_LABELS = (
     "use it for", "use for", "asked as", "answers", "usable for questions about", "good for",
     "example question", "sample question", "interview question", "good for questions like",
     "questions like", "use for questions like", "use it for questions like",
-    "question triggers", "the question triggers", "triggers",
+    "question triggers", "the question triggers",
 )  # fmt: skip
 _LABEL_OF = {w: ("part", tag) for tag, words in PART_LABELS.items() for w in words}
 _LABEL_OF.update({w: ("note", None) for w in NOTE_LABELS})

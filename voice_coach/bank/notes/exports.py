@@ -228,19 +228,18 @@ _LOCAL_WORDS = {
     "уроки": "Lessons",
     "ключевые цифры": "Key numbers",
     "черты": "Traits",
-    "сигналы": "Signals",
     "follow-up ответы": "Follow-up answers",
     "вопросы": "Questions",
-    "рекомендация": "Stories",
-    "рекомендации": "Stories",
     "ситуация": "Situation",
     "задача": "Task",
     "действия": "Action",
     "результат": "Result",
     "основная": "Primary",
     "запасная": "Backup",
-    "вопрос": "Question",
 }
+# "**Рекомендация:** #1 Conflict": a link only when it names a story's number
+_LOCAL_LINK = re.compile(r"(?i)^(\s*(?:[-*+]\s+)?(?:\*\*|__)?)рекомендаци[яи](?=\s*[:*_].*#\s*\d)")
+_LOCAL_COLUMNS = {"основная": "Primary", "запасная": "Backup", "вопрос": "Question"}
 _LOCAL = re.compile(
     r"(?i)^(\s*(?:#{1,6}\s+|[-*+]\s+)?(?:\*\*|__)?)("
     + "|".join(sorted(map(re.escape, _LOCAL_WORDS), key=len, reverse=True))
@@ -253,23 +252,28 @@ def _localized(source: list[str]) -> None:
     """Headings, labels and table columns of notes written in another language, in English words."""
     for i, raw in enumerate(source):
         raw = _LOCAL.sub(lambda m: m.group(1) + _LOCAL_WORDS[m.group(2).lower()], raw)
+        raw = _LOCAL_LINK.sub(lambda m: m.group(1) + "Stories", raw)  # advice ("Рекомендация: ...") stays
         if raw.lstrip().startswith("|"):
-            raw = _LOCAL_CELL.sub(lambda m: m.group(1) + _LOCAL_WORDS[m.group(2).lower()] + m.group(3), raw)
+            raw = _LOCAL_CELL.sub(lambda m: m.group(1) + _LOCAL_COLUMNS[m.group(2).lower()] + m.group(3), raw)
         source[i] = raw
 
 
 # "1. *Tidewell question* (https://...) – If you could ...": where the question was asked, before it
 _ATTRIBUTION = re.compile(
-    r"^(\s*(?:[-*+]|\d{1,3}[.)])\s+)\*[^*\n]{1,80}?\bquestions?\*\s*(?:\([^()\n]*\))?\s*\*?\s*[–—:-]\s*\*?"
+    r"^(\s*(?:[-*+]|\d{1,3}[.)])\s+)\*([^*\n]{1,80}?)\bquestions?\*\s*(?:\([^()\n]*\))?\s*\*?\s*[–—:-]\s*\*?"
 )
+_NOT_WHO = re.compile(r"(?i)\s*(?:why|what|how|follow|this|that|the|my|an?|sample|example|good|bad|likely)\b")
 
 
 def _attributions(source: list[str]) -> None:
     """A question list that says which company asked each: the question as asked (italics that
-    were never closed, "*Sorrel question* (url)* – *Tell me ...", left without a stray "*")."""
+    were never closed, "*Sorrel question* (url)* – *Tell me ...", left without a stray "*"). Only
+    a question after it, and never a label of the notes ("*Why this question* – they want ...",
+    "*Follow-up question* – What would you ...")."""
     for i, raw in enumerate(source):
         m = _ATTRIBUTION.match(raw)
-        if m:
+        asked = raw[m.end() :] if m else ""
+        if m and (_INTERVIEW_ASKS.match(asked) or "?" in asked) and not _NOT_WHO.match(m.group(2)):
             source[i] = m.group(1) + raw[m.end() :]
 
 
@@ -324,22 +328,36 @@ _NUMBER_REF = re.compile(
 
 def _numbered_refs(source: list[str]) -> None:
     """An answer that points at another numbered question ("→ 8 (the no half)", "same story as 5",
-    "Same answer as #2"): a link to the story told under that question, which bears its text."""
-    every = {m.group(1): m.group(2) for m in map(_NUMBERED_Q.match, source) if m}
-    asked: dict[str, list[str]] = {}  # the numbered lines read so far: a list numbered anew points within
-    above = ""  # the numbered line the pointer sits under: never the one it points at
+    "Same answer as #2", an item "1. → same story as 3."): a link to the story told under that
+    question, which bears its text. A list numbered anew under each heading points within itself."""
+    list_of: list[int] = []  # each line's list: a heading, or numbering that starts again, opens one
+    current = last = 0
+    for raw in source:
+        numbered = _NUMBERED_Q.match(raw)
+        if numbered and int(numbered.group(1)) <= last or not numbered and _ATX.match(raw):
+            current += 1
+        last = int(numbered.group(1)) if numbered else 0 if _ATX.match(raw) else last
+        list_of.append(current)
+    asked: list[tuple[int, int, str, str]] = []  # (line, list, number, text) of the numbered questions
+    for i, raw in enumerate(source):
+        numbered = _NUMBERED_Q.match(raw)
+        if numbered and not _NUMBER_REF.match(raw):
+            asked.append((i, list_of[i], numbered.group(1), numbered.group(2)))
     for i, raw in enumerate(source):
         ref = _NUMBER_REF.match(raw)
-        numbered = _NUMBERED_Q.match(raw)
-        if ref and (ref.group(2) in asked or ref.group(2) in every):
-            # "   1. → same story as 3.": an item that only points is no numbered question
-            if not numbered or ref.group(1).strip():
-                seen = [t for t in asked.get(ref.group(2), []) if t != above] or [every[ref.group(2)]]
-                source[i] = ref.group(1) + "→ " + seen[-1].strip('"“”')
-                continue
-        if numbered:
-            asked.setdefault(numbered.group(1), []).append(numbered.group(2))
-            above = numbered.group(2)
+        if not ref or (_NUMBERED_Q.match(raw) and not ref.group(1).strip()):
+            continue
+        # an item points with nothing after the number ("1. → same story as 3. (the cut)"); "3. Same as
+        # 2, but for the EU region" is a step of its own
+        if ref.group(1).strip() and not re.match(r"\s*(?:[.(]|$)", raw[ref.end() :]):
+            continue
+        above = next((q for q in reversed(asked) if q[0] < i), None)  # the question it sits under
+        mine = [q for q in asked if q[2] == ref.group(2) and q is not above]
+        same_list = [q for q in mine if q[1] == list_of[i]]
+        before = [q for q in mine if q[0] < i]
+        target = (same_list or before or mine or [None])[-1 if not same_list else 0]
+        if target is not None:
+            source[i] = ref.group(1) + "→ " + target[3].strip('"“”')
 
 
 def _card_refs(source: list[str]) -> None:

@@ -171,18 +171,22 @@ def link_named(
     first, a wiki link's alias by its note's other names (`same`); returns a line for each name that
     matches no story of the notes."""
     unknown = []
+    pointers: list[tuple[QuestionEntity, QuestionEntity]] = []
     for q in questions:
         for name in named.get(q["id"], []):
             sid = _story_for(name, stories)
-            number = re.match(r"#\d{1,2}\b", name)  # "#4 Priorities": the story numbered 4
-            others = (same or {}).get(name, set()) | (same or {}).get(number.group() if number else "", set())
+            others = set((same or {}).get(name, set()))
+            number = re.match(r"#\d{1,2}\b\s*", name)  # "#4 Priorities": the story numbered 4 ...
+            if number:
+                others |= (same or {}).get(number.group().strip(), set())
+                if name[number.end() :].strip():  # ... or, the number shared, the one named "Priorities"
+                    others.add(name[number.end() :].strip())
             for other in sorted(others - {name}) if sid is None else []:
                 sid = sid or _story_for(other, stories)
             pointed = (x for x in questions if x is not q and text_key(x["text"]) == text_key(name))
             asked = None if sid else next(pointed, None)
-            if asked is not None:  # "→ 8": the stories of the question it points at
-                have = q.setdefault("stories", [])
-                have.extend(s for s in asked.get("stories", []) if s not in have)
+            if asked is not None:  # "→ 8": the stories of the question it points at, once linked
+                pointers.append((q, asked))
                 continue
             if sid is None:
                 unknown.append(f"question '{q['text']}': its story '{name}' is not among the notes' stories")
@@ -191,4 +195,7 @@ def link_named(
                 story = next(s for s in stories if s["id"] == sid)
                 if q.get("principle") and q["principle"] not in story["principles"]:
                     story["principles"].append(q["principle"])  # the notes say it answers this one
+    for q, asked in pointers:  # "1. → same story as 3": 3 may be linked further down
+        have = q.setdefault("stories", [])
+        have.extend(s for s in asked.get("stories", []) if s not in have)
     return unknown

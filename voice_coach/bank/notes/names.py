@@ -5,7 +5,6 @@ apart so that headings, stories, questions and interviews all match names the sa
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from voice_coach.bank.markup import clean
@@ -13,24 +12,26 @@ from voice_coach.bank.model import Principle
 from voice_coach.tokens import content_tokens
 
 
-def _folded(text: str) -> str:
-    """Lower case, accents off Latin letters ("situación" -> "situacion"); other scripts kept, so
-    two Russian titles do not both become "x"."""
+def _words_of(text: str, joiner: str) -> str:
+    """The letters and digits of text, lower case, runs of anything else as joiner. Latin letters
+    with accents count as the rest ("Café prep" -> "caf-prep", the ids an import has always given,
+    so a re-import finds them); letters of other scripts are kept, so two Russian titles do not
+    both become "x"."""
     out = []
     for c in text.lower():
-        base = unicodedata.normalize("NFKD", c)[:1] or c
-        out.append(base if base.isascii() else c)  # "ó" -> "o"; "й" stays "й", not "и"
-    return "".join(out)
+        latin = (unicodedata.normalize("NFKD", c)[:1] or c).isascii()
+        out.append(c if (c.isascii() and c.isalnum()) or (c.isalnum() and not latin) else " ")
+    return joiner.join("".join(out).split())
 
 
 def slug(text: str, limit: int = 48) -> str:
-    s = re.sub(r"[\W_]+", "-", _folded(text)).strip("-")
+    s = _words_of(text, "-")
     return s[:limit].rstrip("-") or "x"
 
 
 def text_key(text: str) -> str:
     """A text as compared, whatever its case and punctuation ("Tell me ... team?" = "tell me ... team")."""
-    return re.sub(r"[\W_]+", " ", _folded(text)).strip()
+    return _words_of(text, " ")
 
 
 def new_id(text: str, used: set[str]) -> str:

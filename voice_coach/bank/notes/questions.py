@@ -198,6 +198,7 @@ def section_questions(
         if found and found[0] == "question" and found[2]:
             body = found[2]  # "**Question:** "Tell me ..."", "Q: ..."
         elif found or (not ln.item and not _asked_alone(body)):
+            linked = len(out)  # "(no story yet)" under a question closes it: a link below is not its
             continue  # "Situation.", "Tips:" are labels; a paragraph asks after a label or alone
         body, target = timing(body)
         body, *link = ARROW.split(body, maxsplit=1)

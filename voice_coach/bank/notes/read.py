@@ -104,12 +104,13 @@ _STORY_NUMBER = re.compile(r"^(?:story|история)\s*#\s*(\d{1,2})\s*[:.\-�
 
 def _story_numbers(found: list[Section]) -> dict[str, set[str]]:
     """ "#3" (and "#3 Failure") name the story headed "Story #3: ...": a cheat sheet's links."""
-    numbered = {}
+    numbered: dict[str, set[str]] = {}
     for section in found:
         m = _STORY_NUMBER.match(section.title) if section.kind == "story" else None
         if m:
-            numbered[f"#{m.group(1)}"] = {m.group(2).strip()}
-    return numbered
+            numbered.setdefault(f"#{m.group(1)}", set()).add(m.group(2).strip())
+    # numbered anew under each principle, a number names no one story (the word after it may)
+    return {number: titles for number, titles in numbered.items() if len(titles) == 1}
 
 
 def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:

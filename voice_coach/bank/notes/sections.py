@@ -44,7 +44,7 @@ _GENERIC = re.compile(
     re.I,
 )
 # competency themes people file questions under (not Amazon principles: no principle is invented)
-_THEME_WORDS = re.compile(
+THEME_WORDS = re.compile(
     r"\b(conflicts?|failures?|mistakes?|leadership|team ?work|collaboration|challenges?|successes|"
     r"communication|feedback|weakness(?:es)?|strengths?|motivation|self[- ]awareness|growth|influence|"
     r"ambiguity|prioriti[sz]ation|initiative|adaptability|problem[- ]solving|mentor(?:ing|ship)|"
@@ -132,7 +132,7 @@ def _classify(title: str, principles: list[Principle]) -> tuple[str, str | None]
         return "guide", None
     if _GENERIC.match(bare):
         return "generic", None
-    if _THEME_WORDS.search(bare) and "principle" not in low:
+    if THEME_WORDS.search(bare) and "principle" not in low:
         return "theme", None
     return "other", None
 
@@ -282,7 +282,13 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             while stack and stack[-1].level >= level:
                 stack.pop()
             kind, pid = _classify(name, principles)
-            if theirs is not None and (level < theirs.level or level == theirs.level and own[id(theirs)]):
+            # below it, its lists; beside it, only a list named for whom it asks ("### HR" after an
+            # empty "### Questions to Ask"); "## Ownership" after it is the notes again
+            beside = (
+                theirs is not None and level == theirs.level and not own[id(theirs)]
+                and _AUDIENCE.fullmatch(clean(name)) is not None
+            )  # fmt: skip
+            if theirs is not None and not (level > theirs.level or beside):
                 theirs = None
             if theirs is not None:
                 # "### Questions to Ask" then "### HR", "### Engineers": its lists, however leveled
@@ -348,10 +354,7 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
         parts_under = under and _opens_part(line)
         # ... or items under it that tell what happened, unlabelled ("1. At Heronry the publisher cut
         # our platforms ...", "2. I was the build lead ..."): the answer, an item a bullet
-        told_under = (
-            under and not parts_under and _told(Line(line.no, 0, line.item.group(2) or ""))
-            and _another_item(lines, k, line.indent)  # one item alone is a sketch: the question's note
-        )  # fmt: skip
+        told_under = under and not parts_under and _tells_event(lines, k, line.indent)
         # ... or part labels right after it, a short line naming the project between ("* Give me an
         # example ...?", "when I worked on the booking app.", "situation: in 2021 we moved ...")
         lead = lines[k - 1] if k else line
@@ -528,15 +531,14 @@ def heading_text(name: str) -> str:
 
 
 _FIRST_PERSON = re.compile(r"\b(?:I|we|my|our|We|My|Our)\b")
-# something the writer did: "I split the queue", "we found", "I'd already asked", "I was"; or is
-# doing: "I am training a small model on two years of decisions"
+# something the writer did: "I split the queue", "we found", "I'd already asked", "I was" (not what
+# they are doing: "I'm still thinking about which story fits", "I am leading the payments team")
 _DID = re.compile(
     r"\b(?:I|[Ww]e)(?:'d)?\s+(?:\w+ly\s+|had\s+|then\s+|also\s+|first\s+)?"
     r"(?:\w{2,}ed|was|were|had|did|went|took|made|built|ran|wrote|led|got|found|told|gave|set|put|kept|"
     r"brought|began|saw|knew|thought|felt|sent|spent|chose|drove|won|lost|left|met|paid|sold|split|"
     r"cut|shut|rebuilt|became|came|held|heard|said|sat|stood|taught|caught|bought|fought|dug|hit|let|"
     r"quit|rode|broke|spoke|grew|drew|overheard|rewrote|undertook|withdrew)\b"
-    r"|\b(?:I am|I'm|[Ww]e are|[Ww]e're)\s+(?:now\s+)?(?!going\b)\w{3,}ing\b"  # a project under way
 )
 
 
@@ -604,10 +606,28 @@ def _title_item(line: Line) -> str:
     return name if 1 <= len(name.split()) <= 8 else ""
 
 
-def _another_item(lines: list[Line], k: int, indent: int) -> bool:
-    """The next line with words is a list item beside lines[k]."""
-    nxt = next((ln for ln in lines[k + 1 :] if clean(ln.raw)), None)
-    return nxt is not None and nxt.item is not None and nxt.indent == indent
+def _tells_event(lines: list[Line], k: int, indent: int) -> bool:
+    """The items from lines[k] on, at its indent, tell what happened: two or more, the first in the
+    first person, one saying what the writer did ("I got both leads on one call"), none a note to
+    self ("Use my Postgres story and focus on how I brought data", "Don't badmouth ...")."""
+    items = []
+    for ln in lines[k:]:
+        if not clean(ln.raw):
+            continue
+        if ln.item is None or ln.indent < indent:
+            break
+        if ln.indent == indent:
+            items.append(clean(ln.item.group(2) or ""))
+    if len(items) < 2 or any(_REMINDER.match(t) for t in items):
+        return False
+    return _told(Line(lines[k].no, 0, items[0])) and any(_DID.search(t) for t in items)
+
+
+# a note to self under a question: what to say, use or stress, not what happened
+_REMINDER = re.compile(
+    r"(?i)^(?:use|focus|mention|talk|say|don'?t|do not|lead with|keep|remember|avoid|emphasi[sz]e|"
+    r"highlight|start|end with|explain|show|bring up|tell|pick|stress|make sure|try)\b"
+)
 
 
 def _told(line: Line) -> bool:
@@ -643,6 +663,11 @@ def _answered_headings(found: list[Section], own: dict[int, list[Line]]) -> None
 
 
 # a question the candidate asks the panel ("What should I ask them?", "Questions to ask Dana:")
+# whom the candidate's questions are for, as a list under "Questions to ask" is headed
+_AUDIENCE = re.compile(
+    r"(?i)(?:for |to )?(?:the )?(?:hr|recruiters?|engineers?|peers?|the team|team ?mates?|hiring managers?|"
+    r"managers?|interviewers?|panel|bar ?raisers?|directors?|skip[- ]levels?|founders?|leadership)"
+)
 THEIRS = re.compile(
     r"\bask (?:them|her|him|the (?:interviewers?|panel|hiring manager|recruiter))\b|\bto ask\b(?! for)"
     r"|\b(?:questions?|qs)(?: asked)? (?:for|to) (?:them|(?:the )?(?:interviewers?|panel))\b",

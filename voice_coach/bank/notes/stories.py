@@ -16,7 +16,7 @@ from voice_coach.bank.notes.entities import StoryEntity
 from voice_coach.bank.notes.lines import RULE, TAGS_LINE, Line, sentences
 from voice_coach.bank.notes.names import match_principle, new_id
 from voice_coach.bank.notes.questions import question_heading
-from voice_coach.bank.notes.sections import STORY, Section, asks, bare_title
+from voice_coach.bank.notes.sections import STORY, THEME_WORDS, Section, asks, bare_title
 from voice_coach.bank.notes.shape import yaml_shape
 
 # story headings that name no story ("Example answer", "Story"): the question it answers does
@@ -67,6 +67,7 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
     seen_any = False
     columns: list = []  # a table's header of part labels, when its parts are columns
     split = prose  # after an answer label, or in a write-up: a paragraph gives a bullet per sentence
+    block = False  # the last label stands over the lines below it, its text not on its own line
 
     def add(node: dict, indent: int | None) -> None:
         nonlocal stack
@@ -86,7 +87,7 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
     # "A: ..." with no S, T or R anywhere is the answer to a question (Q/A), not an Action
     letters = {m.group(1) for ln in lines if (m := _LETTER.match(clean(ln.raw)))}
     answer_only = letters == {"A"}
-    for ln in lines:
+    for at, ln in enumerate(lines):
         text = ln.raw
         if answer_only and _LETTER.match(clean(text)):
             text = "**Answer:** " + clean(text)[2:].lstrip(" :.)")
@@ -146,7 +147,9 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
         bold_only = not m and re.fullmatch(r"(\*\*|__)(.+?)(\*\*|__):?", raw.strip())
         if found:
             kind, tag, rest = found
-            if kind == "note" and rest and not m and _PROPERTY.match(clean(unadorned(raw)).lower()):
+            listed = next((x.item is not None for x in lines[at + 1 :] if clean(x.raw)), False)
+            property_line = kind == "note" and rest and not m and not listed  # "**Team:** four" + a list
+            if property_line and _PROPERTY.match(clean(unadorned(raw)).lower()):
                 out.notes.append(clean(rest))  # "**Status:** Shipped (2023)": a property, this line only
                 continue
             if kind in ("part", "answer"):
@@ -160,13 +163,14 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
             part = tag if kind == "part" else part
             if not (m and rest):
                 stack = []  # what follows a label starts at the top level
+            block = not rest  # "### Follow-up answers" over what follows, not "**Summary:** one line"
             if not rest:
                 label_indent = ln.indent if m else None
                 continue
             raw, found_rest = rest, True
         else:
             found_rest = False
-            if bold_only and mode == "notes" and clean(raw).rstrip("\"”'").endswith("?"):
+            if bold_only and mode == "notes" and block and clean(raw).rstrip("\"”'").endswith("?"):
                 out.notes.append(clean(raw))  # '**"What if the pilot had passed?"**' among follow-up answers
                 continue
             if bold_only and not found:
@@ -258,13 +262,27 @@ _TITLE_LP = re.compile(
 )
 _TITLE_TAIL = re.compile(r"\s+[—–|-]\s+([^—–|]+)$")
 _TITLE_BRACKET = re.compile(r"\s*[(（]([^()（）]{3,80})[)）]\s*$")  # "... (Think Big)", full-width too
-_TO_DO = re.compile(r"(?i)^(?:todo|tbd|tbc|to do|fill (?:this )?in|coming soon)\b")
-_BLANK = re.compile(r"_{3,}|\.{5,}")  # a gap left to fill in, before markup is cleaned off
+_TO_DO = re.compile(r"(?i)^(?:todo|tbd|tbc|fill (?:this )?in|coming soon)\b")  # not "To do this I ..."
+# a gap left to fill in ("a limit of ___ minutes"), before markup is cleaned off ("___Situation:___"
+# is bold italics)
+_BLANK = re.compile(r"(?<![\w_])_{3,}(?![\w_])")
 _PLACEHOLDER = re.compile(r"\s*\[[^\]]*\]\s*|\s*")  # a template's "[Your story here]", or nothing
 _FIT = re.compile(r"(?i)\b(?:lps?|leadership principles?|principles?)\s+fit\s*:\s*(.+)$|^maps to\s*:\s*(.+)$")
 # the category a numbered story's heading gives it in brackets: "(Incident)", "(Influence/Collaboration)"
 _STORY_TAG = re.compile(r"\s*\(([A-Za-z][A-Za-z&' ]*(?:\s*/\s*[A-Za-z][A-Za-z&' ]*)*)\)\s*$")
 _CARD = re.compile(r"^(?:card|story|example|s)\s*#?\d+\s*[-–—:.]\s*", re.I)
+
+
+def _is_tag(title: str, bracket: str, principles: list[Principle]) -> bool:
+    """A bracket after a story's title files it ("(Influence/Collaboration)", "(Conflict)", "(Ownership)",
+    or, set apart by its case, "THE CODE REVIEW I WAS WRONG ABOUT (Incident)"), rather than finishing
+    it ("(Black Friday)", "(Stripe to Adyen)")."""
+    shouted = title.isupper() and not bracket.isupper()
+    return (
+        shouted
+        or _all_principles(bracket, principles)
+        or all(THEME_WORDS.search(part) for part in re.split(r"\s*/\s*", bracket))
+    )
 
 
 def _all_principles(text: str, principles: list[Principle]) -> bool:
@@ -298,6 +316,8 @@ def section_story(
     title = re.sub(r"(?<=\w)\s+\[[A-Za-z][\w &/-]{1,30}\]$", "", title)  # "... rewrite [Conflict]" too
     title = _CARD.sub("", title)  # "Card 1 – Crane permit mixup"
     tag = _STORY_TAG.search(title) if match and match.group(1) else None
+    if tag and not _is_tag(title[: tag.start()], tag.group(1), principles or []):
+        tag = None  # "Story 2: Payments outage (Black Friday)": part of the title
     if tag and title[: tag.start()].strip():  # "STORY 1: THE DOUBLE-CHARGED TICKETS (Incident)"
         title = title[: tag.start()].rstrip()
         if _all_principles(tag.group(1), principles or []):
@@ -335,8 +355,11 @@ def section_story(
     # "[Use template]", "TODO - pick between the rota argument and the fare-cap one"
     unwritten = all(_PLACEHOLDER.fullmatch(t) or _TO_DO.match(t) for t in (n.get("text", "") for n in nodes))
     # a quiz to fill in ("1. **Conflict:** a pilot with a limit of ___ minutes") is no telling either
+    # (a story told with a number still to check, "Cut the bill by ___%", is a story: it has a
+    # Situation or an Action)
     blanks = sum(bool(_BLANK.search(ln.raw)) for ln in section.lines)
-    unwritten = unwritten or blanks >= max(2, len(nodes) // 2)
+    told = any(n.get("star") in ("S", "T", "A") for n in nodes)
+    unwritten = unwritten or (blanks >= max(2, len(nodes) // 2) and not told)
     if not nodes or unwritten or _PLACEHOLDER.fullmatch(title):  # "## Story #2: [Your Story Here]"
         return None, parts
     sid = new_id(title, used)
