@@ -105,6 +105,7 @@ NOTE_LABELS = (
     "one-liner", "one liner", "key numbers", "key figures", "follow-up answers",
     "follow-ups", "follow ups", "traits",
     "depth", "technical depth",  # "+DEPTH (if they go technical)": detail kept for a follow-up
+    "nugget", "the nugget", "headline",  # the one sentence said before the story
 )  # fmt: skip
 # Labels that open a worked answer: what follows is the story, its parts unmarked unless labelled
 ANSWER_LABELS = (
@@ -150,6 +151,9 @@ def label(text: str) -> tuple[str, str | None, str] | None:
     t = re.sub(r"^[\[(]([STAR]|\+\s*R)[\])]\s+(?=\S)", r"\1: ", t)  # "[S] At 06:10 ...", "[+R] I'd ..."
     t = re.sub(r"^([A-Za-z+][A-Za-z'’ ]{0,40}?)\s*[▸►»]\s*", r"\1: ", t)  # "Situation ▸ ...", "+R ▸"
     t = re.sub(r"^([STAR])\s*/\s*[STAR](?=\s*[:.\-–—])", r"\1", t)  # "S/T: ...": told as one, a Situation
+    t = re.sub(
+        r"^([A-Za-z]{3,}[A-Za-z' ]*?)\s*/\s*[A-Za-z]{3,}[A-Za-z' ]*?(?=\s*:)", r"\1", t
+    )  # "Reflection / Lessons:"
     t = re.sub(r"^\+\s*R\b", "Reflection", t)  # STAR+R: the "+R" line is the story's reflection
     t = re.sub(r"^\+\s*(?=[A-Za-z]{2})", "", t)  # "+LEARNING", "+DEPTH": a part added to STAR
     t = re.sub(r"^([*_])([A-Za-z][\w' ]{0,40}:?)\1(?=\s|:|$)", r"\2", t)  # "_Reflection:_ ..."

@@ -118,8 +118,12 @@ def link_notes(
 
     vocab = {s["id"]: words(s) for s in stories}
     generic = {"tell", "story", "about", "time", "team", "work"}
+    titles = {s["id"]: content_tokens(s["title"]) for s in stories}
     for q in questions:
         for note in q.get("notes", []):
+            for sid in _named_by_start(note, titles, generic):
+                if sid not in q.get("stories", []):
+                    q.setdefault("stories", []).append(sid)
             want = set(content_tokens(note)) - generic
             if len(want) < min_shared:
                 continue
@@ -159,6 +163,21 @@ def wiki_names(text: str) -> dict[str, set[str]]:
         if alias.strip():
             group.add(alias.strip())
     return {name: group for group in groups.values() for name in group}
+
+
+def _named_by_start(note: str, titles: dict[str, list[str]], generic: set[str]) -> list[str]:
+    """The stories a note names by the first words of their titles, in its order ("Lua hooks - first
+    estimate was two weeks", "Brayford Heights floor plans, or the Kilnworth crash if ..."): a piece
+    of the note whose first two words are in one title, the first in that title alone."""
+    found = []
+    for piece in re.split(r"\s*(?:,|;|\(|\s[-–—]\s|\bor\b|\band\b)\s*", note):
+        words = [w for w in content_tokens(piece) if w not in generic and w not in {"again", "the"}]
+        if len(words) < 2:
+            continue
+        holders = [sid for sid, t in titles.items() if words[0] in t]
+        if len(holders) == 1 and words[1] in titles[holders[0]] and holders[0] not in found:
+            found.append(holders[0])
+    return found
 
 
 def link_named(

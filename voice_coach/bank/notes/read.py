@@ -113,12 +113,30 @@ def _story_numbers(found: list[Section]) -> dict[str, set[str]]:
     return {number: titles for number, titles in numbered.items() if len(titles) == 1}
 
 
+_CATEGORIES = re.compile(r"(?i)^#{1,6}\s+(?:story |my )?categor(?:y|ies)(?: list)?\s*$")
+_LISTED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.+?)\s*$")
+
+
+def _categories(text: str) -> frozenset:
+    """The categories a "## Categories" list names, lower case: "### Migration – Moving billing ..."
+    is then a story of that category, titled after the dash."""
+    names: set[str] = set()
+    listing = False
+    for raw in text.splitlines():
+        if raw.lstrip().startswith("#"):
+            listing = bool(_CATEGORIES.match(raw.strip()))
+        elif listing and (item := _LISTED.match(raw)):
+            names.add(clean(item.group(1)).split(":")[0].strip().lower())
+    return frozenset(n for n in names if n)
+
+
 def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
     """Parse one notes file into bank entities."""
     result = Notes()
     same = wiki_names(text)  # before `text` names each question asked below
     title, found, skipped = sections(text, principles)
     same.update(_story_numbers(found))
+    categories = _categories(text)
     result.skipped = skipped
     counter: dict[str, int] = {}
     used: set[str] = set()
@@ -140,7 +158,7 @@ def read_notes(text: str, principles: list[Principle], loop_id: str) -> Notes:
                 )
             result.stories.extend(_table_stories(section, used))
         elif section.kind in ("story", "question"):
-            story, parts = section_story(section, used, principles)
+            story, parts = section_story(section, used, principles, categories)
             asked = list(parts.questions)
             if section.kind == "question":
                 asked.insert(0, question_heading(section.title))

@@ -349,9 +349,11 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
         # theme's ("- **S/T:** A backend engineer ...", "- **A:**", "- **R:** ...")
         under = (
             answer is None and asked is not None and asked_at == seen - 1 and numbered_at is not None
-            and line.item is not None and line.indent > numbered_at
+            and line.item is not None
+            # nested under it, or a bulleted list right after it ("1. Tell me ..." then "- Situation: ...")
+            and (line.indent > numbered_at or line.indent == numbered_at and line.item.group(1) in "-*+")
         )  # fmt: skip
-        parts_under = under and _opens_part(line)
+        parts_under = under and (_opens_part(line) or _note_before_parts(lines, k))
         # ... or items under it that tell what happened, unlabelled ("1. At Heronry the publisher cut
         # our platforms ...", "2. I was the build lead ..."): the answer, an item a bullet
         told_under = under and not parts_under and _tells_event(lines, k, line.indent)
@@ -423,6 +425,11 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             own[id(current)] = []
             continue
         question = _question_line(line)
+        top = stack[-1] if len(stack) == 1 else None
+        if question and line.item and current is None and top and top.kind == "other" and top.title == title:
+            # numbered questions straight under the document's title: its questions, one theme
+            top.kind, top.theme, current = "theme", theme_name(title), top
+            skipped.pop(top.line, None)
         if question and not stack and line.item:
             # notes with no heading at all, only numbered questions and their answers: one theme
             current = Section("theme", "Notes", 1, line.no, theme=theme_name(title or "Notes"))
@@ -707,6 +714,14 @@ def _unread_story(lines: list[Line]) -> str:
     if first_person >= 3:
         return "no STAR parts are marked; open them with 'Situation:', 'Task:', 'Action:', 'Result:'"
     return ""
+
+
+def _note_before_parts(lines: list[Line], k: int) -> bool:
+    """An item that is a note label, a part straight after it ("- Nugget: the one sentence first",
+    then "- Situation: ..."): the note opens the answer."""
+    found = label(lines[k].item.group(2) or "") if lines[k].item else None
+    after = next((ln for ln in lines[k + 1 :] if clean(ln.raw)), None)
+    return bool(found and found[0] == "note" and after is not None and _opens_part(after))
 
 
 def _opens_part(line: Line) -> bool:

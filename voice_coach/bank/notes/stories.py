@@ -273,6 +273,22 @@ _STORY_TAG = re.compile(r"\s*\(([A-Za-z][A-Za-z&' ]*(?:\s*/\s*[A-Za-z][A-Za-z&' 
 _CARD = re.compile(r"^(?:card|story|example|s)\s*#?\d+\s*[-–—:.]\s*", re.I)
 
 
+_STATUS = re.compile(
+    r"(?i)\s*\((rough|draft|wip|todo|tbd|unfinished|incomplete|needs work|(?:work )?in progress)\)\s*$"
+)
+
+
+def _name_line(text: str) -> bool:
+    """A story's name on the first line under the question it answers ("Corran Wharf room tour",
+    "Kilnworth: export crash (reproduced it on the client's laptop)"): short, no sentence, no label."""
+    bare = re.sub(r"\s*\([^()]*\)$", "", text).strip()
+    listed = bare.count(",") >= 2  # "Competencies: People Management, Communication, Judgment"
+    return (
+        1 <= len(bare.split()) <= 10 and not listed and not re.search(r"[.?!]$", bare)
+        and not asks(bare) and not label(bare)
+    )  # fmt: skip
+
+
 def _is_tag(title: str, bracket: str, principles: list[Principle]) -> bool:
     """A bracket after a story's title files it ("(Influence/Collaboration)", "(Conflict)", "(Ownership)",
     or, set apart by its case, "THE CODE REVIEW I WAS WRONG ABOUT (Incident)"), rather than finishing
@@ -298,7 +314,10 @@ def _all_principles(text: str, principles: list[Principle]) -> bool:
 
 
 def section_story(
-    section: Section, used: set[str], principles: list[Principle] | None = None
+    section: Section,
+    used: set[str],
+    principles: list[Principle] | None = None,
+    categories: frozenset = frozenset(),
 ) -> tuple[StoryEntity | None, StoryParts]:
     """The story of a section, and what else it holds (the questions it lists, asked of this
     story). Its principles: its section's, and those it names under an "LPs:" / "Principles:"
@@ -344,8 +363,18 @@ def section_story(
     if tail and section.kind != "question" and _all_principles(tail.group(1), principles or []):
         title = title[: tail.start()]
         parts.principles.append(tail.group(1))
+    filed = re.match(r"^(.{2,40}?)\s+[–—-]\s+(\S.*)$", title)  # "Migration – Moving billing off MySQL"
+    if filed and filed.group(1).strip().lower() in categories:
+        title = filed.group(2)
+        parts.notes.insert(0, f"Theme: {filed.group(1).strip()}")
+    status = _STATUS.search(title)  # "Shrinking the log bill (rough)"
+    if status and title[: status.start()].strip():
+        title = title[: status.start()].rstrip()
+        parts.notes.insert(0, f"Status: {status.group(1)}")
     if section.kind == "question":
         title = question_heading(section.title)
+        if first and parts.answered and _name_line(first):  # "## Who was the hardest client ...?"
+            title, first = re.sub(r"\s*\([^()]*\)$", "", first), None  # then "Corran Wharf room tour"
     elif _UNNAMED.match(bare_title(title)) and parts.questions:
         title = parts.questions[0].rstrip(".?")
     if not title:
