@@ -200,7 +200,8 @@ def match_bullets(
 ) -> list[BulletMatch]:
     """Each bullet's best window that is evidence for it. A window counts for the bullet it matches
     best (by_place: a near tie goes to the bullet whose place in the story is nearest the window's
-    in the answer), and also for another bullet whose words it says (see _also_told); a clause
+    in the answer), and also for another bullet whose words it says (see _also_told) or that is its
+    parent or sub-bullet (_family_told); a clause
     window only for a bullet it matches clearly above the rest."""
     bullets = story.all_bullets()
     wins = [w for w in windows(sents) if clauses or not w.clause]
@@ -229,6 +230,7 @@ def match_bullets(
     if wins:
         counts[best_for_window, np.arange(len(wins))] = True
         counts |= _also_told(bullets, texts, table)
+        counts |= _family_told(bullets, table, best_for_window)
         counts &= ~is_clause[None, :] | _clearly_one(table)
     general = [speaks_generally(s.text) for s in sents]
     # who speaks is a sentence's: a clause or a run-on's piece ("the boss liked the idea of using it
@@ -287,6 +289,30 @@ def _also_told(bullets: list[Bullet], windows_text: list[str], table: np.ndarray
     words = LexicalScorer()
     words.fit(texts)
     return (table >= ALSO_FLOOR) & (words.matrix(texts, windows_text) >= ALSO_WORDS)
+
+
+# A window that goes to one bullet also tells that bullet's parent or sub-bullet when it matches it
+# at FAMILY_FLOOR: the user's notes nest their facts ("It became clear the new direction was:" over
+# "Deeply rooted in what the new PM had delivered ..."), and a sentence tells a bullet with its
+# sub-bullets. Own tuning set: recall 0.792 -> 0.822, precision 0.948 -> 0.949 (0.45: 0.833 at
+# 0.941); held out, looked at once: 0.793 -> 0.805 at 0.949 -> 0.936; the shipped sets, flat, the
+# same. Siblings were tried too: every top-level bullet is a sibling, precision 0.87.
+FAMILY_FLOOR = 0.5
+
+
+def _family_told(bullets: list[Bullet], table: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """(bullet, window) pairs where the window tells the parent or a sub-bullet of the bullet it went to."""
+    index = {id(b): i for i, b in enumerate(bullets)}
+    kin: list[set[int]] = [set() for _ in bullets]
+    for parent in bullets:
+        for child in parent.children:
+            kin[index[id(parent)]].add(index[id(child)])
+            kin[index[id(child)]].add(index[id(parent)])
+    out = np.zeros(table.shape, dtype=bool)
+    for w, o in enumerate(owner):
+        for b in kin[int(o)]:
+            out[b, w] = table[b, w] >= FAMILY_FLOOR
+    return out
 
 
 def _clearly_one(table: np.ndarray) -> np.ndarray:
