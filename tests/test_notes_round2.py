@@ -896,14 +896,14 @@ def test_story_files_with_depth_triggers_properties_and_attributed_questions():
 
 def test_an_answer_typed_in_a_code_block_and_dashes_typed_as_a_list():
     """blind11's per-principle notes, in other words: an answer typed into a code block under its
-    question ("situation:", "task:", "activity:" lines after a line naming the project) is the
+    question ("situation:", "task:", "action:" lines after a line naming the project) is the
     question's story; "-- name" lines under a question are notes, not words of the question; a
     template in a code block ("Situation: At [Company] ...") stays a template."""
     notes = read(
         "## 1: Customer Obsession\n> questions:\n* Tell me about a customer you won back.\n```\n"
         "  the pharmacy app.\nsituation: in 2022 refill reminders went out a day late for a month.\n"
         " task: get the reminders on time without a new release\n"
-        " activity: I moved every reminder job to UTC and watched the send log for a week.\n```\n\n"
+        " action: I moved every reminder job to UTC and watched the send log for a week.\n```\n\n"
         "## 3. Invent & simplify\n* Tell me about something you built that nobody asked for\n"
         "    -- rota bot\n    -- label printer fix\n\n"
         "## 4. Bias for Action\n```\nSituation: At [Company], during [project], [what was happening]\n"
@@ -1037,3 +1037,42 @@ def test_nuggets_named_answers_categories_and_short_names():
         and "Row counts caught more than the tests did." in invoices["notes"]
     )
     assert "Status: rough" in stories["Shrinking the log bill"]["notes"]
+
+
+def test_what_the_nugget_and_name_line_forms_must_leave_alone():
+    """A second review's inputs: each was misread by a first version of blind13's forms."""
+    notes = read("# Questions to ask the interviewer\n1. What does success look like in 90 days?\n")
+    assert notes.questions == []
+    notes = read(
+        "# Payments outage\n1. Tell me about a time you handled a crisis.\n2. Tell me about acting fast.\n\n"
+        "- Situation: Card payments failed for an hour.\n- Action: I rolled back the gateway config.\n"
+        "- Result: Recovered in 20 minutes.\n"
+    )
+    assert [s["title"] for s in notes.stories] == ["Payments outage"]
+    notes = read(
+        "## Ownership\n### Kafka migration\n- Situation: Our queue fell over weekly.\n"
+        "- Action: I moved us to Kafka.\n"
+        "### Tell me about a time you simplified something\n"
+        "- Not Kafka migration, too technical for this panel\n"
+        "## Tell me about a time you failed\nKeep it under two minutes\n- Situation: I missed a date.\n"
+        "- Action: I told the team the same day.\n- Result: We shipped a week late.\n"
+        "## Tell me about a risk you took\nPayment fallback (Acme, 2022)\n"
+        "- Situation: The provider was flaky.\n"
+        "- Action: I added a second provider.\n## STAR template\n```\n"
+        "Situation: Set the scene and give the necessary context.\n"
+        "Task: Describe what your responsibility was in that situation.\n```\n"
+        "## Week plan\n- Monday\n  - Activity: mock interview with Sam, focus on conflict stories\n"
+        "- Tuesday\n  - Activity: rewrite the failure story and time it\n"
+    )
+    questions, stories = indexed(notes)
+    assert "stories" not in questions["Tell me about a time you simplified something"]
+    assert "Tell me about a time you failed" in stories  # "Keep it under two minutes" is a reminder
+    fallback = stories["Payment fallback"]
+    assert "Acme, 2022" in fallback["notes"]
+    assert set(stories) == {"Kafka migration", "Tell me about a time you failed", "Payment fallback"}
+    notes = read(
+        "### Story: Outage\n- Situation: Card payments failed on Black Friday. The fix was obvious\n"
+        "  -- roll back -- but nobody wanted to own the call.\n- Task/Action: I ran the rollback myself.\n"
+    )
+    (story,) = notes.stories
+    assert len(story["bullets"]) == 2

@@ -61,8 +61,6 @@ PART_LABELS = {
     "A": (
         "action",
         "actions",
-        "activity",  # STAR as "Situation, Task, Activity, Result"
-        "activities",
         "approach",
         "what i did",
         "the actions",
@@ -133,6 +131,11 @@ _BOLD_WORD = re.compile(r"^(\*\*|__)([A-Za-z][A-Za-z'’ ]{0,30}?)\.?(\*\*|__)(?
 _WORD_LABEL = re.compile(r"^([A-Za-z][A-Za-z'’ -]{0,40}?)\s*(?::|\s[-–—]\s|\s*$)\s*(.*)$")
 
 
+def _same_label(one: str, two: str) -> bool:
+    a, b = _LABEL_OF.get(one.strip().lower()), _LABEL_OF.get(two.strip().lower())
+    return a is not None and b is not None and a == b
+
+
 def label(text: str) -> tuple[str, str | None, str] | None:
     """('part', 'S', rest), ('note', None, rest), ('question', None, rest) or ('answer', None, rest)
     when the text opens with a label ('**Situation:** ...', 'Task -', '(A) ...', 'S: ...',
@@ -151,9 +154,9 @@ def label(text: str) -> tuple[str, str | None, str] | None:
     t = re.sub(r"^[\[(]([STAR]|\+\s*R)[\])]\s+(?=\S)", r"\1: ", t)  # "[S] At 06:10 ...", "[+R] I'd ..."
     t = re.sub(r"^([A-Za-z+][A-Za-z'’ ]{0,40}?)\s*[▸►»]\s*", r"\1: ", t)  # "Situation ▸ ...", "+R ▸"
     t = re.sub(r"^([STAR])\s*/\s*[STAR](?=\s*[:.\-–—])", r"\1", t)  # "S/T: ...": told as one, a Situation
-    t = re.sub(
-        r"^([A-Za-z]{3,}[A-Za-z' ]*?)\s*/\s*[A-Za-z]{3,}[A-Za-z' ]*?(?=\s*:)", r"\1", t
-    )  # "Reflection / Lessons:"
+    pair = re.match(r"^([A-Za-z]{3,}[A-Za-z' ]*?)\s*/\s*([A-Za-z]{3,}[A-Za-z' ]*?)(?=\s*:)", t)
+    if pair and _same_label(pair.group(1), pair.group(2)):
+        t = pair.group(1) + t[pair.end() :]  # "Reflection / Lessons:", "Result/Impact:" (not "Task/Action:")
     t = re.sub(r"^\+\s*R\b", "Reflection", t)  # STAR+R: the "+R" line is the story's reflection
     t = re.sub(r"^\+\s*(?=[A-Za-z]{2})", "", t)  # "+LEARNING", "+DEPTH": a part added to STAR
     t = re.sub(r"^([*_])([A-Za-z][\w' ]{0,40}:?)\1(?=\s|:|$)", r"\2", t)  # "_Reflection:_ ..."

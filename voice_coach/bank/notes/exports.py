@@ -300,7 +300,9 @@ def _story_fences(source: list[str]) -> None:
             if (found := label(raw.strip())) and found[0] == "part" and len(found[2].split()) >= 4
             and not _SLOT.search(found[2])
         ]  # fmt: skip
-        if len(told) >= 2:
+        # told, not instructions ("Situation: Set the scene and give the context."): someone says I or we
+        mine = any(re.search(r"\b(?:I|[Ww]e|[Mm]y|[Oo]ur)\b", found[2]) for found in told)
+        if len(told) >= 2 and mine:
             source[i] = source[end] = ""
             for k in range(i + 1, end):
                 source[k] = source[k].strip()

@@ -15,7 +15,7 @@ from voice_coach.bank.model import Principle
 from voice_coach.bank.notes.entities import InterviewEntity, QuestionEntity, RubricEntity, StoryEntity
 from voice_coach.bank.notes.lines import LIMIT_OVER_TARGET, RULE, timing
 from voice_coach.bank.notes.names import match_principle, slug, text_key
-from voice_coach.bank.notes.sections import Section
+from voice_coach.bank.notes.sections import Section, asks
 from voice_coach.tokens import content_tokens
 
 _MINUTES = re.compile(r"(\d{1,3})\s*(?:min|mins|minutes)\b", re.I)
@@ -118,7 +118,8 @@ def link_notes(
 
     vocab = {s["id"]: words(s) for s in stories}
     generic = {"tell", "story", "about", "time", "team", "work"}
-    titles = {s["id"]: content_tokens(s["title"]) for s in stories}
+    # a story titled by the question it answers is named by no note's first words
+    titles = {s["id"]: content_tokens(s["title"]) for s in stories if not asks(s["title"])}
     for q in questions:
         for note in q.get("notes", []):
             for sid in _named_by_start(note, titles, generic):
@@ -165,6 +166,9 @@ def wiki_names(text: str) -> dict[str, set[str]]:
     return {name: group for group in groups.values() for name in group}
 
 
+_REFUSED = re.compile(r"(?i)(?:not|no|never|avoid|don'?t|instead of|rather than|skip)\b")
+
+
 def _named_by_start(note: str, titles: dict[str, list[str]], generic: set[str]) -> list[str]:
     """The stories a note names by the first words of their titles, in its order ("Lua hooks - first
     estimate was two weeks", "Brayford Heights floor plans, or the Kilnworth crash if ..."): a piece
@@ -172,7 +176,7 @@ def _named_by_start(note: str, titles: dict[str, list[str]], generic: set[str]) 
     found = []
     for piece in re.split(r"\s*(?:,|;|\(|\s[-–—]\s|\bor\b|\band\b)\s*", note):
         words = [w for w in content_tokens(piece) if w not in generic and w not in {"again", "the"}]
-        if len(words) < 2:
+        if len(words) < 2 or _REFUSED.match(piece.strip()):  # "Not Kafka migration, too technical"
             continue
         holders = [sid for sid, t in titles.items() if words[0] in t]
         if len(holders) == 1 and words[1] in titles[holders[0]] and holders[0] not in found:

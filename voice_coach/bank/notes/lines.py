@@ -83,7 +83,9 @@ def _soft_lines(lines: list[str]) -> list[tuple[int, list[str]]]:
                 and (bool(part[2]) or text.startswith(("*", "_")))
             )
             or text.startswith(ARROWS)  # "→ Clinic cutover": the story for the line above
-            or re.match(r"--(?!-)", text)  # "-- shift-swap bot": a dash typed as a list, a note of its own
+            # "-- shift-swap bot": a dash typed as a list, a note of its own ("-- roll back -- but": a
+            # sentence's dashes, wrapped)
+            or (re.match(r"--(?!-)", text) and not re.search(r"\s--(?:\s|$)", text[2:]))
             or _LINK_START.match(text)
             or ASKS_START.match(text)
             or TAGS_LINE.fullmatch(text)

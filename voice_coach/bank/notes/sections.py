@@ -212,6 +212,9 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
     seen, asked_at = 0, -2  # lines read; the line the question just read was on
     numbered_at: int | None = None  # the indent of that question when it is a numbered item
     lines = note_lines(text)
+    # two or more numbered questions each answered right below it, parts marked: a Q&A sheet, not
+    # one story's file that lists the questions it answers above its parts
+    qa_document = _answered_questions(lines) >= 2
     for k, line in enumerate(lines):
         seen += 1
         if line.code:
@@ -347,11 +350,12 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                 answer = clean(said_item.raw)
         # "1. Tell me about ..." with its STAR parts in items under it: a story of its own, not the
         # theme's ("- **S/T:** A backend engineer ...", "- **A:**", "- **R:** ...")
+        # nested under it, or, in a Q&A sheet, a bulleted list right after it ("1. Tell me ..." then
+        # "- Situation: ...")
+        beside_it = qa_document and line.indent == numbered_at and line.raw[:1] in ("-", "*", "+")
         under = (
             answer is None and asked is not None and asked_at == seen - 1 and numbered_at is not None
-            and line.item is not None
-            # nested under it, or a bulleted list right after it ("1. Tell me ..." then "- Situation: ...")
-            and (line.indent > numbered_at or line.indent == numbered_at and line.item.group(1) in "-*+")
+            and line.item is not None and (line.indent > numbered_at or beside_it)
         )  # fmt: skip
         parts_under = under and (_opens_part(line) or _note_before_parts(lines, k))
         # ... or items under it that tell what happened, unlabelled ("1. At Heronry the publisher cut
@@ -387,6 +391,8 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
         if (answer or parts_under) and asked is not None and container is not None:  # "Q: ..." then "A: ..."
             first = line if parts_under else Line(line.no, 0, "**Answer:** " + (answer or ""))
             opening = [Line(line.no, 0, "**Answer:**"), line] if told_under else [first]
+            if parts_after and asked_at == seen - 2:
+                opening = [lead, line]  # the line naming the project: the story's first, its title if a name
             current = Section(
                 "question", asked[1], container.level + 0.5, asked[0], container.principle,
                 theme=container.theme, qa=True, lines=opening,
@@ -426,7 +432,10 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
             continue
         question = _question_line(line)
         top = stack[-1] if len(stack) == 1 else None
-        if question and line.item and current is None and top and top.kind == "other" and top.title == title:
+        if (
+            question and line.item and current is None and top and top.kind == "other" and top.title == title
+            and qa_document and not THEIRS.search(title)
+        ):  # fmt: skip
             # numbered questions straight under the document's title: its questions, one theme
             top.kind, top.theme, current = "theme", theme_name(title), top
             skipped.pop(top.line, None)
@@ -714,6 +723,16 @@ def _unread_story(lines: list[Line]) -> str:
     if first_person >= 3:
         return "no STAR parts are marked; open them with 'Situation:', 'Task:', 'Action:', 'Result:'"
     return ""
+
+
+def _answered_questions(lines: list[Line]) -> int:
+    """How many numbered questions have a STAR part (or a note, then a part) on the next line."""
+    count = 0
+    for k, line in enumerate(lines[:-1]):
+        if line.item and line.item.group(1)[0].isdigit() and _question_line(line):
+            nxt = next((ln for ln in lines[k + 1 :] if clean(ln.raw)), None)
+            count += nxt is not None and (_opens_part(nxt) or _note_before_parts(lines, lines.index(nxt)))
+    return count
 
 
 def _note_before_parts(lines: list[Line], k: int) -> bool:

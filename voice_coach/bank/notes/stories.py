@@ -278,15 +278,25 @@ _STATUS = re.compile(
 )
 
 
-def _name_line(text: str) -> bool:
+def _name_line(text: str, principles: list[Principle]) -> bool:
     """A story's name on the first line under the question it answers ("Corran Wharf room tour",
-    "Kilnworth: export crash (reproduced it on the client's laptop)"): short, no sentence, no label."""
+    "Kilnworth: export crash (reproduced it on the client's laptop)"): a few words, capitalized, no
+    sentence, label, list, reminder ("Use the pricing story", "Keep it under two minutes"), time,
+    pointer or principle."""
     bare = re.sub(r"\s*\([^()]*\)$", "", text).strip()
-    listed = bare.count(",") >= 2  # "Competencies: People Management, Communication, Judgment"
+    words = re.findall(r"[A-Za-z][\w'’-]*", bare)
     return (
-        1 <= len(bare.split()) <= 10 and not listed and not re.search(r"[.?!]$", bare)
-        and not asks(bare) and not label(bare)
+        2 <= len(words) <= 10 and bare[:1].isupper() and bare.count(",") < 1
+        and not re.search(r"[.?!]$", bare) and not asks(bare) and not label(bare)
+        and not _NOT_A_NAME.search(bare) and not _all_principles(bare.replace("/", ","), principles)
     )  # fmt: skip
+
+
+# what a first line under a question says when it is no story's name
+_NOT_A_NAME = re.compile(
+    r"(?i)^(?:use|keep|same|see|remember|focus|mention|say|talk|lead|pick|star|tell|try|maybe|todo|tbd)\b"
+    r"|\b(?:I|we|my|our|me|below|above|here)\b|\d+\s*(?:min|sec|m\b|s\b)|~"
+)
 
 
 def _is_tag(title: str, bracket: str, principles: list[Principle]) -> bool:
@@ -373,8 +383,11 @@ def section_story(
         parts.notes.insert(0, f"Status: {status.group(1)}")
     if section.kind == "question":
         title = question_heading(section.title)
-        if first and parts.answered and _name_line(first):  # "## Who was the hardest client ...?"
-            title, first = re.sub(r"\s*\([^()]*\)$", "", first), None  # then "Corran Wharf room tour"
+        if first and parts.answered and _name_line(first, principles or []):  # "## Who was the hardest ...?"
+            remark = re.search(r"\s*\(([^()]*)\)$", first)  # then "Corran Wharf room tour (2022)"
+            title, first = (first[: remark.start()] if remark else first), None
+            if remark:
+                parts.notes.insert(0, remark.group(1))
     elif _UNNAMED.match(bare_title(title)) and parts.questions:
         title = parts.questions[0].rstrip(".?")
     if not title:
