@@ -239,13 +239,13 @@ _LOCAL_WORDS = {
 }
 # "**Рекомендация:** #1 Conflict": a link only when it names a story's number
 _LOCAL_LINK = re.compile(r"(?i)^(\s*(?:[-*+]\s+)?(?:\*\*|__)?)рекомендаци[яи](?=\s*[:*_].*#\s*\d)")
-_LOCAL_COLUMNS = {"основная": "Primary", "запасная": "Backup", "вопрос": "Question"}
+_LOCAL_COLUMNS = {"основная": "Primary", "запасная": "Backup", "вопрос": "Question"}  # a table's header
 _LOCAL = re.compile(
     r"(?i)^(\s*(?:#{1,6}\s+|[-*+]\s+)?(?:\*\*|__)?)("
     + "|".join(sorted(map(re.escape, _LOCAL_WORDS), key=len, reverse=True))
     + r")(?=\s*(?:#\s*\d|[:*_|]|$))"
 )
-_LOCAL_CELL = re.compile(r"(?i)(?<=\|)(\s*)(основная|запасная|вопрос)(\s*(?:\([^|()]*\))?\s*)(?=\|)")
+_LOCAL_CELL = re.compile(r"(?i)(?<=\|)(\s*)(" + "|".join(_LOCAL_COLUMNS) + r")(\s*(?:\([^|()]*\))?\s*)(?=\|)")
 
 
 def _localized(source: list[str]) -> None:
@@ -283,7 +283,7 @@ _FENCE = re.compile(r"^\s*(```|~~~)\s*(\w*)\s*$")
 
 def _story_fences(source: list[str]) -> None:
     """A story typed into a code block to keep its line breaks ("```" then "situation: in 2021 we
-    moved ...", "task: ...", "activity: ..."): its lines read as the notes they are. A block of code,
+    moved ...", "task: ...", "action: ..."): its lines read as the notes they are. A block of code,
     or a template with nothing told ("Situation: [what happened]"), stays a code block."""
     i = 0
     while i < len(source):
@@ -333,18 +333,17 @@ def _numbered_refs(source: list[str]) -> None:
     "Same answer as #2", an item "1. → same story as 3."): a link to the story told under that
     question, which bears its text. A list numbered anew under each heading points within itself."""
     list_of: list[int] = []  # each line's list: a heading, or numbering that starts again, opens one
-    current = last = 0
-    for raw in source:
-        numbered = _NUMBERED_Q.match(raw)
-        if numbered and int(numbered.group(1)) <= last or not numbered and _ATX.match(raw):
-            current += 1
-        last = int(numbered.group(1)) if numbered else 0 if _ATX.match(raw) else last
-        list_of.append(current)
     asked: list[tuple[int, int, str, str]] = []  # (line, list, number, text) of the numbered questions
+    current = last = 0
     for i, raw in enumerate(source):
         numbered = _NUMBERED_Q.match(raw)
+        heading = not numbered and _ATX.match(raw)
+        if numbered and int(numbered.group(1)) <= last or heading:
+            current += 1
+        last = int(numbered.group(1)) if numbered else 0 if heading else last
+        list_of.append(current)
         if numbered and not _NUMBER_REF.match(raw):
-            asked.append((i, list_of[i], numbered.group(1), numbered.group(2)))
+            asked.append((i, current, numbered.group(1), numbered.group(2)))
     for i, raw in enumerate(source):
         ref = _NUMBER_REF.match(raw)
         if not ref or (_NUMBERED_Q.match(raw) and not ref.group(1).strip()):
@@ -357,7 +356,8 @@ def _numbered_refs(source: list[str]) -> None:
         mine = [q for q in asked if q[2] == ref.group(2) and q is not above]
         same_list = [q for q in mine if q[1] == list_of[i]]
         before = [q for q in mine if q[0] < i]
-        target = (same_list or before or mine or [None])[-1 if not same_list else 0]
+        # its own list's question of that number, else the nearest before it, else the last after it
+        target = same_list[0] if same_list else (before or mine or [None])[-1]
         if target is not None:
             source[i] = ref.group(1) + "→ " + target[3].strip('"“”')
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from voice_coach.bank.markup import label, unadorned
+from voice_coach.bank.markup import clean, label, unadorned
 from voice_coach.bank.notes.exports import as_markdown
 
 _ITEM = re.compile(r"^([-*+]|\d+[.)])(?:\s+(.*)|)$")  # a marker then a space: "**bold**" is no item
@@ -230,6 +230,11 @@ def table_rows(lines: list[Line]) -> list[list[str]]:
         [c.strip() for c in ln.raw.strip().strip("|").split("|")] for ln in lines if ln.raw.startswith("|")
     ]
     return [r for r in rows if not all(re.fullmatch(r":?-{2,}:?", c) for c in r if c)]
+
+
+def next_said(lines: list[Line], k: int) -> int | None:
+    """The index of the first line after lines[k] that has words, None when none has."""
+    return next((i for i in range(k + 1, len(lines)) if clean(lines[i].raw)), None)
 
 
 def sentences(text: str) -> list[str]:

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from voice_coach.bank.markup import TAG_LINE, clean, label
 from voice_coach.bank.model import Principle
 from voice_coach.bank.notes.exports import TO_CHECK
-from voice_coach.bank.notes.lines import SENTENCE, Line, note_lines, question_column, table_rows, timing
+from voice_coach.bank.notes.lines import (
+    SENTENCE,
+    Line,
+    next_said,
+    note_lines,
+    question_column,
+    table_rows,
+    timing,
+)
 from voice_coach.bank.notes.names import match_principle, slug
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -207,7 +215,6 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
     raised: set[int] = set()  # stories whose part headings sit a level above their title
     theirs: Section | None = None  # a "Questions to ask" heading: the headings after it are its lists
     variants = False  # a question label read under the heading: its list is of one story's questions
-    theirs_next = False
     titled: dict[int, Section] = {}  # a story titled by a "1. Name:" item -> the section holding it
     seen, asked_at = 0, -2  # lines read; the line the question just read was on
     numbered_at: int | None = None  # the indent of that question when it is a numbered item
@@ -297,7 +304,7 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                 # "### Questions to Ask" then "### HR", "### Engineers": its lists, however leveled
                 skipped[line.no] = f"line {line.no}: section '{clean(name)}' holds questions you ask them"
                 kind = "aside"
-            theirs_next = theirs is None and kind == "other" and bool(THEIRS.search(clean(name)))
+            asks_them = theirs is None and kind == "other" and bool(THEIRS.search(clean(name)))
             outer_theme = next((s.theme for s in reversed(stack) if s.theme), "")
             if kind == "generic":  # "Common Questions": of the principle or theme above, else the document's
                 kind = "other" if any(s.kind == "principle" for s in stack) else "theme"
@@ -308,8 +315,8 @@ def sections(text: str, principles: list[Principle]) -> tuple[str, list[Section]
                 pid = next((s.principle for s in reversed(stack) if s.kind == "principle"), None)
             asked = None
             section = Section(kind, clean(name), level, line.no, pid, theme="" if pid else theme)
-            if theirs_next:
-                theirs, theirs_next = section, False
+            if asks_them:
+                theirs = section
             stack.append(section)
             found.append(section)
             own[id(section)] = []
@@ -728,10 +735,10 @@ def _unread_story(lines: list[Line]) -> str:
 def _answered_questions(lines: list[Line]) -> int:
     """How many numbered questions have a STAR part (or a note, then a part) on the next line."""
     count = 0
-    for k, line in enumerate(lines[:-1]):
+    for k, line in enumerate(lines):
         if line.item and line.item.group(1)[0].isdigit() and _question_line(line):
-            nxt = next((ln for ln in lines[k + 1 :] if clean(ln.raw)), None)
-            count += nxt is not None and (_opens_part(nxt) or _note_before_parts(lines, lines.index(nxt)))
+            nxt = next_said(lines, k)
+            count += nxt is not None and (_opens_part(lines[nxt]) or _note_before_parts(lines, nxt))
     return count
 
 
@@ -739,8 +746,8 @@ def _note_before_parts(lines: list[Line], k: int) -> bool:
     """An item that is a note label, a part straight after it ("- Nugget: the one sentence first",
     then "- Situation: ..."): the note opens the answer."""
     found = label(lines[k].item.group(2) or "") if lines[k].item else None
-    after = next((ln for ln in lines[k + 1 :] if clean(ln.raw)), None)
-    return bool(found and found[0] == "note" and after is not None and _opens_part(after))
+    after = next_said(lines, k)
+    return bool(found and found[0] == "note" and after is not None and _opens_part(lines[after]))
 
 
 def _opens_part(line: Line) -> bool:

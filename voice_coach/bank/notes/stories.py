@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from voice_coach.bank.markup import clean, label, unadorned
 from voice_coach.bank.model import Principle
 from voice_coach.bank.notes.entities import StoryEntity
-from voice_coach.bank.notes.lines import RULE, TAGS_LINE, Line, sentences
+from voice_coach.bank.notes.lines import RULE, TAGS_LINE, Line, next_said, sentences
 from voice_coach.bank.notes.names import match_principle, new_id
 from voice_coach.bank.notes.questions import question_heading
 from voice_coach.bank.notes.sections import STORY, THEME_WORDS, Section, asks, bare_title
@@ -147,9 +147,10 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
         bold_only = not m and re.fullmatch(r"(\*\*|__)(.+?)(\*\*|__):?", raw.strip())
         if found:
             kind, tag, rest = found
-            listed = next((x.item is not None for x in lines[at + 1 :] if clean(x.raw)), False)
-            property_line = kind == "note" and rest and not m and not listed  # "**Team:** four" + a list
-            if property_line and _PROPERTY.match(clean(unadorned(raw)).lower()):
+            said_as = clean(unadorned(raw)).lower()
+            after = next_said(lines, at)
+            listed = after is not None and lines[after].item is not None  # "**Team:** four" + a list
+            if kind == "note" and rest and not m and _PROPERTY.match(said_as) and not listed:
                 out.notes.append(clean(rest))  # "**Status:** Shipped (2023)": a property, this line only
                 continue
             if kind in ("part", "answer"):
@@ -157,7 +158,6 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
             split = kind == "answer"
             if kind == "answer":
                 kind = "part"  # what follows is the story; its parts unmarked
-            said_as = clean(unadorned(raw)).lower()
             mode = {"part": "bullets", "note": "notes", "question": "questions"}[kind]
             principle_label = kind == "note" and _PRINCIPLE_LABEL.match(said_as) is not None
             part = tag if kind == "part" else part
