@@ -148,9 +148,8 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
         if found:
             kind, tag, rest = found
             said_as = clean(unadorned(raw)).lower()
-            after = next_said(lines, at)
-            listed = after is not None and lines[after].item is not None  # "**Team:** four" + a list
-            if kind == "note" and rest and not m and _PROPERTY.match(said_as) and not listed:
+            prop = kind == "note" and rest and not m and _PROPERTY.match(said_as)
+            if prop and not _list_follows(lines, at):
                 out.notes.append(clean(rest))  # "**Status:** Shipped (2023)": a property, this line only
                 continue
             if kind in ("part", "answer"):
@@ -212,6 +211,12 @@ def story_parts(lines: list[Line], prose: bool = False) -> StoryParts:
         add({"text": body, "bullets": [], "star": tag}, ln.indent if m else None)
     _move_rosters(out)
     return out
+
+
+def _list_follows(lines: list[Line], k: int) -> bool:
+    """A list comes next ("**Team:** four of us" then "- Priya - backend lead"): the label is its."""
+    after = next_said(lines, k)
+    return after is not None and lines[after].item is not None
 
 
 def _name_like(text: str) -> bool:
