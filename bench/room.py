@@ -69,10 +69,10 @@ class Client:
         raise SystemExit(f"no {kind} event within {timeout:.0f} s")
 
 
-def peak_mb(pid: int) -> float:
-    """A process's peak resident memory so far (VmHWM), in MB."""
+def peak_mb(pid: int, key: str = "VmHWM") -> float:
+    """A process's peak resident memory so far (VmHWM), or what is resident now (VmRSS), in MB."""
     with open(f"/proc/{pid}/status") as f:
-        return int(next(x for x in f if x.startswith("VmHWM")).split()[1]) / 1024
+        return int(next(x for x in f if x.startswith(key)).split()[1]) / 1024
 
 
 def main() -> None:
@@ -194,7 +194,8 @@ def main() -> None:
             print(
                 f"run {n + 1}: done -> transcribed {to_text[-1]:.2f} s, -> scored {to_event[-1]:.2f} s, "
                 f"-> report page {to_page[-1]:.2f} s, its plots {to_plots[-1]:.2f} s "
-                f"({len(page) / 1e6:.1f} MB page)",
+                f"({len(page) / 1e6:.1f} MB page); server resident {peak_mb(server.pid, 'VmRSS'):.0f} MB, "
+                f"peak {peak_mb(server.pid):.0f} MB",
                 flush=True,
             )
         peak = peak_mb(server.pid)

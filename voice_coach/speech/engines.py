@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from voice_coach import memory
 from voice_coach.config import FILLER_MODES
 from voice_coach.errors import EnvironmentProblem, UserError
 from voice_coach.speech.guard import (
@@ -157,6 +158,7 @@ class FasterWhisperEngine:
             return
         path = model_dir(self.model, self.cache_dir, progress)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # belt and braces: we pass a local folder anyway
+        memory.bound_kernel_cache()
         try:
             import faster_whisper  # noqa: F401
         except ImportError as exc:
