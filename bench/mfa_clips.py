@@ -34,7 +34,10 @@ def main() -> None:
         name: (data / "wav" / f"{name}.flac", text) for name, text in re.findall(r'"(\w+)": "([^"]*)"', table)
     }
     for name in MONOLOGUES:
-        refs[name] = (data / "wav" / f"{name}.wav", (data / "lab" / f"{name}.lab").read_text().strip())
+        refs[name] = (
+            data / "wav" / f"{name}.wav",
+            (data / "lab" / f"{name}.lab").read_text(encoding="utf-8").strip(),
+        )
     shared = {p.stem for p in SHARED.glob("*.flac")}
     args.out.mkdir(parents=True, exist_ok=True)
     made = 0

@@ -69,8 +69,8 @@ class Client:
         raise SystemExit(f"no {kind} event within {timeout:.0f} s")
 
 
-def peak_mb(pid: int, key: str = "VmHWM") -> float:
-    """A process's peak resident memory so far (VmHWM), or what is resident now (VmRSS), in MB."""
+def status_mb(pid: int, key: str = "VmHWM") -> float:
+    """A process's memory from /proc in MB: its peak resident so far (VmHWM) or resident now (VmRSS)."""
     with open(f"/proc/{pid}/status") as f:
         return int(next(x for x in f if x.startswith(key)).split()[1]) / 1024
 
@@ -165,7 +165,7 @@ def main() -> None:
                 else:
                     break
             page = client.request("GET", f"/debrief/{session}")
-            peak = peak_mb(server.pid)
+            peak = status_mb(server.pid)
             print(
                 json.dumps(
                     {
@@ -194,11 +194,11 @@ def main() -> None:
             print(
                 f"run {n + 1}: done -> transcribed {to_text[-1]:.2f} s, -> scored {to_event[-1]:.2f} s, "
                 f"-> report page {to_page[-1]:.2f} s, its plots {to_plots[-1]:.2f} s "
-                f"({len(page) / 1e6:.1f} MB page); server resident {peak_mb(server.pid, 'VmRSS'):.0f} MB, "
-                f"peak {peak_mb(server.pid):.0f} MB",
+                f"({len(page) / 1e6:.1f} MB page); server resident {status_mb(server.pid, 'VmRSS'):.0f} MB, "
+                f"peak {status_mb(server.pid):.0f} MB",
                 flush=True,
             )
-        peak = peak_mb(server.pid)
+        peak = status_mb(server.pid)
     finally:
         server.terminate()
         server.wait(10)
