@@ -130,14 +130,24 @@ def test_numbers_in_a_spoken_answer_stay_whole_words(tmp_path, engines):
 def test_fillers_in_human_speech_are_heard_and_never_invented(cache_dir):
     """Guarded prompted decoding on the shared human clips with fillers, and on the traps: "'er" the
     pronoun and clips with none. Measured on these clips: 13-15 of 15 heard, 1-2 false (two machines'
-    CPU kernels); unprompted, 1-7 of 15."""
+    CPU kernels) before a hesitation over a pause was dropped, 1 after; unprompted, 1-7 of 15."""
     from voice_coach.evaluation.fillers import heard, matched, said
     from voice_coach.speech.engines import FasterWhisperEngine
 
     folder = need_shared("audio/real")
     engine = FasterWhisperEngine("base", cache_dir, filler_prompt="guarded")
     n_said = n_heard = hit = 0
-    for name in ("mfa_cold_corpus3", "mfa_crossword", "mfa_uh", "mfa_uhuh", "mfa_er", "mfa_her", "mfa_hes"):
+    clips = (
+        "mfa_cold_corpus3",
+        "mfa_crossword",
+        "mfa_uh",
+        "mfa_uhuh",
+        "mfa_er",
+        "mfa_her",
+        "mfa_hes",
+        "mfa_cutoff",
+    )
+    for name in clips:  # mfa_cutoff: an "uh" written over the pause after a cut-off word
         transcript = engine.transcribe(load_audio(folder / f"{name}.flac"))
         reference = said((folder / f"{name}.ref.txt").read_text(encoding="utf-8"))
         found = heard(transcript.words)
@@ -202,6 +212,24 @@ def test_short_audio_is_encoded_on_a_fitted_window_and_a_laugh_does_not_loop(cac
     assert len(laugh.words) < 40, laugh.text  # 116 tokens of "ha," on a fitted window, here and there
 
 
+def test_a_second_pass_over_the_same_audio_reuses_the_encoder(cache_dir):
+    """When the prompted pass fails, the unprompted one decodes the same window: its encoder output
+    (a quarter of a short clip's time) is kept, not computed again; a new window is encoded."""
+    from voice_coach.speech.engines import FasterWhisperEngine
+    from voice_coach.speech.vad import speech_regions
+
+    engine = FasterWhisperEngine("base", cache_dir)
+    engine.load()
+    spy = engine._whisper.model = _Encoder(engine._whisper.model)
+    audio = load_audio(need_shared("audio/jfk.flac"))
+    prompted = " ".join(w.word for seg in engine._prompted(audio, 120, None) for w in seg.words)
+    plain = engine._words(audio, speech_regions(audio), None, fitted=True)
+    assert len(spy.widths) == 1, spy.widths
+    assert wer(JFK, prompted) <= 0.10 and wer(JFK, " ".join(w.word for w in plain)) <= 0.10
+    engine.transcribe(audio[: 16000 * 5])
+    assert len(spy.widths) == 2, spy.widths
+
+
 @pytest.mark.parametrize("filler_prompt", ["guarded", "off"])
 def test_a_fitted_decode_that_would_fall_back_is_decoded_again_on_full_windows(cache_dir, filler_prompt):
     """...without the prompt: a guarded pass that looped is tried once, on fitted windows (tried
@@ -230,6 +258,44 @@ def test_a_fitted_decode_that_would_fall_back_is_decoded_again_on_full_windows(c
     assert transcript.text.startswith("ask not.") and "ha" not in transcript.text, transcript.text
     plain = [("plain", False), ("plain", True)]
     assert calls == ([("prompted", False)] + plain if filler_prompt == "guarded" else plain), calls
+
+
+def test_a_prompted_decode_stops_at_the_first_segment_it_cannot_trust(cache_dir):
+    """Segments are read as Whisper decodes them: once the guard fails a loop, the windows after it
+    are not decoded (a loop in a 2-minute answer's first window cost every window after it)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from voice_coach.speech.engines import FasterWhisperEngine
+    from voice_coach.speech.guard import prompted_words
+
+    def segment(text: str, t: float, ratio: float) -> SimpleNamespace:
+        words = [
+            SimpleNamespace(word=f" {w}", start=t + i / 10, end=t + i / 10 + 0.1, probability=0.9)
+            for i, w in enumerate(text.split())
+        ]
+        return SimpleNamespace(
+            words=words, compression_ratio=ratio, avg_logprob=-0.2, no_speech_prob=0.1, end=t + 3
+        )
+
+    decoded: list[int] = []
+
+    def transcribe(audio, **options):
+        def segments():
+            for n in range(8):  # a said window, a loop, then six more windows
+                decoded.append(n)
+                yield segment(
+                    "go go go go go go go go" if n == 1 else "we shipped it", 4.0 * n, 9.0 if n == 1 else 1.0
+                )
+
+        return segments(), None
+
+    engine = FasterWhisperEngine("base", cache_dir)
+    engine._whisper = SimpleNamespace(transcribe=transcribe)
+    audio = np.zeros(29 * 16000, dtype=np.float32)
+    assert prompted_words(engine._prompted, audio, [(0.0, 29.0)]) is None
+    assert decoded == [0, 1]
 
 
 _GROWTH = """

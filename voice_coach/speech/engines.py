@@ -11,7 +11,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -25,6 +25,7 @@ from voice_coach.speech.guard import (
     Segment,
     heard_only,
     prompted_words,
+    speech_after,
     still_loops,
     token_budget,
     unheard,
@@ -214,27 +215,32 @@ class FasterWhisperEngine:
         Whisper doubts), or left speech without its words (guard.unheard). A guarded pass that failed
         is not tried on full windows: a prompt that looped once loops again, and trying it there
         cost 3.9 s on a 12.7 s clip that takes 0.7 s unprompted."""
+        bounded = {"temperature": 0.0, "max_new_tokens": token_budget(speech_after(regions, 0.0))}
         segments = self._decode(
             audio,
             progress,
             hotwords=FILLER_PROMPT if self.filler_prompt == "hotwords" else None,
             initial_prompt=FILLER_PROMPT if self.filler_prompt == "initial" else None,
-            **({"temperature": 0.0, "max_new_tokens": token_budget(len(audio) / 16000)} if fitted else {}),
+            **(bounded if fitted else {}),
         )
         words = [w for seg in segments for w in seg.words]
         if fitted and (any(seg.doubtful for seg in segments) or unheard(words, regions)):
             return None
         return words
 
-    def _prompted(self, audio: np.ndarray, budget: int, until: float | None) -> list[Segment]:
+    def _prompted(self, audio: np.ndarray, budget: int, until: float | None) -> Iterator[Segment]:
         options = dict(initial_prompt=FILLER_PROMPT, temperature=0.0, max_new_tokens=budget)
-        return self._decode(audio, None, until=until, **options)
+        return self._segments(audio, None, until=until, **options)
 
-    def _decode(
+    def _decode(self, audio: np.ndarray, progress: Progress | None, **options) -> list[Segment]:
+        return list(self._segments(audio, progress, **options))
+
+    def _segments(
         self, audio: np.ndarray, progress: Progress | None, until: float | None = None, **options
-    ) -> list[Segment]:
-        """Each segment's words and compression ratio (how much the decode repeated itself); no
-        further window is decoded once a segment ends after `until` (segments come lazily)."""
+    ) -> Iterator[Segment]:
+        """Each segment's words and compression ratio (how much the decode repeated itself), as
+        Whisper decodes them: a reader that stops reading (the guard, at a segment it cannot trust)
+        stops the decoding; no further window is decoded once a segment ends after `until`."""
         duration = len(audio) / 16000
         segments, _info = self._whisper.transcribe(
             audio,
@@ -245,7 +251,6 @@ class FasterWhisperEngine:
             beam_size=5,
             **options,
         )
-        found: list[Segment] = []
         for seg in segments:
             words = segment_words(
                 [(w.word, float(w.start), float(w.end), float(w.probability)) for w in seg.words or []]
@@ -254,12 +259,11 @@ class FasterWhisperEngine:
             doubtful = (seg.compression_ratio > LOOP_RATIO and still_loops(words)) or (
                 seg.avg_logprob < LOGPROB_FLOOR and seg.no_speech_prob <= NO_SPEECH
             )
-            found.append(Segment(words, float(seg.compression_ratio), doubtful))
             if progress and duration > 0:
                 progress(f"transcribing: {min(seg.end, duration):.0f}/{duration:.0f} s")
+            yield Segment(words, float(seg.compression_ratio), doubtful)
             if until is not None and seg.end >= until:
-                break
-        return found
+                return
 
 
 class OpenAIWhisperEngine:

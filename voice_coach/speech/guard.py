@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby, pairwise
 
@@ -31,7 +31,9 @@ UNHEARD_S = 1.0  # of speech after the last word: the decode stopped early, not 
 # left out (a CI run: "I" given the time of the 4 s sentence it began, the rest squeezed past the
 # speech and cut). A cough (1.3 s) or a word drawn out (1.4 s) in the human clips takes less.
 LEFT_OUT_S = 2.5
-TOKENS_PER_S = 8  # a prompted pass's token budget per second of audio: fast speech with fillers fits
+# a pass's token budget per second of the VAD's speech, and over it: the neural voice at 230 wpm takes
+# 6.6 a second, a short human phrase up to 15 (40 in 2.7 s, with the segment's timestamps)
+TOKENS_PER_S, SPARE_TOKENS = 8, 32
 MAX_NEW_TOKENS = 400  # Whisper's 448 less the prompt
 SR = 16000
 PIECE_S = 20.0  # a prompted pass's audio is cut at the first pause after this ...
@@ -53,10 +55,11 @@ def _instant(word: Word) -> bool:
     return word.start is not None and word.end is not None and word.end - word.start < INSTANT_S
 
 
-def token_budget(seconds: float) -> int:
-    """The tokens a pass over this much audio may write (per window): speech with fillers fits, a
-    loop ends soon."""
-    return min(MAX_NEW_TOKENS, int(TOKENS_PER_S * min(seconds, WINDOW_S)) + 24)
+def token_budget(speech_s: float) -> int:
+    """The tokens a pass over this much speech may write (per window): speech with fillers fits, a
+    loop ends soon. Counted on speech, not audio: a loop over a clip of cut-off words and pauses
+    (6.4 s of speech in 12.7 s) wrote 125 tokens for 1.5 s where the unprompted pass took 0.7 s."""
+    return min(MAX_NEW_TOKENS, int(TOKENS_PER_S * min(speech_s, WINDOW_S)) + SPARE_TOKENS)
 
 
 def heard_only(words: list[Word]) -> list[Word]:
@@ -151,7 +154,7 @@ def _stock_phrase(words: list[Word]) -> bool:
 
 
 def guarded_words(
-    segments: list[Segment], regions: list[tuple[float, float]] | None = None
+    segments: Iterable[Segment], regions: list[tuple[float, float]] | None = None
 ) -> list[Word] | None:
     """The words of a prompted pass that can be trusted, or None: decode again without the prompt.
 
@@ -161,7 +164,8 @@ def guarded_words(
     hundred copies are not); a loop on anything else is not repairable, unless it starts in the
     speech's last second (`_in_last_second`): dropped. A segment whose words mostly
     take no time is text invented over silence, dropped. A stock closing ("Thank you very much.")
-    is believed only from the unprompted pass: a streamed stretch got one invented at its end."""
+    is believed only from the unprompted pass: a streamed stretch got one invented at its end.
+    Segments are read as they are decoded: at the first that fails, no further window is decoded."""
     kept: list[Word] = []
     for segment in segments:
         words = segment.words
@@ -181,6 +185,17 @@ def guarded_words(
             return None
         kept.extend(_without_echo(words))
     return kept
+
+
+def _hesitation_in_silence(word: Word, regions: list[tuple[float, float]] | None) -> bool:
+    """An "uh" or "um" whose middle is more than OVERLAP_S from the VAD's speech: a prompted pass
+    writes one over a pause after a cut-off word ("forced, uh, line": 1.8 s of "uh" over a 1.9 s
+    pause). A hesitation is voiced, so the VAD hears it; other words are left alone, Whisper stretches
+    their times over pauses."""
+    if regions is None or not is_hesitation(word.word) or word.start is None or word.end is None:
+        return False
+    middle = (word.start + word.end) / 2
+    return not any(a - OVERLAP_S <= middle <= b + OVERLAP_S for a, b in regions)
 
 
 def speech_after(regions: list[tuple[float, float]], t: float) -> float:
@@ -231,7 +246,7 @@ def pieces(regions: list[tuple[float, float]], duration: float) -> list[tuple[fl
 
 
 def prompted_words(
-    decode: Callable[[np.ndarray, int, float | None], list[Segment]],
+    decode: Callable[[np.ndarray, int, float | None], Iterable[Segment]],
     audio: np.ndarray,
     regions: list[tuple[float, float]],
 ) -> list[Word] | None:
@@ -251,7 +266,7 @@ def prompted_words(
 
 
 def _prompted_piece(
-    decode: Callable[[np.ndarray, int, float | None], list[Segment]],
+    decode: Callable[[np.ndarray, int, float | None], Iterable[Segment]],
     audio: np.ndarray,
     regions: list[tuple[float, float]],
 ) -> list[Word] | None:
@@ -262,7 +277,7 @@ def _prompted_piece(
     fills that window to the budget (measured: a 2.9 s last stretch took 3.9 s instead of 1.1 s)."""
 
     def checked(clip: np.ndarray, at: float = 0.0) -> list[Word] | None:
-        budget = token_budget(len(clip) / SR)
+        budget = token_budget(speech_after(regions, at))
         until = regions[-1][1] - at - DONE_S if regions else None
         return guarded_words(decode(clip, budget, until), [(a - at, b - at) for a, b in regions])
 
@@ -275,4 +290,7 @@ def _prompted_piece(
         if rest is None:
             return None
         words += [w.shifted(end) for w in rest]
-    return None if unheard(words, regions) else words  # speech left without its words: again, unprompted
+    if unheard(words, regions):
+        return None  # speech left without its words: again, unprompted
+    # last: the decode did reach past such a word, and its time is not speech left undecoded
+    return [w for w in words if not _hesitation_in_silence(w, regions)]

@@ -12,7 +12,9 @@ gives the same transcript however it reached the engine.
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -48,12 +50,36 @@ def fitted_frames(features: np.ndarray) -> int:
     return min(total, max(MIN_FRAMES, used + PAD_FRAMES))
 
 
+KEPT_ENCODINGS = 2  # windows whose encoder output is kept for a second pass over the same audio
+
+
 def fitted_model(path: str, **options: Any) -> Any:
-    """A faster-whisper WhisperModel whose encoder sees only the fitted part of each window."""
+    """A faster-whisper WhisperModel whose encoder sees only the fitted part of each window. The
+    last windows' encoder output is kept: when the prompted pass fails, the unprompted pass over the
+    same audio starts on the same window, and its encoder (a quarter of a short clip's decode) is
+    not run twice."""
     from faster_whisper import WhisperModel
 
     class FittedWhisperModel(WhisperModel):
-        def encode(self, features: np.ndarray):  # noqa: ANN202 (a ctranslate2.StorageView)
-            return super().encode(np.ascontiguousarray(features[..., : fitted_frames(features)]))
+        _kept: OrderedDict[tuple, Any]
 
-    return FittedWhisperModel(path, **options)
+        def encode(self, features: np.ndarray):  # noqa: ANN202 (a ctranslate2.StorageView)
+            fitted = np.ascontiguousarray(features[..., : fitted_frames(features)])
+            key = (fitted.shape, hashlib.blake2b(fitted.tobytes(), digest_size=16).digest())
+            with _kept_lock:
+                if key in self._kept:
+                    self._kept.move_to_end(key)
+                    return self._kept[key]
+            encoded = super().encode(fitted)
+            with _kept_lock:
+                self._kept[key] = encoded
+                while len(self._kept) > KEPT_ENCODINGS:
+                    self._kept.popitem(last=False)
+            return encoded
+
+    model = FittedWhisperModel(path, **options)
+    model._kept = OrderedDict()
+    return model
+
+
+_kept_lock = threading.Lock()
