@@ -35,7 +35,7 @@ def synthesize(folder: Path) -> None:
         if item.id in ITEMS:
             text = re.sub(r"\.\s+", ", ", item.text)
             for rate in (150, 230):
-                audio = voice.synthesize(text, tts.length_scale_for(rate), vary=False)
+                audio = voice.synthesize(text, tts.length_scale_for(rate), vary=False, most=None)
                 sf.write(str(folder / f"{item.id}-{rate}.wav"), audio, voice.sample_rate)
 
 

@@ -87,25 +87,25 @@ def feed(streamer, plan: list[tuple[str, float]], wait: float = 0.0) -> None:
 def test_a_draft_made_in_the_last_pause_is_the_last_stretch():
     """Done pressed 0.8 s into a pause: the stretch was transcribed half a second into it, so
     nothing is left to transcribe, and the result is what it would have been without drafts."""
-    plans = [("speech", 2.0), ("silence", 0.8)]
+    plans = [("speech", 4.5), ("silence", 0.8)]
     engine = Recording()
     streamer = StreamingTranscriber(engine)
     feed(streamer, plans, wait=0.02)
     drafted = streamer.finish()
     assert streamer.stats == {"drafts": 1, "drafts_used": 1, "drafts_skipped": 0}
-    assert engine.heard == [int(2.8 * 16000)]  # 0.3 s lead-in + 2 s + TAIL: transcribed once
+    assert engine.heard == [int(5.3 * 16000)]  # 0.3 s lead-in + 4.5 s + TAIL: transcribed once
     plain = StreamingTranscriber(Recording(), drafts=False)
     feed(plain, plans)
     assert plain.finish().text == drafted.text
 
 
-def test_the_last_stretch_is_sent_in_two_parts_at_its_last_long_pause():
+def test_the_last_stretch_is_sent_in_pieces_at_its_long_pauses():
     """The user pauses (a draft starts), then goes on and presses done: only the words after that
-    pause are left to transcribe. The parts are decided by the audio, so the transcript is the same
+    pause are left to transcribe. The pieces are decided by the audio, so the transcript is the same
     with no drafts at all, and whether the draft had finished or was still running."""
-    plan = [("speech", 2.0), ("silence", 0.7), ("speech", 1.0), ("silence", 0.2)]
+    plan = [("speech", 4.5), ("silence", 0.7), ("speech", 1.0), ("silence", 0.2)]
     lead_in = int(0.3 * 16000)
-    first, rest = lead_in + int(2.5 * 16000), lead_in + int(1.9 * 16000)  # to TAIL in; then the pause on
+    first, rest = lead_in + int(5.0 * 16000), lead_in + int(1.9 * 16000)  # to TAIL in; then the pause on
     for seconds in (0.0, 0.3):  # a fast and a slow engine: the draft finished, or still running
         engine = Recording(seconds)
         streamer = StreamingTranscriber(engine)
@@ -118,12 +118,37 @@ def test_the_last_stretch_is_sent_in_two_parts_at_its_last_long_pause():
         assert drafted.text == plain.finish().text == f"n{first} n{rest}"
 
 
+def test_done_half_a_second_after_the_last_word_leaves_a_piece_not_the_stretch():
+    """Done pressed in the pause after the last word, with a slow engine: the draft made in that pause
+    holds only the words since the last piece's pause, not the whole stretch (which took 2.4 s p95 in
+    the room); a pause that ends less than PIECE after the last is no piece of its own."""
+    plan = [
+        ("speech", 2.0),
+        ("silence", 0.6),
+        ("speech", 3.0),
+        ("silence", 0.6),
+        ("speech", 5.0),
+        ("silence", 0.6),
+    ]
+    engine = Recording(0.1)
+    streamer = StreamingTranscriber(engine)
+    feed(streamer, plan, wait=0.02)
+    drafted = streamer.finish()
+    lead_in = int(0.3 * 16000)
+    # pieces: to TAIL into the pause at 5.6 s (the one at 2.0 s is too soon), then from it to the end
+    assert engine.heard == [lead_in + int(6.1 * 16000), lead_in + int(6.1 * 16000)], engine.heard
+    assert streamer.stats == {"drafts": 2, "drafts_used": 2, "drafts_skipped": 0}
+    plain = StreamingTranscriber(Recording(), drafts=False)
+    feed(plain, plan)
+    assert drafted.text == plain.finish().text
+
+
 def test_the_parts_are_the_same_whatever_blocks_the_audio_comes_in():
     """The room's page sends quarter seconds, a sound card other sizes: a pause of 0.55 s is a
     pause of 0.55 s (in quarter-second blocks it held one silent block, and no draft was made)."""
     import numpy as np
 
-    t = np.arange(int(2.0 * 16000)) / 16000
+    t = np.arange(int(4.5 * 16000)) / 16000
     speech = (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
     audio = np.concatenate([speech, np.zeros(int(0.55 * 16000), np.float32), speech[:16000]])
     heard = []
@@ -140,7 +165,7 @@ def test_the_parts_are_the_same_whatever_blocks_the_audio_comes_in():
 def test_a_draft_asked_for_while_a_stretch_is_transcribed_is_still_made():
     """The worker is busy with the previous stretch when the user pauses: the draft waits its turn
     (it was dropped, and the whole last stretch was transcribed after "done": 2 s in the room)."""
-    plan = [("speech", 16.0), ("silence", 0.4), ("speech", 2.0), ("silence", 0.7), ("speech", 1.0)]
+    plan = [("speech", 16.0), ("silence", 0.4), ("speech", 4.5), ("silence", 0.7), ("speech", 1.0)]
     engine = Recording(0.5)
     streamer = StreamingTranscriber(engine)
     feed(streamer, plan)  # all at once: the first stretch is still being transcribed at the pause

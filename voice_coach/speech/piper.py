@@ -31,6 +31,12 @@ KNOWN = {
 }
 SENTENCE_GAP_S = 0.25  # between sentences, as a reader pauses
 _CLAUSE = re.compile(r"([^.,;:!?]+)([.,;:!?]*)")
+MAX_PART_IDS = 120  # phoneme ids in one call of the voice: about 3 s of speech at 150 wpm (37 a second)
+QUIET = 0.02  # of full scale: below it, Piper's output is the silence around its speech
+MAX_CLAUSE_WORDS = 8  # a clause too long for a part is cut before a conjunction while over this
+_CONJUNCTION = re.compile(
+    r"\s(?=(?:and|but|or|so|because|which|that|when|while|how|what|where|then)\s)", re.I
+)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
 # espeak-ng is one state per process, not thread-safe: its start (by pyttsx3) and every phoneme
 # call hold this lock; two threads starting it at once (the voice preloading while the first
@@ -108,6 +114,26 @@ def phonemes(text: str, language: str = "en-us") -> str:
     return " ".join(out)
 
 
+def _halves(clause: str) -> list[str]:
+    """A long clause cut before the conjunction nearest its middle, again while a piece is long: a
+    pause there is where a reader would breathe; a clause with no conjunction stays whole."""
+    words = clause.split()
+    cuts = [m.start() for m in _CONJUNCTION.finditer(clause)]
+    if len(words) <= MAX_CLAUSE_WORDS or not cuts:
+        return [clause]
+    cut = min(cuts, key=lambda c: abs(c - len(clause) / 2))
+    return [*_halves(clause[:cut].strip()), *_halves(clause[cut:].strip())]
+
+
+def _quiet_trimmed(audio: np.ndarray, end: bool, keep_s: float = 0.05, sr: int = 22050) -> np.ndarray:
+    """The audio with its quiet end (or start) cut to keep_s."""
+    loud = np.flatnonzero(np.abs(audio) > QUIET)
+    if not loud.size:
+        return audio
+    keep = int(keep_s * sr)
+    return audio[: loud[-1] + 1 + keep] if end else audio[max(0, loud[0] - keep) :]
+
+
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(" ".join(text.split())) if s.strip()]
 
@@ -143,23 +169,75 @@ class PiperVoice:
 
     def phoneme_ids(self, text: str) -> list[int]:
         """Piper's input: BOS, each phoneme then PAD, EOS; clause punctuation kept as phonemes."""
-        pad = self.ids["_"]
-        out = [*self.ids["^"], *pad]
+        return self._utterance([i for clause, _ in self._clauses(text, cut=False) for i in clause])
+
+    def parts(self, text: str, most: int | None = MAX_PART_IDS) -> list[tuple[list[int], bool]]:
+        """The text as Piper inputs of at most MAX_PART_IDS where it can be cut, each with whether
+        it ends at punctuation: whole clauses together, a longer clause cut before a conjunction.
+        The voice's memory grows with its input (18 MB a second of speech over its 160 MB: an 8 s
+        question peaked 150 MB over it, on top of a loaded Whisper in the room). With most None, one
+        part: a whole answer in one breath, as the STAR tests want it."""
+        if most is None:
+            return [(self.phoneme_ids(text), True)]
+        groups: list[tuple[list[int], bool]] = []
+        for clause, ends in self._clauses(text):
+            if groups and len(groups[-1][0]) + len(clause) <= most:
+                groups[-1] = (groups[-1][0] + clause, ends)
+            else:
+                groups.append((clause, ends))
+        return [(self._utterance(ids), ends) for ids, ends in groups]
+
+    def _utterance(self, ids: list[int]) -> list[int]:
+        return [*self.ids["^"], *self.ids["_"], *ids, *self.ids["$"]]
+
+    def _clauses(self, text: str, cut: bool = True) -> list[tuple[list[int], bool]]:
+        """Each clause's phoneme ids (each phoneme then PAD), its punctuation kept as a phoneme; a
+        clause over MAX_PART_IDS in pieces cut before a conjunction (`_halves`), the pieces but the
+        last marked as not ending at punctuation."""
+        found: list[tuple[list[int], bool]] = []
         for clause, punct in _CLAUSE.findall(text):
             if not clause.strip():
                 continue
-            for ch in phonemes(clause.strip(), self.language) + punct[:1] + " ":
-                if ch in self.ids:
-                    out += [*self.ids[ch], *pad]
-        return out + self.ids["$"]
+            ids = self._ids(clause.strip(), punct[:1])
+            if len(ids) <= MAX_PART_IDS or not cut:
+                found.append((ids, True))
+                continue
+            pieces = _halves(clause.strip())
+            for n, piece in enumerate(pieces):
+                last = n == len(pieces) - 1
+                found.append((self._ids(piece, punct[:1] if last else ""), last))
+        return found
 
-    def synthesize(self, text: str, length_scale: float = 1.0, vary: bool = True) -> np.ndarray:
-        """One sentence (or a few) to audio. With vary, Piper's noise makes each rendering a
-        little different, as a person never says a sentence twice the same (onnxruntime's random
-        ops take no seed); without, the same text gives the same audio."""
-        ids = self.phoneme_ids(text)
-        if len(ids) <= 3:
-            return np.zeros(0, dtype=np.float32)
+    def _ids(self, words: str, punct: str) -> list[int]:
+        ids: list[int] = []
+        for ch in phonemes(words, self.language) + punct + " ":
+            if ch in self.ids:
+                ids += [*self.ids[ch], *self.ids["_"]]
+        return ids
+
+    def synthesize(
+        self, text: str, length_scale: float = 1.0, vary: bool = True, most: int | None = MAX_PART_IDS
+    ) -> np.ndarray:
+        """One sentence (or a few) to audio, a part at a time (`parts`); where a part was cut inside
+        a clause, the silence Piper puts at its end and at the next one's start is cut to a
+        breath (together 0.27 s, where a clause's comma pauses 0.5 s and a phrase 0.1 s). With vary,
+        Piper's noise makes each rendering a little different, as a person never says a sentence
+        twice the same (onnxruntime's random ops take no seed); without, the same text gives the
+        same audio."""
+        audio: list[np.ndarray] = []
+        joined = True  # the part before ended at punctuation (or there is none)
+        for ids, ends in self.parts(text, most):
+            if len(ids) <= 3:
+                continue
+            part = self._run(ids, length_scale, vary)
+            if not joined:
+                audio[-1] = _quiet_trimmed(audio[-1], end=True)
+                part = _quiet_trimmed(part, end=False)
+            audio.append(part)
+            joined = ends
+        return np.concatenate(audio) if audio else np.zeros(0, dtype=np.float32)
+
+    def _run(self, ids: list[int], length_scale: float, vary: bool) -> np.ndarray:
         feed = {
             "input": np.array([ids], dtype=np.int64),
             "input_lengths": np.array([len(ids)], dtype=np.int64),
