@@ -3,7 +3,7 @@ faster-whisper), its text turned into phonemes by the system's espeak-ng library
 library pyttsx3 drives. No new runtime: the voice itself comes from a PyPI package.
 
 Piper's own runtime (piper-tts) is GPL-3.0; this is the part of it a voice needs, written for
-this MIT project: phonemes per clause, Piper's phoneme ids, one ONNX call per sentence.
+this MIT project: phonemes per clause, Piper's phoneme ids, one ONNX call per part of a sentence.
 """
 
 from __future__ import annotations
