@@ -5,8 +5,8 @@ middle of the pause is cut off and transcribed on a worker thread, so when the a
 last stretch is left. Cuts fall in pauses, never inside words, and each stretch keeps its offset, so
 the merged transcript has the same word times as one pass over the whole file.
 
-The last stretch is sent in pieces, cut at its pauses of half a second or more that end PIECE or
-more of audio since the last such cut: each piece up to TAIL into its pause, the next from that
+A stretch is sent in pieces, cut at its pauses of half a second or more that end PIECE or more of
+audio since the last such cut: each piece up to TAIL into its pause, the next from that
 pause on (the pause its lead-in, as after any cut). Each piece is drafted: when its pause reaches
 TAIL it is transcribed at once (or next, when the worker is busy), so when the user presses done
 only the words since the last such pause are left, and a pause that ends the answer is a piece of a
@@ -32,7 +32,7 @@ SR = 16000
 FRAME = int(0.05 * SR)
 LEAD_IN = int(0.3 * SR)
 TAIL = int(0.5 * SR)  # of a pause kept at the end of a stretch cut in a long pause, and of the last one
-PIECE = int(4.0 * SR)  # the least audio between two cuts of the last stretch: Whisper hears a sentence
+PIECE = int(4.0 * SR)  # the least audio in a piece of a stretch: Whisper hears a sentence or so
 
 
 class StreamingTranscriber:
