@@ -127,16 +127,17 @@ def still_loops(words: list[Word]) -> bool:
     return bool(text) and len(text) / len(zlib.compress(text)) > LOOP_RATIO
 
 
+def _in_speech(word: Word, regions: list[tuple[float, float]]) -> bool:
+    """The (timed) word's middle is inside, or within OVERLAP_S of, the VAD's speech."""
+    middle = (word.start + word.end) / 2
+    return any(a - OVERLAP_S <= middle <= b + OVERLAP_S for a, b in regions)
+
+
 def _over_silence(words: list[Word], regions: list[tuple[float, float]] | None) -> bool:
     """No word of the segment is inside (or within OVERLAP_S of) the VAD's speech."""
     if regions is None:
         return False
-    return not any(
-        a - OVERLAP_S <= (w.start + w.end) / 2 <= b + OVERLAP_S
-        for w in words
-        if w.start is not None and w.end is not None
-        for a, b in regions
-    )
+    return not any(_in_speech(w, regions) for w in words if w.start is not None and w.end is not None)
 
 
 def _in_last_second(words: list[Word], regions: list[tuple[float, float]] | None) -> bool:
@@ -194,8 +195,7 @@ def _hesitation_in_silence(word: Word, regions: list[tuple[float, float]] | None
     their times over pauses."""
     if regions is None or not is_hesitation(word.word) or word.start is None or word.end is None:
         return False
-    middle = (word.start + word.end) / 2
-    return not any(a - OVERLAP_S <= middle <= b + OVERLAP_S for a, b in regions)
+    return not _in_speech(word, regions)
 
 
 def speech_after(regions: list[tuple[float, float]], t: float) -> float:
