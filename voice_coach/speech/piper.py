@@ -169,10 +169,10 @@ class PiperVoice:
 
     def phoneme_ids(self, text: str) -> list[int]:
         """Piper's input: BOS, each phoneme then PAD, EOS; clause punctuation kept as phonemes."""
-        return self._utterance([i for clause, _ in self._clauses(text, cut=False) for i in clause])
+        return self._utterance([i for clause, _ in self._clauses(text, None) for i in clause])
 
     def parts(self, text: str, most: int | None = MAX_PART_IDS) -> list[tuple[list[int], bool]]:
-        """The text as Piper inputs of at most MAX_PART_IDS where it can be cut, each with whether
+        """The text as Piper inputs of at most `most` ids where it can be cut, each with whether
         it ends at punctuation: whole clauses together, a longer clause cut before a conjunction.
         The voice's memory grows with its input (18 MB a second of speech over its 160 MB: an 8 s
         question peaked 150 MB over it, on top of a loaded Whisper in the room). With most None, one
@@ -180,7 +180,7 @@ class PiperVoice:
         if most is None:
             return [(self.phoneme_ids(text), True)]
         groups: list[tuple[list[int], bool]] = []
-        for clause, ends in self._clauses(text):
+        for clause, ends in self._clauses(text, most):
             if groups and len(groups[-1][0]) + len(clause) <= most:
                 groups[-1] = (groups[-1][0] + clause, ends)
             else:
@@ -190,16 +190,16 @@ class PiperVoice:
     def _utterance(self, ids: list[int]) -> list[int]:
         return [*self.ids["^"], *self.ids["_"], *ids, *self.ids["$"]]
 
-    def _clauses(self, text: str, cut: bool = True) -> list[tuple[list[int], bool]]:
+    def _clauses(self, text: str, most: int | None) -> list[tuple[list[int], bool]]:
         """Each clause's phoneme ids (each phoneme then PAD), its punctuation kept as a phoneme; a
-        clause over MAX_PART_IDS in pieces cut before a conjunction (`_halves`), the pieces but the
-        last marked as not ending at punctuation."""
+        clause over `most` ids (None: no limit) in pieces cut before a conjunction (`_halves`), the
+        pieces but the last marked as not ending at punctuation."""
         found: list[tuple[list[int], bool]] = []
         for clause, punct in _CLAUSE.findall(text):
             if not clause.strip():
                 continue
             ids = self._ids(clause.strip(), punct[:1])
-            if len(ids) <= MAX_PART_IDS or not cut:
+            if most is None or len(ids) <= most:
                 found.append((ids, True))
                 continue
             pieces = _halves(clause.strip())
