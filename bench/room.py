@@ -30,6 +30,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import ROOT, make_answer  # noqa: E402  (bench/run.py, beside this file)
 
+from voice_coach.memory import status_mb  # noqa: E402
+
 BLOCK_S = 0.25
 
 
@@ -67,12 +69,6 @@ class Client:
                 if e["type"] in kinds:
                     return e
         raise SystemExit(f"no {kind} event within {timeout:.0f} s")
-
-
-def status_mb(pid: int, key: str = "VmHWM") -> float:
-    """A process's memory from /proc in MB: its peak resident so far (VmHWM) or resident now (VmRSS)."""
-    with open(f"/proc/{pid}/status") as f:
-        return int(next(x for x in f if x.startswith(key)).split()[1]) / 1024
 
 
 def main() -> None:
@@ -165,7 +161,7 @@ def main() -> None:
                 else:
                     break
             page = client.request("GET", f"/debrief/{session}")
-            peak = status_mb(server.pid)
+            peak = status_mb(pid=server.pid)
             print(
                 json.dumps(
                     {
@@ -194,11 +190,11 @@ def main() -> None:
             print(
                 f"run {n + 1}: done -> transcribed {to_text[-1]:.2f} s, -> scored {to_event[-1]:.2f} s, "
                 f"-> report page {to_page[-1]:.2f} s, its plots {to_plots[-1]:.2f} s "
-                f"({len(page) / 1e6:.1f} MB page); server resident {status_mb(server.pid, 'VmRSS'):.0f} MB, "
-                f"peak {status_mb(server.pid):.0f} MB",
+                f"({len(page) / 1e6:.1f} MB page); server resident {status_mb('VmRSS', server.pid):.0f} MB, "
+                f"peak {status_mb(pid=server.pid):.0f} MB",
                 flush=True,
             )
-        peak = status_mb(server.pid)
+        peak = status_mb(pid=server.pid)
     finally:
         server.terminate()
         server.wait(10)

@@ -207,18 +207,13 @@ def _has(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-def _vm_hwm_mb() -> float:
-    with open("/proc/self/status") as f:
-        line = next(x for x in f if x.startswith("VmHWM"))
-    return int(line.split()[1]) / 1024
-
-
 def worker(
     engine_name: str, model: str, length: float, speed: float, runs: int, path: str, scripts: str
 ) -> None:
     """One configuration, the way a practice session runs it: model loaded once, each run's answer
     (`path`: one per run, joined by os.pathsep) fed through the recorder's file input with
     transcription while recording, then scored."""
+    from voice_coach import memory
     from voice_coach.audio.capture import FileSource
     from voice_coach.audio.files import load_audio
     from voice_coach.bank.files import load_dirs
@@ -251,7 +246,7 @@ def worker(
         result = session.record_and_score(n + 1, question, FileSource(Path(paths[n]), speed=speed))
         latencies.append(result.latency_s)
         wers.append(wer(said[n], result.report.transcript.text))
-    peak = _vm_hwm_mb()  # the session's peak, before the whole-file pass below (not part of a session)
+    peak = memory.status_mb()  # the session's peak, before the whole-file pass below (not part of a session)
     audio = load_audio(paths[0])
     whole = session.engine.transcribe(audio)
     jfk_wer = None
@@ -315,7 +310,7 @@ def voice_worker() -> None:
                 "first_audio_cold_s": round(cold, 3),
                 "first_audio_s": round(statistics.median(warm), 3),
                 "first_audio_max_s": round(max(warm), 3),
-                "voice_peak_rss_mb": round(_vm_hwm_mb(), 1),
+                "voice_peak_rss_mb": round(memory.status_mb(), 1),
             }
         )
     )

@@ -307,8 +307,7 @@ from voice_coach.speech.engines import FasterWhisperEngine
 
 def resident():
     memory.release()
-    with open("/proc/self/status") as f:
-        return int(next(x for x in f if x.startswith("VmRSS")).split()[1]) / 1024
+    return memory.status_mb("VmRSS")
 
 memory.tune_malloc()  # as a session does
 audio = load_audio(sys.argv[1])

@@ -129,16 +129,12 @@ import sys
 from voice_coach import memory
 from voice_coach.speech import piper, tts
 
-def peak():
-    with open("/proc/self/status") as f:
-        return int(next(x for x in f if x.startswith("VmHWM")).split()[1]) / 1024
-
 memory.tune_malloc()  # as a session does
 voice = piper.load(sys.argv[1])
 voice.synthesize("Hello.")
-before = peak()
+before = memory.status_mb()
 audio = voice.synthesize(sys.argv[2], tts.length_scale_for(150), vary=False)
-print(len(audio) / voice.sample_rate, peak() - before)
+print(len(audio) / voice.sample_rate, memory.status_mb() - before)
 """
 
 LONG = (

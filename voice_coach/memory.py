@@ -42,6 +42,13 @@ def release() -> None:
     _glibc("malloc_trim", 0)
 
 
+def status_mb(key: str = "VmHWM", pid: int | str = "self") -> float:
+    """A process's memory from /proc (Linux) in MB: its peak resident so far (VmHWM) or resident now
+    (VmRSS). For the memory tests and benchmarks, which measure what a session holds."""
+    with open(f"/proc/{pid}/status") as f:
+        return int(next(x for x in f if x.startswith(key + ":")).split()[1]) / 1024
+
+
 def bound_kernel_cache() -> None:
     """Keep oneDNN's primitive cache small, unless the user set its size; before the first decode."""
     os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", KERNEL_CACHE)
